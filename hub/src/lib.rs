@@ -1,0 +1,2 @@
+//! Caravan hub.
+pub mod cli;
