@@ -1,1 +1,11 @@
-//! Suite.
+//! The multi-hub integration suite: real hubs on loopback, real databases (SQLite, or
+//! PostgreSQL when CARAVAN_TEST_PG_URL is set), real HTTP.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod accounts;
+mod bad_input;
+mod browser;
+mod identity;
+mod pages;
+mod store;
+mod two_hubs;

@@ -1,0 +1,174 @@
+//! The composition root: [`Hub::build`] turns a `Config` plus injectable `Deps` (clock, mailer,
+//! outbound HTTP client) into a hub with its database migrated and its site key ready, and
+//! [`Hub::serve`] runs it on a listener the caller bound. No process-wide state: a test process
+//! can build several hubs.
+
+use std::net::TcpListener;
+use std::sync::Arc;
+use std::time::Duration;
+
+use actix_web::cookie::Key;
+use base64::Engine;
+use rand::RngCore;
+
+use crate::clock::{Clock, SystemClock};
+use crate::config::Config;
+use crate::ctx::{Ctx, Inner};
+use crate::error::{Error, Result, ResultExt};
+use crate::mail::{self, Mailer};
+use crate::ratelimit::RateLimiter;
+use crate::service;
+use crate::store::Db;
+
+/// What a hub gets from outside; tests replace the defaults.
+#[derive(Debug, Clone)]
+pub struct Deps {
+    /// Time source.
+    pub clock: Arc<dyn Clock>,
+    /// Mailer; `None` builds the one the configuration asks for.
+    pub mailer: Option<Arc<dyn Mailer>>,
+    /// Outbound HTTP client; `None` builds the default one.
+    pub http: Option<reqwest::Client>,
+}
+
+impl Deps {
+    /// The real clock, the configured mailer, a default HTTP client.
+    pub fn production() -> Self {
+        Self {
+            clock: Arc::new(SystemClock),
+            mailer: None,
+            http: None,
+        }
+    }
+}
+
+/// A built hub, ready to serve.
+#[derive(Clone)]
+pub struct Hub {
+    ctx: Ctx,
+    session_key: Key,
+}
+
+impl std::fmt::Debug for Hub {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Hub").field("ctx", &self.ctx).finish_non_exhaustive()
+    }
+}
+
+/// A hub serving HTTP; stop it with [`RunningHub::stop`].
+pub struct RunningHub {
+    handle: actix_web::dev::ServerHandle,
+    task: tokio::task::JoinHandle<std::io::Result<()>>,
+}
+
+impl RunningHub {
+    /// Stops accepting connections, finishes requests in flight, and waits for the server.
+    pub async fn stop(self) {
+        self.handle.stop(true).await;
+        let _ = self.task.await;
+    }
+
+    /// Waits until the server stops (by signal or `stop`).
+    pub async fn wait(self) -> Result<()> {
+        self.task
+            .await
+            .context("server task")?
+            .context("HTTP server")
+    }
+
+    /// A handle to stop the server from elsewhere.
+    pub fn handle(&self) -> actix_web::dev::ServerHandle {
+        self.handle.clone()
+    }
+}
+
+impl Hub {
+    /// Opens (creating if needed) the data directory and database, runs migrations, loads or
+    /// creates the site key. Blocking; call before serving.
+    pub fn build(config: Config, deps: Deps) -> Result<Self> {
+        std::fs::create_dir_all(&config.data_dir).context("creating the data directory")?;
+        let db = Db::open(&config.db_url, config.pool_size)?;
+        let applied = db.migrate()?;
+        if !applied.is_empty() {
+            tracing::info!(?applied, backend = ?db.backend(), "database migrated");
+        }
+        let site = service::site::load_or_create(&db, &config, deps.clock.now_db())?;
+        let session_key = load_or_create_session_key(&config)?;
+        let mailer = match deps.mailer {
+            Some(m) => m,
+            None => mail::from_config(&config)?,
+        };
+        let http = match deps.http {
+            Some(c) => c,
+            None => reqwest::Client::builder()
+                .timeout(Duration::from_secs(config.federation.request_timeout_secs))
+                .user_agent(concat!("Caravan/", env!("CARGO_PKG_VERSION"), " (zot6)"))
+                .build()
+                .context("building the HTTP client")?,
+        };
+        let ctx = Ctx::new(Inner {
+            config,
+            db,
+            clock: deps.clock,
+            mailer,
+            site,
+            limiter: RateLimiter::default(),
+            http,
+        });
+        Ok(Self { ctx, session_key })
+    }
+
+    /// The hub's shared state (for the CLI and tests).
+    pub fn ctx(&self) -> &Ctx {
+        &self.ctx
+    }
+
+    /// Serves HTTP on an already bound listener; must be called inside a Tokio/actix runtime.
+    pub fn serve(&self, listener: TcpListener) -> Result<RunningHub> {
+        let ctx = self.ctx.clone();
+        let key = self.session_key.clone();
+        let workers = ctx.config.workers;
+        let server = actix_web::HttpServer::new(move || crate::http::app(ctx.clone(), key.clone()))
+            .listen(listener)
+            .context("listening")?
+            .workers(workers)
+            .disable_signals()
+            .shutdown_timeout(10)
+            .run();
+        let handle = server.handle();
+        let task = tokio::spawn(server);
+        Ok(RunningHub { handle, task })
+    }
+}
+
+/// The key signing and encrypting session cookies: 64 random bytes in `<data_dir>/session.key`,
+/// created on first start (mode 0600).
+fn load_or_create_session_key(config: &Config) -> Result<Key> {
+    let path = config.data_dir.join("session.key");
+    let engine = base64::engine::general_purpose::STANDARD;
+    if let Ok(text) = std::fs::read_to_string(&path) {
+        let bytes = engine
+            .decode(text.trim())
+            .map_err(|e| Error::internal(anyhow::anyhow!("{}: {e}", path.display())))?;
+        return Key::try_from(bytes.as_slice())
+            .map_err(|e| Error::internal(anyhow::anyhow!("{}: {e}", path.display())));
+    }
+    let mut bytes = [0u8; 64];
+    rand::rng().fill_bytes(&mut bytes);
+    write_private(&path, engine.encode(bytes).as_bytes())?;
+    Ok(Key::from(&bytes))
+}
+
+fn write_private(path: &std::path::Path, data: &[u8]) -> Result<()> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let mut f = options.open(path).context("creating session.key")?;
+    f.write_all(data).context("writing session.key")?;
+    Ok(())
+}

@@ -1,0 +1,49 @@
+//! `Ctx`: everything a request or job needs (config, database, clock, mailer, site identity,
+//! rate limits, outbound HTTP client), owned by one `Hub`. Nothing here is process-wide, so one
+//! process can run several hubs.
+
+use std::sync::Arc;
+
+use crate::clock::Clock;
+use crate::config::Config;
+use crate::mail::Mailer;
+use crate::ratelimit::RateLimiter;
+use crate::service::site::SiteIdentity;
+use crate::store::Db;
+
+/// Shared state of one hub. Cheap to clone.
+#[derive(Clone, Debug)]
+pub struct Ctx(Arc<Inner>);
+
+/// The parts of a `Ctx`.
+#[derive(Debug)]
+pub struct Inner {
+    /// Validated configuration.
+    pub config: Config,
+    /// Database pool.
+    pub db: Db,
+    /// Time source.
+    pub clock: Arc<dyn Clock>,
+    /// Outgoing mail.
+    pub mailer: Arc<dyn Mailer>,
+    /// This hub's key and site id.
+    pub site: SiteIdentity,
+    /// Attempt counters for rate limits.
+    pub limiter: RateLimiter,
+    /// Outbound HTTP client (tests pass one that resolves test host names).
+    pub http: reqwest::Client,
+}
+
+impl Ctx {
+    /// Wraps the parts.
+    pub fn new(inner: Inner) -> Self {
+        Self(Arc::new(inner))
+    }
+}
+
+impl std::ops::Deref for Ctx {
+    type Target = Inner;
+    fn deref(&self) -> &Inner {
+        &self.0
+    }
+}

@@ -1,0 +1,313 @@
+//! Channel pages: the account's channel picker, channel creation, the channel page with its
+//! posts (and the composer for its owner), and the profile editor.
+
+use actix_session::Session;
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, web};
+use serde::Deserialize;
+
+use super::{form_status, see_other};
+use crate::ctx::Ctx;
+use crate::error::{Error, ErrorKind, Result};
+use crate::http::errors::render;
+use crate::http::session::{check_csrf, page_ctx, require_viewer, viewer};
+use crate::service;
+use crate::store::{account::Account, channel::Channel, item::Item};
+use crate::templates::{
+    ChannelPage, ChannelView, ChannelsPage, NewChannelPage, PostView, ProfileEditPage,
+};
+
+/// Registers the routes of this module.
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/channels", web::get().to(get_channels))
+        .route("/channels/new", web::get().to(get_new_channel))
+        .route("/channels/new", web::post().to(post_new_channel))
+        .route("/channel/{nick}", web::get().to(get_channel))
+        .route("/channel/{nick}/post", web::post().to(post_channel_post))
+        .route("/channel/{nick}/profile", web::get().to(get_profile_edit))
+        .route("/channel/{nick}/profile", web::post().to(post_profile_edit));
+}
+
+/// How a channel is shown.
+pub fn channel_view(channel: &Channel, ctx: &Ctx) -> ChannelView {
+    let host = match ctx.config.base_url.port() {
+        Some(p) => format!("{}:{p}", ctx.config.base_url.host_str().unwrap_or_default()),
+        None => ctx.config.base_url.host_str().unwrap_or_default().to_string(),
+    };
+    ChannelView {
+        nick: channel.channel_address.clone(),
+        name: channel.channel_name.clone(),
+        address: format!("{}@{host}", channel.channel_address),
+        portable_id: channel.channel_hash.clone(),
+    }
+}
+
+/// How a post is shown.
+pub fn post_view(item: &Item) -> PostView {
+    PostView {
+        uuid: item.uuid.clone(),
+        html: item.html.clone(),
+        created: item.created.format("%Y-%m-%d %H:%M UTC").to_string(),
+        created_iso: item.created.and_utc().to_rfc3339(),
+    }
+}
+
+/// GET /channels
+async fn get_channels(ctx: web::Data<Ctx>, session: Session) -> Result<HttpResponse> {
+    let account = require_viewer(&ctx, &session).await?;
+    let channels = service::channel::of_account(&ctx, account.account_id).await?;
+    let page = ChannelsPage {
+        page: page_ctx(&ctx, &session, "My channels", Some(&account)),
+        channels: channels.iter().map(|c| channel_view(c, &ctx)).collect(),
+    };
+    Ok(render(StatusCode::OK, &page))
+}
+
+fn new_channel_page(
+    ctx: &Ctx,
+    session: &Session,
+    account: &Account,
+    form: &NewChannelForm,
+    error: Option<String>,
+    status: StatusCode,
+) -> HttpResponse {
+    let page = NewChannelPage {
+        page: page_ctx(ctx, session, "Create a channel", Some(account)),
+        nick: form.nick.clone(),
+        name: form.name.clone(),
+        role: if form.role.is_empty() {
+            "personal".into()
+        } else {
+            form.role.clone()
+        },
+        roles: service::channel::ROLES
+            .iter()
+            .map(|(v, l)| (v.to_string(), l.to_string()))
+            .collect(),
+        error,
+        host: ctx.config.base_url.host_str().unwrap_or_default().to_string(),
+    };
+    render(status, &page)
+}
+
+/// The channel creation form.
+#[derive(Debug, Default, Deserialize)]
+pub struct NewChannelForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    nick: String,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    role: String,
+}
+
+/// GET /channels/new
+async fn get_new_channel(ctx: web::Data<Ctx>, session: Session) -> Result<HttpResponse> {
+    let account = require_viewer(&ctx, &session).await?;
+    Ok(new_channel_page(
+        &ctx,
+        &session,
+        &account,
+        &NewChannelForm::default(),
+        None,
+        StatusCode::OK,
+    ))
+}
+
+/// POST /channels/new
+async fn post_new_channel(
+    ctx: web::Data<Ctx>,
+    session: Session,
+    form: web::Form<NewChannelForm>,
+) -> Result<HttpResponse> {
+    check_csrf(&session, &form.csrf)?;
+    let account = require_viewer(&ctx, &session).await?;
+    let role = if form.role.is_empty() {
+        "personal"
+    } else {
+        form.role.as_str()
+    };
+    match service::channel::create(&ctx, account.account_id, &form.nick, &form.name, role).await {
+        Ok(channel) => Ok(see_other(&format!("/channel/{}", channel.channel_address))),
+        Err(e) if e.kind.field().is_some() => Ok(new_channel_page(
+            &ctx,
+            &session,
+            &account,
+            &form,
+            Some(e.kind.safe_message()),
+            form_status(&e),
+        )),
+        Err(e) => Err(e),
+    }
+}
+
+/// `?page=N`
+#[derive(Debug, Deserialize)]
+pub struct PageQuery {
+    page: Option<i64>,
+}
+
+struct ChannelPageInput {
+    draft: String,
+    error: Option<String>,
+    page_no: i64,
+}
+
+async fn channel_page(
+    ctx: &Ctx,
+    session: &Session,
+    channel: &Channel,
+    viewer: Option<&Account>,
+    input: ChannelPageInput,
+    status: StatusCode,
+) -> Result<HttpResponse> {
+    let profile = service::channel::profile(ctx, channel.channel_id).await?;
+    let posts = service::item::channel_page(ctx, channel.channel_id, input.page_no).await?;
+    let is_owner = viewer.is_some_and(|a| a.account_id == channel.channel_account_id);
+    let page = ChannelPage {
+        page: page_ctx(ctx, session, &channel.channel_name, viewer),
+        channel: channel_view(channel, ctx),
+        about_html: profile.about_html,
+        homepage: profile.profile.homepage,
+        locality: profile.profile.locality,
+        posts: posts.items.iter().map(post_view).collect(),
+        is_owner,
+        draft: input.draft,
+        error: input.error,
+        page_no: posts.page,
+        has_more: posts.has_more,
+    };
+    Ok(render(status, &page))
+}
+
+/// GET /channel/{nick}
+async fn get_channel(
+    ctx: web::Data<Ctx>,
+    session: Session,
+    nick: web::Path<String>,
+    query: web::Query<PageQuery>,
+) -> Result<HttpResponse> {
+    let channel = service::channel::by_nick(&ctx, &nick).await?;
+    let viewer = viewer(&ctx, &session).await?;
+    let input = ChannelPageInput {
+        draft: String::new(),
+        error: None,
+        page_no: query.page.unwrap_or(1),
+    };
+    channel_page(&ctx, &session, &channel, viewer.as_ref(), input, StatusCode::OK).await
+}
+
+/// The composer form.
+#[derive(Debug, Deserialize)]
+pub struct PostForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    body: String,
+}
+
+/// The channel named in the path, if the logged-in account owns it.
+async fn owned_channel(ctx: &Ctx, session: &Session, nick: &str) -> Result<(Account, Channel)> {
+    let account = require_viewer(ctx, session).await?;
+    let channel = service::channel::by_nick(ctx, nick).await?;
+    if channel.channel_account_id != account.account_id {
+        return Err(Error::new(ErrorKind::Forbidden(
+            "Only the owner of this channel can do this.",
+        )));
+    }
+    Ok((account, channel))
+}
+
+/// POST /channel/{nick}/post
+async fn post_channel_post(
+    ctx: web::Data<Ctx>,
+    session: Session,
+    nick: web::Path<String>,
+    form: web::Form<PostForm>,
+) -> Result<HttpResponse> {
+    check_csrf(&session, &form.csrf)?;
+    let (account, channel) = owned_channel(&ctx, &session, &nick).await?;
+    match service::item::post(&ctx, &channel, &form.body).await {
+        Ok(_) => Ok(see_other(&format!("/channel/{}", channel.channel_address))),
+        Err(e) if e.kind.field().is_some() => {
+            let input = ChannelPageInput {
+                draft: form.body.clone(),
+                error: Some(e.kind.safe_message()),
+                page_no: 1,
+            };
+            channel_page(&ctx, &session, &channel, Some(&account), input, form_status(&e)).await
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// The profile editor form.
+#[derive(Debug, Deserialize)]
+pub struct ProfileForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    about: String,
+    #[serde(default)]
+    homepage: String,
+    #[serde(default)]
+    locality: String,
+}
+
+/// GET /channel/{nick}/profile
+async fn get_profile_edit(
+    ctx: web::Data<Ctx>,
+    session: Session,
+    nick: web::Path<String>,
+) -> Result<HttpResponse> {
+    let (account, channel) = owned_channel(&ctx, &session, &nick).await?;
+    let profile = service::channel::profile(&ctx, channel.channel_id).await?.profile;
+    let page = ProfileEditPage {
+        page: page_ctx(&ctx, &session, "Edit profile", Some(&account)),
+        nick: channel.channel_address.clone(),
+        name: channel.channel_name.clone(),
+        about: profile.about,
+        homepage: profile.homepage,
+        locality: profile.locality,
+        error: None,
+    };
+    Ok(render(StatusCode::OK, &page))
+}
+
+/// POST /channel/{nick}/profile
+async fn post_profile_edit(
+    ctx: web::Data<Ctx>,
+    session: Session,
+    nick: web::Path<String>,
+    form: web::Form<ProfileForm>,
+) -> Result<HttpResponse> {
+    check_csrf(&session, &form.csrf)?;
+    let (account, channel) = owned_channel(&ctx, &session, &nick).await?;
+    let form = form.into_inner();
+    let edit = service::channel::ProfileEdit {
+        name: form.name.clone(),
+        about: form.about.clone(),
+        homepage: form.homepage.clone(),
+        locality: form.locality.clone(),
+    };
+    match service::channel::update_profile(&ctx, &channel, edit).await {
+        Ok(()) => Ok(see_other(&format!("/channel/{}", channel.channel_address))),
+        Err(e) if e.kind.field().is_some() => {
+            let page = ProfileEditPage {
+                page: page_ctx(&ctx, &session, "Edit profile", Some(&account)),
+                nick: channel.channel_address.clone(),
+                name: form.name,
+                about: form.about,
+                homepage: form.homepage,
+                locality: form.locality,
+                error: Some(e.kind.safe_message()),
+            };
+            Ok(render(form_status(&e), &page))
+        }
+        Err(e) => Err(e),
+    }
+}

@@ -1,0 +1,29 @@
+//! The hub's home page.
+
+use actix_session::Session;
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, web};
+
+use crate::config::RegisterPolicy;
+use crate::ctx::Ctx;
+use crate::error::Result;
+use crate::http::errors::render;
+use crate::http::session::{page_ctx, viewer};
+use crate::service;
+use crate::templates::HomePage;
+
+/// Registers the routes of this module.
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/", web::get().to(get_home));
+}
+
+/// GET /
+async fn get_home(ctx: web::Data<Ctx>, session: Session) -> Result<HttpResponse> {
+    let viewer = viewer(&ctx, &session).await?;
+    let policy = service::site::current_register_policy(&ctx).await?;
+    let page = HomePage {
+        page: page_ctx(&ctx, &session, "Home", viewer.as_ref()),
+        registration_open: policy != RegisterPolicy::Closed,
+    };
+    Ok(render(StatusCode::OK, &page))
+}

@@ -1,0 +1,34 @@
+//! Item permalinks.
+
+use actix_session::Session;
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, web};
+
+use super::channel::{channel_view, post_view};
+use crate::ctx::Ctx;
+use crate::error::Result;
+use crate::http::errors::render;
+use crate::http::session::{page_ctx, viewer};
+use crate::service;
+use crate::templates::ItemPage;
+
+/// Registers the routes of this module.
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/item/{uuid}", web::get().to(get_item));
+}
+
+/// GET /item/{uuid}
+async fn get_item(
+    ctx: web::Data<Ctx>,
+    session: Session,
+    uuid: web::Path<String>,
+) -> Result<HttpResponse> {
+    let (item, channel) = service::item::by_uuid(&ctx, &uuid).await?;
+    let viewer = viewer(&ctx, &session).await?;
+    let page = ItemPage {
+        page: page_ctx(&ctx, &session, &channel.channel_name, viewer.as_ref()),
+        channel: channel_view(&channel, &ctx),
+        post: post_view(&item),
+    };
+    Ok(render(StatusCode::OK, &page))
+}

@@ -1,0 +1,342 @@
+//! Channels: creation with their Zot identity (RSA-4096 and Ed25519 keys, guid, guid signature,
+//! portable id, xchan, primary hubloc, self connection), lookup, and profile editing.
+
+use crate::ctx::Ctx;
+use crate::error::{Error, ErrorKind, Result, ResultExt};
+use crate::service::text;
+use crate::store::{
+    self,
+    channel::{Channel, NewChannel, NewHubloc, Profile, Xchan},
+};
+
+/// Nicknames that would collide with the hub's own URL space or mislead visitors.
+pub const RESERVED_NICKS: &[&str] = &[
+    "admin", "administrator", "api", "channel", "channels", "cloud", "dav", "directory", "display",
+    "hub", "hubzilla", "item", "login", "logout", "magic", "owa", "post", "profile", "register",
+    "reset", "root", "settings", "site", "static", "support", "sys", "system", "verify", "webmaster",
+    "well-known", "zot", "caravan", "postmaster", "abuse", "help", "search", "follow", "poco",
+    "getfile", "import", "export", "outbox", "inbox", "hcard", "photo", "photos", "wiki", "page",
+];
+
+/// Permission role presets a channel can start with (zot6.md §5.3).
+pub const ROLES: &[(&str, &str)] = &[
+    ("personal", "Personal: my connections see my posts, I choose who may comment"),
+    ("public", "Public: anyone may see my posts; signed-in people may comment"),
+    ("group", "Group: a forum whose members post to each other"),
+    ("custom", "Custom: start like personal, adjust later"),
+];
+
+/// Longest display name, in characters.
+pub const MAX_NAME_CHARS: usize = 190;
+
+/// Checks a nickname: 2–64 characters of `a-z 0-9 _`, starting with a letter or digit, not
+/// reserved.
+pub fn check_nick(nick: &str) -> Result<()> {
+    let n = nick.chars().count();
+    if !(2..=64).contains(&n) {
+        return Err(Error::invalid("nick", "A nickname has 2 to 64 characters."));
+    }
+    if !nick
+        .chars()
+        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+        || nick.starts_with('_')
+    {
+        return Err(Error::invalid(
+            "nick",
+            "A nickname may use lowercase letters a-z, digits and _ (not first).",
+        ));
+    }
+    if RESERVED_NICKS.contains(&nick) {
+        return Err(Error::invalid("nick", "This nickname is reserved. Please choose another."));
+    }
+    Ok(())
+}
+
+/// Checks and trims a display name.
+pub fn check_name(name: &str) -> Result<String> {
+    let name = name.trim();
+    if name.is_empty() {
+        return Err(Error::invalid("name", "Please enter a name."));
+    }
+    if name.chars().count() > MAX_NAME_CHARS {
+        return Err(Error::invalid(
+            "name",
+            format!("A name may be at most {MAX_NAME_CHARS} characters long."),
+        ));
+    }
+    if name.chars().any(char::is_control) {
+        return Err(Error::invalid("name", "A name may not contain control characters."));
+    }
+    Ok(name.to_string())
+}
+
+/// The keys and ids of a new channel. Generated off the async workers (RSA-4096 takes a while).
+struct NewIdentity {
+    guid: String,
+    guid_sig: String,
+    hash: String,
+    pubkey: String,
+    prvkey: String,
+    epubkey: String,
+    eprvkey: String,
+    emultibase: String,
+    url_sig: String,
+}
+
+fn generate_identity(site_url: &str, nick: &str) -> Result<NewIdentity> {
+    let rsa = zot::keys::RsaKeypair::generate()?;
+    let ed = zot::keys::Ed25519Keypair::generate()?;
+    let guid = zot::id::new_guid(site_url, nick);
+    let pubkey = rsa.public_pem();
+    Ok(NewIdentity {
+        guid_sig: zot::sign::simple_sign(&rsa, guid.as_bytes())?,
+        url_sig: zot::sign::simple_sign(&rsa, site_url.as_bytes())?,
+        hash: zot::id::portable_id(&guid, &pubkey),
+        guid,
+        prvkey: rsa.private_pem(),
+        pubkey,
+        epubkey: ed.public_b64(),
+        eprvkey: ed.private_b64(),
+        emultibase: ed.public_multibase(),
+    })
+}
+
+/// Creates a channel for an account.
+pub async fn create(ctx: &Ctx, account_id: i64, nick: &str, name: &str, role: &str) -> Result<Channel> {
+    let nick = nick.trim().to_string();
+    check_nick(&nick)?;
+    let name = check_name(name)?;
+    if !ROLES.iter().any(|(r, _)| *r == role) {
+        return Err(Error::invalid("role", "Please choose one of the offered roles."));
+    }
+    let role = role.to_string();
+    let max = i64::from(ctx.config.accounts.max_channels);
+    let n2 = nick.clone();
+    let (taken, owned) = ctx
+        .db
+        .run(move |conn| {
+            Ok((
+                store::channel::address_taken(conn, &n2)?,
+                store::channel::find_by_account(conn, account_id)?.len() as i64,
+            ))
+        })
+        .await?;
+    if taken {
+        return Err(nick_taken());
+    }
+    if owned >= max {
+        return Err(Error::invalid(
+            "nick",
+            format!("An account may have at most {max} channels."),
+        ));
+    }
+    let site_url = ctx.site.url.clone();
+    let n3 = nick.clone();
+    let id = tokio::task::spawn_blocking(move || generate_identity(&site_url, &n3))
+        .await
+        .context("key generation task")??;
+    let now = ctx.clock.now_db();
+    let host = ctx.config.base_url.host_str().unwrap_or_default().to_string();
+    let host_port = match ctx.config.base_url.port() {
+        Some(p) => format!("{host}:{p}"),
+        None => host.clone(),
+    };
+    let site_url = ctx.site.url.clone();
+    let site_id = ctx.site.site_id.clone();
+    let sitekey = ctx.site.public_pem.clone();
+    let channel_id = ctx
+        .db
+        .tx(move |conn| {
+            let channel_id = store::channel::insert(
+                conn,
+                &NewChannel {
+                    channel_account_id: account_id,
+                    channel_address: &nick,
+                    channel_name: &name,
+                    channel_role: &role,
+                    channel_guid: &id.guid,
+                    channel_guid_sig: &id.guid_sig,
+                    channel_hash: &id.hash,
+                    channel_pubkey: &id.pubkey,
+                    channel_prvkey: &id.prvkey,
+                    channel_epubkey: &id.epubkey,
+                    channel_eprvkey: &id.eprvkey,
+                    channel_created: now,
+                },
+            )
+            .map_err(|e| {
+                let dup = e
+                    .source
+                    .as_ref()
+                    .and_then(|s| s.downcast_ref::<diesel::result::Error>())
+                    .is_some_and(store::is_unique_violation);
+                if dup { nick_taken() } else { e }
+            })?;
+            let channel_url = format!("{site_url}/channel/{nick}");
+            store::channel::insert_xchan(
+                conn,
+                &Xchan {
+                    xchan_hash: id.hash.clone(),
+                    xchan_guid: id.guid.clone(),
+                    xchan_guid_sig: id.guid_sig.clone(),
+                    xchan_pubkey: id.pubkey.clone(),
+                    xchan_epubkey: id.emultibase.clone(),
+                    xchan_addr: format!("{nick}@{host_port}"),
+                    xchan_url: channel_url.clone(),
+                    xchan_name: name.clone(),
+                    xchan_network: "zot6".into(),
+                    xchan_name_date: now,
+                    xchan_deleted: false,
+                },
+            )?;
+            store::channel::insert_hubloc(
+                conn,
+                &NewHubloc {
+                    hubloc_guid: id.guid.clone(),
+                    hubloc_hash: id.hash.clone(),
+                    hubloc_addr: format!("{nick}@{host_port}"),
+                    hubloc_id_url: channel_url,
+                    hubloc_url: site_url.clone(),
+                    hubloc_url_sig: id.url_sig.clone(),
+                    hubloc_site_id: site_id.clone(),
+                    hubloc_host: host_port.clone(),
+                    hubloc_callback: format!("{site_url}/zot"),
+                    hubloc_sitekey: sitekey.clone(),
+                    hubloc_primary: true,
+                    hubloc_updated: now,
+                },
+            )?;
+            store::channel::insert_profile(conn, channel_id, now)?;
+            store::channel::insert_abook(conn, account_id, channel_id, &id.hash, true, now)?;
+            store::channel::set_pconfig(conn, channel_id, "system", "permissions_role", &role)?;
+            Ok(channel_id)
+        })
+        .await?;
+    let channel = ctx
+        .db
+        .run(move |conn| store::channel::find(conn, channel_id))
+        .await?
+        .ok_or_else(|| Error::new(ErrorKind::Internal))?;
+    tracing::info!(nick = %channel.channel_address, hash = %channel.channel_hash, "channel created");
+    Ok(channel)
+}
+
+fn nick_taken() -> Error {
+    Error::conflict("nick", "This nickname is already taken. Please choose another.")
+}
+
+/// Finds a live channel by nickname, or `NotFound`.
+pub async fn by_nick(ctx: &Ctx, nick: &str) -> Result<Channel> {
+    let nick = nick.to_string();
+    ctx.db
+        .run(move |conn| store::channel::find_by_address(conn, &nick))
+        .await?
+        .ok_or_else(|| Error::new(ErrorKind::NotFound))
+}
+
+/// The channels of an account.
+pub async fn of_account(ctx: &Ctx, account_id: i64) -> Result<Vec<Channel>> {
+    ctx.db
+        .run(move |conn| store::channel::find_by_account(conn, account_id))
+        .await
+}
+
+/// A channel's profile as shown on its page.
+#[derive(Debug, Clone)]
+pub struct ProfileView {
+    /// Raw profile row (Markdown about text).
+    pub profile: Profile,
+    /// Sanitised HTML of the about text.
+    pub about_html: String,
+}
+
+/// The profile of a channel.
+pub async fn profile(ctx: &Ctx, channel_id: i64) -> Result<ProfileView> {
+    let profile = ctx
+        .db
+        .run(move |conn| store::channel::find_profile(conn, channel_id))
+        .await?
+        .ok_or_else(|| Error::new(ErrorKind::NotFound))?;
+    let about_html = text::markdown_to_safe_html(&profile.about);
+    Ok(ProfileView {
+        profile,
+        about_html,
+    })
+}
+
+/// Limits of profile fields, in characters.
+pub const MAX_ABOUT_CHARS: usize = 10_000;
+
+/// Edited profile fields.
+#[derive(Debug, Clone)]
+pub struct ProfileEdit {
+    /// Display name.
+    pub name: String,
+    /// About text (Markdown).
+    pub about: String,
+    /// Home page URL (http/https) or empty.
+    pub homepage: String,
+    /// Free-text location.
+    pub locality: String,
+}
+
+/// Saves a profile edit made by the channel's owner.
+pub async fn update_profile(ctx: &Ctx, channel: &Channel, edit: ProfileEdit) -> Result<()> {
+    let name = check_name(&edit.name)?;
+    if edit.about.chars().count() > MAX_ABOUT_CHARS {
+        return Err(Error::invalid(
+            "about",
+            format!("The about text may be at most {MAX_ABOUT_CHARS} characters long."),
+        ));
+    }
+    let homepage = edit.homepage.trim().to_string();
+    if !homepage.is_empty() {
+        let ok = url::Url::parse(&homepage)
+            .map(|u| u.scheme() == "http" || u.scheme() == "https")
+            .unwrap_or(false);
+        if !ok || homepage.len() > 2000 {
+            return Err(Error::invalid("homepage", "Please enter an http:// or https:// address."));
+        }
+    }
+    let locality = edit.locality.trim().to_string();
+    if locality.chars().count() > 190 || locality.chars().any(char::is_control) {
+        return Err(Error::invalid("locality", "Please enter a shorter location."));
+    }
+    let uid = channel.channel_id;
+    let hash = channel.channel_hash.clone();
+    let rename = name != channel.channel_name;
+    let now = ctx.clock.now_db();
+    ctx.db
+        .tx(move |conn| {
+            store::channel::update_profile(conn, uid, &edit.about, &homepage, &locality, now)?;
+            if rename {
+                store::channel::update_name(conn, uid, &name)?;
+                store::channel::update_xchan_name(conn, &hash, &name, now)?;
+            }
+            Ok(())
+        })
+        .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nicknames_follow_the_rules() {
+        assert!(check_nick("alice").is_ok());
+        assert!(check_nick("bob_2").is_ok());
+        for bad in ["a", "Alice", "al ice", "_x", "al-ice", "ali.ce", "admin", "dav", "zot", "é"] {
+            assert!(check_nick(bad).is_err(), "{bad:?} accepted");
+        }
+        assert!(check_nick(&"a".repeat(65)).is_err());
+    }
+
+    #[test]
+    fn names_are_trimmed_and_bounded() {
+        assert_eq!(check_name("  Alice A. ").unwrap(), "Alice A.");
+        assert!(check_name("   ").is_err());
+        assert!(check_name(&"x".repeat(191)).is_err());
+        assert!(check_name("a\u{0007}b").is_err());
+    }
+}

@@ -1,0 +1,109 @@
+//! Items: posts and (later) comments, likes and everything else that travels as an activity.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::AnyConnection;
+use super::schema::item;
+use crate::error::Result;
+
+/// An item row.
+#[derive(Debug, Clone, Queryable)]
+pub struct Item {
+    /// Row id.
+    pub id: i64,
+    /// Local uuid (permalink `/item/{uuid}`).
+    pub uuid: String,
+    /// Message id (URL), global.
+    pub mid: String,
+    /// Message id of the thread's top post (itself for a top post).
+    pub parent_mid: String,
+    /// Channel that holds this copy.
+    pub uid: i64,
+    /// Author's portable id.
+    pub author_xchan: String,
+    /// Thread owner's portable id.
+    pub owner_xchan: String,
+    /// Title (articles).
+    pub title: String,
+    /// Source text as written.
+    pub body: String,
+    /// Sanitised HTML rendering of `body`.
+    pub html: String,
+    /// Source format.
+    pub mimetype: String,
+    /// Creation time.
+    pub created: NaiveDateTime,
+    /// Last edit.
+    pub edited: NaiveDateTime,
+    /// Restricted audience.
+    pub item_private: bool,
+    /// Deleted.
+    pub item_deleted: bool,
+}
+
+/// A new item.
+#[derive(Debug, Insertable)]
+#[diesel(table_name = item)]
+pub struct NewItem<'a> {
+    /// uuid.
+    pub uuid: &'a str,
+    /// Message id.
+    pub mid: &'a str,
+    /// Thread top message id.
+    pub parent_mid: &'a str,
+    /// Holding channel.
+    pub uid: i64,
+    /// Author.
+    pub author_xchan: &'a str,
+    /// Owner.
+    pub owner_xchan: &'a str,
+    /// Title.
+    pub title: &'a str,
+    /// Source text.
+    pub body: &'a str,
+    /// Sanitised HTML.
+    pub html: &'a str,
+    /// Source format.
+    pub mimetype: &'a str,
+    /// Created.
+    pub created: NaiveDateTime,
+    /// Edited.
+    pub edited: NaiveDateTime,
+    /// Private.
+    pub item_private: bool,
+}
+
+/// Inserts an item; returns its id.
+pub fn insert(conn: &mut AnyConnection, new: &NewItem<'_>) -> Result<i64> {
+    Ok(diesel::insert_into(item::table)
+        .values(new)
+        .returning(item::id)
+        .get_result(conn)?)
+}
+
+/// Public, undeleted top-level items of a channel, newest first, one page.
+pub fn find_public_by_channel(
+    conn: &mut AnyConnection,
+    uid: i64,
+    offset: i64,
+    limit: i64,
+) -> Result<Vec<Item>> {
+    Ok(item::table
+        .filter(item::uid.eq(uid))
+        .filter(item::item_deleted.eq(false))
+        .filter(item::item_private.eq(false))
+        .order((item::created.desc(), item::id.desc()))
+        .offset(offset)
+        .limit(limit)
+        .load::<Item>(conn)?)
+}
+
+/// Finds an item by uuid.
+pub fn find_by_uuid(conn: &mut AnyConnection, uuid: &str) -> Result<Option<Item>> {
+    Ok(item::table
+        .filter(item::uuid.eq(uuid))
+        .filter(item::item_deleted.eq(false))
+        .first::<Item>(conn)
+        .optional()?)
+}

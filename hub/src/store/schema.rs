@@ -1,0 +1,178 @@
+//! Diesel table definitions, shared by the SQLite and PostgreSQL migrations (which must stay in
+//! lockstep: same version names, same columns). Written by hand to match `migrations/`.
+#![allow(missing_docs)]
+
+diesel::table! {
+    config (id) {
+        id -> BigInt,
+        cat -> Text,
+        k -> Text,
+        v -> Text,
+    }
+}
+
+diesel::table! {
+    site (site_url) {
+        site_url -> Text,
+        site_id -> Text,
+        site_sitekey -> Text,
+        site_crypto -> Text,
+        site_project -> Text,
+        site_version -> Text,
+        site_dead -> Bool,
+        site_update -> Timestamp,
+    }
+}
+
+diesel::table! {
+    account (account_id) {
+        account_id -> BigInt,
+        account_email -> Text,
+        account_password -> Text,
+        account_verified -> Bool,
+        account_approved -> Bool,
+        account_admin -> Bool,
+        account_created -> Timestamp,
+        account_lastlog -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    verify (id) {
+        id -> BigInt,
+        verify_account -> BigInt,
+        verify_type -> Text,
+        verify_token_hash -> Text,
+        verify_expires -> Timestamp,
+        verify_used -> Bool,
+    }
+}
+
+diesel::table! {
+    channel (channel_id) {
+        channel_id -> BigInt,
+        channel_account_id -> BigInt,
+        channel_address -> Text,
+        channel_name -> Text,
+        channel_role -> Text,
+        channel_guid -> Text,
+        channel_guid_sig -> Text,
+        channel_hash -> Text,
+        channel_pubkey -> Text,
+        channel_prvkey -> Text,
+        channel_epubkey -> Text,
+        channel_eprvkey -> Text,
+        channel_created -> Timestamp,
+        channel_removed -> Bool,
+    }
+}
+
+diesel::table! {
+    profile (id) {
+        id -> BigInt,
+        uid -> BigInt,
+        about -> Text,
+        homepage -> Text,
+        locality -> Text,
+        edited -> Timestamp,
+    }
+}
+
+diesel::table! {
+    pconfig (id) {
+        id -> BigInt,
+        uid -> BigInt,
+        cat -> Text,
+        k -> Text,
+        v -> Text,
+    }
+}
+
+diesel::table! {
+    xchan (xchan_hash) {
+        xchan_hash -> Text,
+        xchan_guid -> Text,
+        xchan_guid_sig -> Text,
+        xchan_pubkey -> Text,
+        xchan_epubkey -> Text,
+        xchan_addr -> Text,
+        xchan_url -> Text,
+        xchan_name -> Text,
+        xchan_network -> Text,
+        xchan_name_date -> Timestamp,
+        xchan_deleted -> Bool,
+    }
+}
+
+diesel::table! {
+    hubloc (hubloc_id) {
+        hubloc_id -> BigInt,
+        hubloc_guid -> Text,
+        hubloc_hash -> Text,
+        hubloc_addr -> Text,
+        hubloc_id_url -> Text,
+        hubloc_url -> Text,
+        hubloc_url_sig -> Text,
+        hubloc_site_id -> Text,
+        hubloc_host -> Text,
+        hubloc_callback -> Text,
+        hubloc_sitekey -> Text,
+        hubloc_network -> Text,
+        hubloc_primary -> Bool,
+        hubloc_deleted -> Bool,
+        hubloc_updated -> Timestamp,
+    }
+}
+
+diesel::table! {
+    abook (abook_id) {
+        abook_id -> BigInt,
+        abook_account -> BigInt,
+        abook_channel -> BigInt,
+        abook_xchan -> Text,
+        abook_self -> Bool,
+        abook_created -> Timestamp,
+    }
+}
+
+diesel::table! {
+    item (id) {
+        id -> BigInt,
+        uuid -> Text,
+        mid -> Text,
+        parent_mid -> Text,
+        uid -> BigInt,
+        author_xchan -> Text,
+        owner_xchan -> Text,
+        title -> Text,
+        body -> Text,
+        html -> Text,
+        mimetype -> Text,
+        created -> Timestamp,
+        edited -> Timestamp,
+        item_private -> Bool,
+        item_deleted -> Bool,
+    }
+}
+
+diesel::table! {
+    outq (outq_hash) {
+        outq_hash -> Text,
+        outq_channel -> BigInt,
+        outq_posturl -> Text,
+        outq_msg -> Text,
+        outq_attempts -> Integer,
+        outq_last_error -> Text,
+        outq_delivered -> Bool,
+        outq_created -> Timestamp,
+        outq_scheduled -> Timestamp,
+    }
+}
+
+diesel::joinable!(channel -> account (channel_account_id));
+diesel::joinable!(item -> channel (uid));
+diesel::joinable!(profile -> channel (uid));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    config, site, account, verify, channel, profile, pconfig, xchan, hubloc, abook, item, outq,
+);

@@ -1,0 +1,242 @@
+//! Page templates (askama, files under `templates/`): one struct per page, each carrying a
+//! [`PageCtx`] with what the shared layout needs (site name, viewer, CSRF token, title).
+
+use askama::Template;
+
+/// What every page's layout needs.
+#[derive(Debug, Clone)]
+pub struct PageCtx {
+    /// Site name for the header and titles.
+    pub site_name: String,
+    /// Page title.
+    pub title: String,
+    /// The logged-in account, if any.
+    pub viewer: Option<ViewerInfo>,
+    /// CSRF token for the forms on the page (logout in the header included).
+    pub csrf: String,
+}
+
+/// The logged-in account as the layout shows it.
+#[derive(Debug, Clone)]
+pub struct ViewerInfo {
+    /// Email address.
+    pub email: String,
+    /// Hub admin.
+    pub admin: bool,
+}
+
+/// A channel as listed or shown in headers.
+#[derive(Debug, Clone)]
+pub struct ChannelView {
+    /// Nickname.
+    pub nick: String,
+    /// Display name.
+    pub name: String,
+    /// `nick@host`.
+    pub address: String,
+    /// Portable id.
+    pub portable_id: String,
+}
+
+/// A post as shown.
+#[derive(Debug, Clone)]
+pub struct PostView {
+    /// Permalink uuid.
+    pub uuid: String,
+    /// Sanitised HTML (safe to insert unescaped).
+    pub html: String,
+    /// Creation time, `YYYY-MM-DD HH:MM UTC`.
+    pub created: String,
+    /// Machine-readable creation time (RFC 3339).
+    pub created_iso: String,
+}
+
+/// `/`
+#[derive(Template)]
+#[template(path = "home.html")]
+pub struct HomePage {
+    /// Layout.
+    pub page: PageCtx,
+    /// Registration is possible through the web.
+    pub registration_open: bool,
+}
+
+/// `/register`
+#[derive(Template)]
+#[template(path = "auth/register.html")]
+pub struct RegisterPage {
+    /// Layout.
+    pub page: PageCtx,
+    /// Email as typed (re-shown after an error).
+    pub email: String,
+    /// Error message for the form, if any.
+    pub error: Option<String>,
+    /// Registration is closed.
+    pub closed: bool,
+    /// Accounts need approval.
+    pub approval: bool,
+}
+
+/// `/login`
+#[derive(Template)]
+#[template(path = "auth/login.html")]
+pub struct LoginPage {
+    /// Layout.
+    pub page: PageCtx,
+    /// Email as typed.
+    pub email: String,
+    /// Error message, if any.
+    pub error: Option<String>,
+}
+
+/// A page that tells the user one thing (`#notice`), with an optional link onwards.
+#[derive(Template)]
+#[template(path = "notice.html")]
+pub struct NoticePage {
+    /// Layout.
+    pub page: PageCtx,
+    /// Heading.
+    pub heading: String,
+    /// Message.
+    pub message: String,
+    /// Optional link: (href, label).
+    pub link: Option<(String, String)>,
+}
+
+/// `/reset` (ask for a link)
+#[derive(Template)]
+#[template(path = "auth/reset_request.html")]
+pub struct ResetRequestPage {
+    /// Layout.
+    pub page: PageCtx,
+    /// Error, if any.
+    pub error: Option<String>,
+}
+
+/// `/reset/{token}` (choose a new password)
+#[derive(Template)]
+#[template(path = "auth/reset.html")]
+pub struct ResetPage {
+    /// Layout.
+    pub page: PageCtx,
+    /// The token from the link.
+    pub token: String,
+    /// Error, if any.
+    pub error: Option<String>,
+}
+
+/// `/channels`
+#[derive(Template)]
+#[template(path = "channel/list.html")]
+pub struct ChannelsPage {
+    /// Layout.
+    pub page: PageCtx,
+    /// The account's channels.
+    pub channels: Vec<ChannelView>,
+}
+
+/// `/channels/new`
+#[derive(Template)]
+#[template(path = "channel/new.html")]
+pub struct NewChannelPage {
+    /// Layout.
+    pub page: PageCtx,
+    /// Nickname as typed.
+    pub nick: String,
+    /// Name as typed.
+    pub name: String,
+    /// Selected role.
+    pub role: String,
+    /// Offered roles: (value, label).
+    pub roles: Vec<(String, String)>,
+    /// Error, if any.
+    pub error: Option<String>,
+    /// Host part of addresses, for the hint.
+    pub host: String,
+}
+
+/// `/channel/{nick}`
+#[derive(Template)]
+#[template(path = "channel/page.html")]
+pub struct ChannelPage {
+    /// Layout.
+    pub page: PageCtx,
+    /// The channel.
+    pub channel: ChannelView,
+    /// Profile about text (sanitised HTML).
+    pub about_html: String,
+    /// Home page link.
+    pub homepage: String,
+    /// Location.
+    pub locality: String,
+    /// Posts on this page.
+    pub posts: Vec<PostView>,
+    /// The viewer owns the channel (shows the composer).
+    pub is_owner: bool,
+    /// Draft body (re-shown after an error).
+    pub draft: String,
+    /// Composer error.
+    pub error: Option<String>,
+    /// Page number.
+    pub page_no: i64,
+    /// An older page exists.
+    pub has_more: bool,
+}
+
+/// `/channel/{nick}/profile`
+#[derive(Template)]
+#[template(path = "channel/profile_edit.html")]
+pub struct ProfileEditPage {
+    /// Layout.
+    pub page: PageCtx,
+    /// Channel nickname.
+    pub nick: String,
+    /// Display name.
+    pub name: String,
+    /// About (Markdown).
+    pub about: String,
+    /// Home page.
+    pub homepage: String,
+    /// Location.
+    pub locality: String,
+    /// Error, if any.
+    pub error: Option<String>,
+}
+
+/// `/item/{uuid}`
+#[derive(Template)]
+#[template(path = "item/display.html")]
+pub struct ItemPage {
+    /// Layout.
+    pub page: PageCtx,
+    /// Author channel.
+    pub channel: ChannelView,
+    /// The post.
+    pub post: PostView,
+}
+
+/// `/admin`
+#[derive(Template)]
+#[template(path = "admin/index.html")]
+pub struct AdminPage {
+    /// Layout.
+    pub page: PageCtx,
+    /// Current registration policy.
+    pub policy: String,
+    /// Accounts awaiting approval: (id, email, created).
+    pub pending: Vec<(i64, String, String)>,
+    /// Message after a change.
+    pub message: Option<String>,
+}
+
+/// Error pages (404, 403, 413, 429, 500, …).
+#[derive(Template)]
+#[template(path = "errors/error.html")]
+pub struct ErrorPage {
+    /// Layout.
+    pub page: PageCtx,
+    /// HTTP status.
+    pub status: u16,
+    /// Safe message.
+    pub message: String,
+}

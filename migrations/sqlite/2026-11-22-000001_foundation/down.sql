@@ -1,0 +1,12 @@
+DROP TABLE outq;
+DROP TABLE item;
+DROP TABLE abook;
+DROP TABLE hubloc;
+DROP TABLE xchan;
+DROP TABLE pconfig;
+DROP TABLE profile;
+DROP TABLE channel;
+DROP TABLE verify;
+DROP TABLE account;
+DROP TABLE site;
+DROP TABLE config;

@@ -1,0 +1,190 @@
+//! `TestNet`: several hubs in one process. Each listens on 127.0.0.1:0 under its own host name
+//! (`alpha.test`, `beta.test`, …) resolved by a shared resolver, and all share one
+//! `ManualClock`, so tests move time instead of sleeping.
+
+use std::collections::HashMap;
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::path::PathBuf;
+use std::sync::{Arc, RwLock};
+
+use hub::clock::ManualClock;
+use hub::config::Config;
+use hub::{Deps, Hub, RunningHub};
+
+use crate::browser::Browser;
+use crate::db::TestDb;
+
+/// Resolves the test host names to loopback (the port comes from the URL).
+#[derive(Debug, Default)]
+pub struct Resolver {
+    hosts: RwLock<HashMap<String, IpAddr>>,
+}
+
+impl Resolver {
+    fn add(&self, host: &str) {
+        self.hosts
+            .write()
+            .unwrap()
+            .insert(host.to_string(), IpAddr::V4(Ipv4Addr::LOCALHOST));
+    }
+}
+
+impl reqwest::dns::Resolve for Resolver {
+    fn resolve(&self, name: reqwest::dns::Name) -> reqwest::dns::Resolving {
+        let found = self.hosts.read().unwrap().get(name.as_str()).copied();
+        let host = name.as_str().to_string();
+        Box::pin(async move {
+            match found {
+                Some(ip) => {
+                    let addrs: reqwest::dns::Addrs = Box::new(std::iter::once(SocketAddr::new(ip, 0)));
+                    Ok(addrs)
+                }
+                None => Err(format!("unknown test host {host}").into()),
+            }
+        })
+    }
+}
+
+/// One hub of a test network.
+pub struct TestHub {
+    pub name: String,
+    pub host: String,
+    pub base_url: String,
+    pub addr: SocketAddr,
+    pub hub: Hub,
+    resolver: Arc<Resolver>,
+    running: Option<RunningHub>,
+    // Dropped last: the database and files.
+    _db: TestDb,
+    dir: tempfile::TempDir,
+}
+
+impl TestHub {
+    /// The hub's shared state.
+    pub fn ctx(&self) -> &hub::ctx::Ctx {
+        self.hub.ctx()
+    }
+
+    /// Where the hub writes mail.
+    pub fn mail_dir(&self) -> PathBuf {
+        self.dir.path().join("mail")
+    }
+
+    /// The hub's data directory.
+    pub fn data_dir(&self) -> PathBuf {
+        self.dir.path().to_path_buf()
+    }
+
+    /// A fresh browser for this hub.
+    pub fn browser(&self) -> Browser {
+        Browser::new(&self.base_url, self.resolver.clone())
+    }
+
+    /// A verified account created directly (like `hub admin account create`).
+    pub async fn account(&self, email: &str, password: &str) -> i64 {
+        hub::service::account::create_verified(self.ctx(), email, password, false)
+            .await
+            .expect("create account")
+    }
+
+    /// A channel for an account created directly.
+    pub async fn channel(&self, account_id: i64, nick: &str, name: &str) -> hub::store::channel::Channel {
+        hub::service::channel::create(self.ctx(), account_id, nick, name, "personal")
+            .await
+            .expect("create channel")
+    }
+
+    /// Stops serving (the data stays).
+    pub async fn stop(&mut self) {
+        if let Some(r) = self.running.take() {
+            r.stop().await;
+        }
+    }
+}
+
+/// Several hubs sharing a clock and a name resolver.
+pub struct TestNet {
+    pub clock: ManualClock,
+    pub hubs: Vec<TestHub>,
+    pub resolver: Arc<Resolver>,
+}
+
+impl TestNet {
+    /// Starts hubs with the given names (`alpha` → `http://alpha.test:PORT`).
+    pub async fn start(names: &[&str]) -> Self {
+        Self::start_with(names, |_| {}).await
+    }
+
+    /// Starts hubs, letting the test adjust each configuration first.
+    pub async fn start_with(names: &[&str], adjust: impl Fn(&mut Config)) -> Self {
+        let clock = ManualClock::new(
+            chrono::DateTime::parse_from_rfc3339("2026-11-22T10:00:00Z")
+                .unwrap()
+                .with_timezone(&chrono::Utc),
+        );
+        let resolver = Arc::new(Resolver::default());
+        let mut bound = Vec::new();
+        for name in names {
+            let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+            let addr = listener.local_addr().unwrap();
+            let host = format!("{name}.test");
+            resolver.add(&host);
+            bound.push((name.to_string(), host, addr, listener));
+        }
+        let http = reqwest::Client::builder()
+            .dns_resolver(resolver.clone())
+            .build()
+            .unwrap();
+        let mut hubs = Vec::new();
+        for (name, host, addr, listener) in bound {
+            let dir = tempfile::tempdir().unwrap();
+            let db = TestDb::create(&name);
+            let base_url = format!("http://{host}:{}", addr.port());
+            let mut config = Config::for_test(&name, dir.path(), &base_url, db.url.clone());
+            adjust(&mut config);
+            let deps = Deps {
+                clock: Arc::new(clock.clone()),
+                mailer: None,
+                http: Some(http.clone()),
+            };
+            let hub = Hub::build(config, deps).expect("build hub");
+            let running = hub.serve(listener).expect("serve");
+            hubs.push(TestHub {
+                name,
+                host,
+                base_url,
+                addr,
+                hub,
+                resolver: resolver.clone(),
+                running: Some(running),
+                _db: db,
+                dir,
+            });
+        }
+        Self {
+            clock,
+            hubs,
+            resolver,
+        }
+    }
+
+    /// One hub named `alpha`.
+    pub async fn single() -> Self {
+        Self::start(&["alpha"]).await
+    }
+
+    /// The hub with this name.
+    pub fn hub(&self, name: &str) -> &TestHub {
+        self.hubs
+            .iter()
+            .find(|h| h.name == name)
+            .unwrap_or_else(|| panic!("no hub {name}"))
+    }
+
+    /// Stops every hub.
+    pub async fn stop(mut self) {
+        for h in &mut self.hubs {
+            h.stop().await;
+        }
+    }
+}
