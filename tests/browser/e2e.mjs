@@ -1,0 +1,459 @@
+#!/usr/bin/env node
+// End-to-end browser test of a running Caravan hub, in Debian's chromium driven by playwright-core.
+//
+//   node tests/browser/e2e.mjs --base-url URL --mail-dir DIR --screenshot PATH [--timeout-ms N]
+//
+// Registers a fresh account, follows the verification link from the mail the hub wrote as an
+// .eml file under DIR, logs in, creates a channel, publishes a Markdown post with hostile HTML in
+// it, and checks that the channel page shows the rendered post with the HTML made harmless. Saves a
+// full-page screenshot of that page to PATH. Exits 0 on success; on any failure prints
+// "e2e: FAILED ..." with the step, the page's URL and text, saves PATH's sibling
+// "<name>.failure.png", and exits 1 (2 for bad arguments, 3 when the whole run overran).
+//
+// Environment: CHROMIUM (browser executable, default /usr/bin/chromium).
+// Every wait is bounded (--timeout-ms, default 15000, per step; the whole run by 12 times that).
+
+import { chromium } from 'playwright-core';
+import { mkdtemp, mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+const PASSWORD = 'Correct-Horse-42-battery';
+
+// ---------------------------------------------------------------------------------------------
+// Arguments
+
+function usage(message) {
+  if (message) console.error(`e2e: ${message}`);
+  console.error(
+    'usage: node e2e.mjs --base-url URL --mail-dir DIR --screenshot PATH [--timeout-ms N]',
+  );
+  process.exit(2);
+}
+
+function parseArgs(argv) {
+  const known = new Set(['base-url', 'mail-dir', 'screenshot', 'timeout-ms']);
+  const opts = {};
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === '-h' || arg === '--help') usage();
+    if (!arg.startsWith('--')) usage(`unexpected argument ${JSON.stringify(arg)}`);
+    let key = arg.slice(2);
+    let value;
+    const eq = key.indexOf('=');
+    if (eq >= 0) {
+      value = key.slice(eq + 1);
+      key = key.slice(0, eq);
+    } else {
+      value = argv[++i];
+    }
+    if (!known.has(key)) usage(`unknown option --${key}`);
+    if (value === undefined || value === '') usage(`--${key} needs a value`);
+    opts[key] = value;
+  }
+  for (const key of ['base-url', 'mail-dir', 'screenshot']) {
+    if (!opts[key]) usage(`--${key} is required`);
+  }
+  let baseUrl;
+  try {
+    baseUrl = new URL(opts['base-url']);
+  } catch {
+    usage(`--base-url is not a URL: ${opts['base-url']}`);
+  }
+  const timeout = opts['timeout-ms'] === undefined ? 15000 : Number(opts['timeout-ms']);
+  if (!Number.isInteger(timeout) || timeout <= 0) usage('--timeout-ms must be a positive integer');
+  return {
+    base: baseUrl.href.replace(/\/+$/, ''),
+    mailDir: path.resolve(opts['mail-dir']),
+    screenshot: path.resolve(opts.screenshot),
+    timeout,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Output and failure
+
+const started = Date.now();
+let currentStep = 'start';
+let stepNo = 0;
+
+function log(message) {
+  const secs = ((Date.now() - started) / 1000).toFixed(1).padStart(5);
+  console.log(`e2e [${secs}s] ${message}`);
+}
+
+function step(name) {
+  stepNo += 1;
+  currentStep = `${stepNo}. ${name}`;
+  log(`step ${currentStep}`);
+}
+
+class E2eError extends Error {}
+
+function fail(message) {
+  throw new E2eError(message);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Mail
+
+/** Undoes quoted-printable soft line breaks and `=3D`, and decodes base64 MIME parts. */
+function decodeMail(raw) {
+  let text = raw.replace(/=\r?\n/g, '').replace(/=3D/gi, '=');
+  const b64 = /content-transfer-encoding:\s*base64[^\n]*\n(?:[^\r\n]+\r?\n)*?\r?\n([A-Za-z0-9+/=\r\n]+)/gi;
+  for (const m of raw.matchAll(b64)) {
+    text += '\n' + Buffer.from(m[1].replace(/\s+/g, ''), 'base64').toString('utf8');
+  }
+  return text;
+}
+
+async function emlFiles(dir, depth = 0) {
+  let entries;
+  try {
+    entries = await readdir(dir, { withFileTypes: true });
+  } catch (e) {
+    if (e.code === 'ENOENT') return [];
+    throw e;
+  }
+  const out = [];
+  for (const e of entries) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory() && depth < 3) out.push(...(await emlFiles(p, depth + 1)));
+    else if (e.isFile() && e.name.toLowerCase().endsWith('.eml')) out.push(p);
+  }
+  return out;
+}
+
+/** Polls the mail dir for the newest .eml mentioning `email` with a verification link. */
+async function waitForVerifyLink(mailDir, email, base, timeout) {
+  const deadline = Date.now() + timeout;
+  const escaped = base.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const exact = new RegExp(`${escaped}/verify/([A-Za-z0-9_-]+)`);
+  const anyVerify = /https?:\/\/[^\s"'<>]+\/verify\/[A-Za-z0-9_-]+/;
+  let seen = 0;
+  let mentioning = [];
+  for (;;) {
+    const files = await emlFiles(mailDir);
+    seen = files.length;
+    const withTime = [];
+    for (const f of files) {
+      try {
+        withTime.push({ f, mtime: (await stat(f)).mtimeMs });
+      } catch {
+        // Removed while we looked.
+      }
+    }
+    withTime.sort((a, b) => b.mtime - a.mtime);
+    mentioning = [];
+    for (const { f } of withTime) {
+      let text;
+      try {
+        text = decodeMail(await readFile(f, 'utf8'));
+      } catch {
+        continue;
+      }
+      if (!text.toLowerCase().includes(email.toLowerCase())) continue;
+      mentioning.push({ f, text });
+      const m = text.match(exact);
+      if (m) return { file: f, link: `${base}/verify/${m[1]}` };
+    }
+    if (Date.now() >= deadline) break;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  if (mentioning.length === 0) {
+    fail(
+      `no .eml file mentioning ${email} appeared under ${mailDir} within ${timeout} ms ` +
+        `(${seen} .eml file(s) there)`,
+    );
+  }
+  const other = mentioning.map((m) => m.text.match(anyVerify)).find(Boolean);
+  fail(
+    `the newest mail to ${email} (${mentioning[0].f}) has no link ${base}/verify/<token>` +
+      (other ? `; it links ${other[0]} instead (wrong base URL?)` : '') +
+      `\n--- mail text ---\n${mentioning[0].text.slice(0, 2000)}`,
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Page helpers
+
+async function pageSummary(page) {
+  let text = '';
+  try {
+    text = await page.locator('body').innerText({ timeout: 2000 });
+  } catch {
+    try {
+      text = (await page.content()).slice(0, 2000);
+    } catch {
+      text = '(page content unavailable)';
+    }
+  }
+  text = text.replace(/\n{3,}/g, '\n\n').trim();
+  if (text.length > 1500) text = text.slice(0, 1500) + ' …';
+  return `page URL: ${page.url()}\n--- page text ---\n${text}\n---`;
+}
+
+function checkStatus(response, what) {
+  if (!response) return;
+  const status = response.status();
+  if (status >= 400) fail(`${what} answered HTTP ${status} (${response.url()})`);
+}
+
+async function goto(page, url, timeout) {
+  log(`  GET ${url}`);
+  const response = await page.goto(url, { waitUntil: 'load', timeout });
+  checkStatus(response, `GET ${url}`);
+  return response;
+}
+
+async function expectVisible(page, selector, what, timeout) {
+  try {
+    await page.locator(selector).first().waitFor({ state: 'visible', timeout });
+  } catch {
+    fail(`${what}: no visible ${selector} within ${timeout} ms`);
+  }
+}
+
+async function expectPath(page, wanted, what) {
+  const actual = new URL(page.url()).pathname.replace(/\/+$/, '') || '/';
+  if (actual !== wanted) fail(`${what}: expected to be on ${wanted}, but the browser is on ${page.url()}`);
+}
+
+/** Clicks a link and waits for the page it leads to. */
+async function followLink(page, selector, timeout) {
+  await expectVisible(page, selector, 'link', timeout);
+  log(`  click ${selector}`);
+  const [response] = await Promise.all([
+    page.waitForNavigation({ waitUntil: 'load', timeout }),
+    page.locator(selector).first().click({ timeout }),
+  ]);
+  checkStatus(response, `following ${selector}`);
+}
+
+/** Fills the named fields of a form, submits it, and waits for the page the submission leads to. */
+async function submitForm(page, formSel, fields, timeout) {
+  await expectVisible(page, formSel, 'form', timeout);
+  const form = page.locator(formSel).first();
+  for (const [name, value] of Object.entries(fields)) {
+    const field = form.locator(`[name="${name}"]`).first();
+    try {
+      await field.waitFor({ state: 'visible', timeout });
+    } catch {
+      fail(`form ${formSel} has no visible field [name="${name}"]`);
+    }
+    await field.fill(value, { timeout });
+  }
+  const submit = form.locator('button[type=submit], input[type=submit]').first();
+  try {
+    await submit.waitFor({ state: 'visible', timeout });
+  } catch {
+    fail(`form ${formSel} has no visible submit button`);
+  }
+  log(`  submit ${formSel} (${Object.keys(fields).join(', ')})`);
+  let response;
+  try {
+    [response] = await Promise.all([
+      page.waitForNavigation({ waitUntil: 'load', timeout }),
+      submit.click({ timeout }),
+    ]);
+  } catch (e) {
+    fail(`submitting ${formSel} did not load a new page within ${timeout} ms: ${e.message.split('\n')[0]}`);
+  }
+  checkStatus(response, `submitting ${formSel}`);
+  return response;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The scenario
+
+async function scenario(page, opts, dialogs) {
+  const { base, mailDir, timeout } = opts;
+  const stamp = `${Date.now()}-${Math.floor(Math.random() * 1e6)}`;
+  const email = `e2e-${stamp}@example.com`;
+  const nick = `e2e${String(Math.floor(Math.random() * 1e9)).padStart(9, '0')}`;
+  const displayName = `E2E Tester ${stamp}`;
+  const marker = `e2e-post-${stamp}`;
+  const body =
+    `Hello **caravan** ${marker} <script>alert(1)</script>\n\n` +
+    `<img src="/static/none.png" onerror="alert(2)"> [a link](javascript:alert(3))`;
+  log(`account ${email}, channel ${nick}`);
+
+  step('home page links to /register and /login');
+  await goto(page, `${base}/`, timeout);
+  await expectVisible(page, 'a[href="/register"]', 'home page', timeout);
+  await expectVisible(page, 'a[href="/login"]', 'home page', timeout);
+
+  step('register');
+  await followLink(page, 'a[href="/register"]', timeout);
+  await expectPath(page, '/register', 'after following the register link');
+  await submitForm(page, '#register-form', { email, password: PASSWORD }, timeout);
+  await expectVisible(page, '#notice', 'after registering', timeout);
+  log(`  notice: ${(await page.locator('#notice').first().innerText()).trim()}`);
+
+  step('find the verification mail');
+  const { file, link } = await waitForVerifyLink(mailDir, email, base, timeout);
+  log(`  mail ${file}`);
+  log(`  link ${link}`);
+
+  step('verify the email address');
+  await goto(page, link, timeout);
+  await expectVisible(page, '#notice', 'verification page', timeout);
+  log(`  notice: ${(await page.locator('#notice').first().innerText()).trim()}`);
+  await expectVisible(page, 'a[href="/login"]', 'verification page', timeout);
+
+  step('log in');
+  await followLink(page, 'a[href="/login"]', timeout);
+  await expectPath(page, '/login', 'after following the login link');
+  await submitForm(page, '#login-form', { email, password: PASSWORD }, timeout);
+  await expectPath(page, '/channels', 'after logging in');
+  await expectVisible(page, 'a[href="/channels/new"]', 'channel picker', timeout);
+
+  step('create a channel');
+  await followLink(page, 'a[href="/channels/new"]', timeout);
+  await expectPath(page, '/channels/new', 'after following the new-channel link');
+  await expectVisible(page, '#channel-form select[name="role"]', 'new-channel form', timeout);
+  await submitForm(page, '#channel-form', { nick, name: displayName }, timeout);
+  await expectPath(page, `/channel/${nick}`, 'after creating the channel');
+
+  step('publish a post');
+  await submitForm(page, '#compose-form', { body }, timeout);
+  await expectPath(page, `/channel/${nick}`, 'after posting');
+
+  step('see the post, rendered and sanitised, on the channel page');
+  const post = page.locator('article.post', { hasText: marker });
+  try {
+    await post.first().waitFor({ state: 'visible', timeout });
+  } catch {
+    fail(`no article.post containing ${marker} on the channel page`);
+  }
+  const strong = post.first().locator('strong', { hasText: 'caravan' });
+  if ((await strong.count()) === 0) {
+    const html = await post.first().innerHTML();
+    fail(`the post has no <strong>caravan</strong> (Markdown not rendered?); its HTML:\n${html}`);
+  }
+  const html = await post.first().innerHTML();
+  log(`  post HTML: ${html.replace(/\s+/g, ' ').trim().slice(0, 400)}`);
+  const scripts = await page.locator('article.post script').count();
+  if (scripts > 0) fail(`${scripts} <script> element(s) inside article.post`);
+  const handlers = await page.evaluate(() =>
+    [...document.querySelectorAll('article.post *')].flatMap((el) =>
+      [...el.attributes].filter((a) => /^on/i.test(a.name)).map((a) => `<${el.localName} ${a.name}>`),
+    ),
+  );
+  if (handlers.length > 0) fail(`event handler attributes inside article.post: ${handlers.join(', ')}`);
+  const jsLinks = await page.evaluate(() =>
+    [...document.querySelectorAll('article.post [href], article.post [src]')]
+      .map((el) => el.getAttribute('href') ?? el.getAttribute('src'))
+      .filter((v) => /^\s*javascript:/i.test(v)),
+  );
+  if (jsLinks.length > 0) fail(`javascript: URLs inside article.post: ${jsLinks.join(', ')}`);
+  if (dialogs.length > 0) fail(`the page ran script: dialog(s) opened: ${dialogs.join(' | ')}`);
+
+  step('screenshot');
+  await mkdir(path.dirname(opts.screenshot), { recursive: true });
+  await page.screenshot({ path: opts.screenshot, fullPage: true, timeout });
+  log(`  saved ${opts.screenshot}`);
+}
+
+async function withTimeout(promise, ms, what) {
+  let timer;
+  try {
+    return await Promise.race([
+      promise,
+      new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`${what} took over ${ms} ms`)), ms);
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function main() {
+  const opts = parseArgs(process.argv.slice(2));
+  const executablePath = process.env.CHROMIUM || '/usr/bin/chromium';
+  log(`base URL ${opts.base}, mail dir ${opts.mailDir}, screenshot ${opts.screenshot}`);
+
+  // The whole run is bounded too, whatever hangs.
+  const overall = opts.timeout * 12;
+  const watchdog = setTimeout(() => {
+    console.error(`e2e: FAILED: the run took over ${overall} ms (during step ${currentStep})`);
+    process.exit(3);
+  }, overall);
+  watchdog.unref();
+
+  const userDataDir = await mkdtemp(path.join(tmpdir(), 'caravan-e2e-profile-'));
+  let context;
+  let page;
+  let ok = false;
+  try {
+    step('launch chromium');
+    try {
+      context = await chromium.launchPersistentContext(userDataDir, {
+        executablePath,
+        headless: true,
+        args: CHROMIUM_ARGS,
+        timeout: opts.timeout * 2,
+        viewport: { width: 1280, height: 900 },
+      });
+    } catch (e) {
+      fail(`could not start ${executablePath}: ${e.message.split('\n')[0]}`);
+    }
+    context.setDefaultTimeout(opts.timeout);
+    context.setDefaultNavigationTimeout(opts.timeout);
+    page = context.pages()[0] ?? (await context.newPage());
+    const dialogs = [];
+    page.on('dialog', (d) => {
+      dialogs.push(`${d.type()}: ${d.message()}`);
+      log(`  !! dialog opened: ${d.type()} ${JSON.stringify(d.message())}`);
+      d.dismiss().catch(() => {});
+    });
+    page.on('pageerror', (e) => log(`  page error: ${e.message}`));
+    page.on('console', (m) => {
+      if (m.type() === 'error') log(`  console error: ${m.text()} (${m.location().url})`);
+    });
+
+    await scenario(page, opts, dialogs);
+    ok = true;
+  } catch (e) {
+    const message = e instanceof E2eError ? e.message : (e.stack ?? String(e));
+    console.error(`e2e: FAILED at step ${currentStep}: ${message}`);
+    if (page) {
+      console.error(await pageSummary(page));
+      const shot = opts.screenshot.replace(/(\.png)?$/i, '.failure.png');
+      try {
+        await mkdir(path.dirname(shot), { recursive: true });
+        await page.screenshot({ path: shot, fullPage: true, timeout: 5000 });
+        console.error(`e2e: failure screenshot: ${shot}`);
+      } catch {
+        // Best effort.
+      }
+    }
+  } finally {
+    if (context) {
+      await withTimeout(context.close(), 10000, 'closing chromium').catch((e) =>
+        console.error(`e2e: ${e.message}`),
+      );
+    }
+    await rm(userDataDir, { recursive: true, force: true }).catch(() => {});
+  }
+  if (ok) {
+    log('PASSED');
+    process.exit(0);
+  }
+  process.exit(1);
+}
+
+main().catch((e) => {
+  console.error(`e2e: FAILED: ${e.stack ?? e}`);
+  process.exit(1);
+});
