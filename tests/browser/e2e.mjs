@@ -215,9 +215,14 @@ async function goto(page, url, timeout) {
   return response;
 }
 
+/** The first visible element matching a CSS selector (a page may repeat a link in its nav). */
+function visible(page, selector) {
+  return page.locator(`${selector} >> visible=true`).first();
+}
+
 async function expectVisible(page, selector, what, timeout) {
   try {
-    await page.locator(selector).first().waitFor({ state: 'visible', timeout });
+    await visible(page, selector).waitFor({ state: 'visible', timeout });
   } catch {
     fail(`${what}: no visible ${selector} within ${timeout} ms`);
   }
@@ -234,7 +239,7 @@ async function followLink(page, selector, timeout) {
   log(`  click ${selector}`);
   const [response] = await Promise.all([
     page.waitForNavigation({ waitUntil: 'load', timeout }),
-    page.locator(selector).first().click({ timeout }),
+    visible(page, selector).click({ timeout }),
   ]);
   checkStatus(response, `following ${selector}`);
 }
@@ -242,7 +247,7 @@ async function followLink(page, selector, timeout) {
 /** Fills the named fields of a form, submits it, and waits for the page the submission leads to. */
 async function submitForm(page, formSel, fields, timeout) {
   await expectVisible(page, formSel, 'form', timeout);
-  const form = page.locator(formSel).first();
+  const form = visible(page, formSel);
   for (const [name, value] of Object.entries(fields)) {
     const field = form.locator(`[name="${name}"]`).first();
     try {
