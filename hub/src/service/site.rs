@@ -107,6 +107,18 @@ pub async fn set_register_policy(ctx: &Ctx, policy: RegisterPolicy) -> Result<()
         .await
 }
 
+/// Whether people may register through the web now: the policy allows it, or the hub has no
+/// account yet (the first account, its admin, can always register).
+pub async fn web_registration_possible(ctx: &Ctx) -> Result<bool> {
+    let config = ctx.config.clone();
+    ctx.db
+        .run(move |conn| {
+            Ok(register_policy(conn, &config)? != RegisterPolicy::Closed
+                || store::account::count(conn)? == 0)
+        })
+        .await
+}
+
 /// Reads the registration policy.
 pub async fn current_register_policy(ctx: &Ctx) -> Result<RegisterPolicy> {
     let config = ctx.config.clone();

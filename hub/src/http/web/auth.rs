@@ -48,12 +48,13 @@ async fn register_page(
     status: StatusCode,
 ) -> Result<HttpResponse> {
     let policy = service::site::current_register_policy(ctx).await?;
+    let possible = service::site::web_registration_possible(ctx).await?;
     let viewer = viewer(ctx, session).await?;
     let page = RegisterPage {
         page: page_ctx(ctx, session, "Register", viewer.as_ref()),
         email,
         error,
-        closed: policy == RegisterPolicy::Closed,
+        closed: !possible,
         approval: policy == RegisterPolicy::Approve,
     };
     Ok(render(status, &page))

@@ -4,7 +4,6 @@ use actix_session::Session;
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 
-use crate::config::RegisterPolicy;
 use crate::ctx::Ctx;
 use crate::error::Result;
 use crate::http::errors::render;
@@ -20,10 +19,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 /// GET /
 async fn get_home(ctx: web::Data<Ctx>, session: Session) -> Result<HttpResponse> {
     let viewer = viewer(&ctx, &session).await?;
-    let policy = service::site::current_register_policy(&ctx).await?;
+    let registration_open = service::site::web_registration_possible(&ctx).await?;
     let page = HomePage {
         page: page_ctx(&ctx, &session, "Home", viewer.as_ref()),
-        registration_open: policy != RegisterPolicy::Closed,
+        registration_open,
     };
     Ok(render(StatusCode::OK, &page))
 }
