@@ -9,7 +9,7 @@ use rand::RngCore;
 use crate::ctx::Ctx;
 use crate::error::{Error, ErrorKind, Result};
 use crate::service;
-use crate::store::account::Account;
+use crate::service::account::Account;
 use crate::templates::{PageCtx, ViewerInfo};
 
 const ACCOUNT_KEY: &str = "account_id";

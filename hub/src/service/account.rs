@@ -15,7 +15,9 @@ use crate::ctx::Ctx;
 use crate::error::{Error, ErrorKind, Result, ResultExt};
 use crate::mail::Mail;
 use crate::service::site;
-use crate::store::{self, AnyConnection, account::Account};
+use crate::store::{self, AnyConnection};
+
+pub use crate::store::account::Account;
 
 /// Longest password accepted, in characters (argon2 would take more; this bounds the work).
 pub const MAX_PASSWORD_CHARS: usize = 256;
@@ -179,7 +181,7 @@ pub async fn register(ctx: &Ctx, email: &str, password: &str, client: IpAddr) ->
                     account_created: now,
                 },
             )
-            .map_err(|e| duplicate_email(e))?;
+            .map_err(duplicate_email)?;
             store::account::insert_token(conn, id, TOKEN_EMAIL, &token_hash, expires)?;
             if first {
                 tracing::info!(email = %email2, "first account registered: it is the hub admin");
@@ -197,12 +199,7 @@ pub async fn register(ctx: &Ctx, email: &str, password: &str, client: IpAddr) ->
 
 /// A unique violation on insert means a concurrent registration won the race.
 fn duplicate_email(e: Error) -> Error {
-    let dup = e
-        .source
-        .as_ref()
-        .and_then(|s| s.downcast_ref::<diesel::result::Error>())
-        .is_some_and(store::is_unique_violation);
-    if dup {
+    if store::caused_by_unique_violation(&e) {
         Error::conflict("email", "An account with this email address already exists.")
     } else {
         e
@@ -262,14 +259,14 @@ pub async fn create_verified(ctx: &Ctx, email: &str, password: &str, admin: bool
         .await
 }
 
-/// Looks up and consumes a one-time token: unknown, used and expired tokens are refused with a
-/// message that says which.
-fn consume_token(
+/// Looks up a one-time token without using it: unknown, used and expired tokens are refused
+/// with a message that says which.
+fn check_token(
     conn: &mut AnyConnection,
     kind: &'static str,
     token: &str,
     now: chrono::NaiveDateTime,
-) -> Result<i64> {
+) -> Result<store::account::Token> {
     let invalid = |reason: &str| Error::invalid("token", reason.to_string());
     if token.is_empty() || token.len() > 128 {
         return Err(invalid("This link is not valid."));
@@ -284,6 +281,18 @@ fn consume_token(
             "This link has expired. Ask for a new one (logging in sends a new verification link).",
         ));
     }
+    Ok(row)
+}
+
+/// Checks and uses up a one-time token; returns its account. A concurrent second use loses.
+fn consume_token(
+    conn: &mut AnyConnection,
+    kind: &'static str,
+    token: &str,
+    now: chrono::NaiveDateTime,
+) -> Result<i64> {
+    let invalid = |reason: &str| Error::invalid("token", reason.to_string());
+    let row = check_token(conn, kind, token, now)?;
     if !store::account::update_token_used(conn, row.id)? {
         return Err(invalid("This link was already used."));
     }
@@ -413,19 +422,7 @@ pub async fn check_reset_token(ctx: &Ctx, token: &str) -> Result<()> {
     let token = token.to_string();
     let now = ctx.clock.now_db();
     ctx.db
-        .run(move |conn| {
-            use diesel::Connection;
-            // Consume inside a transaction that is always rolled back: same checks, no change.
-            let checked = conn.transaction::<(), Error, _>(|c| {
-                consume_token(c, TOKEN_RESET, &token, now)?;
-                Err(Error::new(ErrorKind::NotFound))
-            });
-            match checked {
-                Err(e) if e.kind == ErrorKind::NotFound => Ok(()),
-                Err(e) => Err(e),
-                Ok(()) => Ok(()),
-            }
-        })
+        .run(move |conn| check_token(conn, TOKEN_RESET, &token, now).map(|_| ()))
         .await
 }
 

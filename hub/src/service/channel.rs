@@ -6,8 +6,10 @@ use crate::error::{Error, ErrorKind, Result, ResultExt};
 use crate::service::text;
 use crate::store::{
     self,
-    channel::{Channel, NewChannel, NewHubloc, Profile, Xchan},
+    channel::{NewChannel, NewHubloc, Profile, Xchan},
 };
+
+pub use crate::store::channel::Channel;
 
 /// Nicknames that would collide with the hub's own URL space or mislead visitors.
 pub const RESERVED_NICKS: &[&str] = &[
@@ -165,12 +167,11 @@ pub async fn create(ctx: &Ctx, account_id: i64, nick: &str, name: &str, role: &s
                 },
             )
             .map_err(|e| {
-                let dup = e
-                    .source
-                    .as_ref()
-                    .and_then(|s| s.downcast_ref::<diesel::result::Error>())
-                    .is_some_and(store::is_unique_violation);
-                if dup { nick_taken() } else { e }
+                if store::caused_by_unique_violation(&e) {
+                    nick_taken()
+                } else {
+                    e
+                }
             })?;
             let channel_url = format!("{site_url}/channel/{nick}");
             store::channel::insert_xchan(

@@ -4,11 +4,9 @@
 use crate::ctx::Ctx;
 use crate::error::{Error, ErrorKind, Result};
 use crate::service::text;
-use crate::store::{
-    self,
-    channel::Channel,
-    item::{Item, NewItem},
-};
+use crate::store::{self, channel::Channel, item::NewItem};
+
+pub use crate::store::item::Item;
 
 /// Longest post body accepted, in characters.
 pub const MAX_BODY_CHARS: usize = 100_000;

@@ -35,10 +35,8 @@ impl std::fmt::Debug for SiteIdentity {
 /// Loads the site key from the database, creating it (and the `site` row) on first start.
 /// Blocking: called while building the hub, before it serves.
 pub fn load_or_create(db: &Db, config: &Config, now: chrono::NaiveDateTime) -> Result<SiteIdentity> {
-    use diesel::Connection;
     let url = config.site_url();
-    let mut conn = db.conn()?;
-    conn.transaction(|conn| {
+    db.tx_blocking(|conn| {
         let keypair = match store::site::get_config(conn, "system", "prvkey")? {
             Some(pem) => RsaKeypair::from_private_pem(&pem)?,
             None => {

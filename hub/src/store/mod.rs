@@ -144,6 +144,17 @@ impl Db {
         self.run(move |conn| conn.transaction(f)).await
     }
 
+    /// Runs blocking database work in one transaction on the calling thread (start-up, CLI).
+    pub fn tx_blocking<T, F>(&self, f: F) -> Result<T>
+    where
+        F: FnOnce(&mut AnyConnection) -> Result<T>,
+    {
+        use diesel::Connection;
+        let mut pooled = self.conn()?;
+        let conn: &mut AnyConnection = &mut pooled;
+        conn.transaction(f)
+    }
+
     /// Applies pending migrations; returns the versions applied.
     pub fn migrate(&self) -> Result<Vec<String>> {
         let mut conn = self.conn()?;
@@ -197,4 +208,12 @@ pub fn is_unique_violation(e: &diesel::result::Error) -> bool {
         e,
         diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _)
     )
+}
+
+/// True when a hub error was caused by a unique-constraint violation.
+pub fn caused_by_unique_violation(e: &Error) -> bool {
+    e.source
+        .as_ref()
+        .and_then(|s| s.downcast_ref::<diesel::result::Error>())
+        .is_some_and(is_unique_violation)
 }

@@ -11,7 +11,7 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::http::errors::render;
 use crate::http::session::{check_csrf, page_ctx, require_viewer};
 use crate::service;
-use crate::store::account::Account;
+use crate::service::account::Account;
 use crate::templates::AdminPage;
 
 /// Registers the routes of this module.

@@ -12,7 +12,7 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::http::errors::render;
 use crate::http::session::{check_csrf, page_ctx, require_viewer, viewer};
 use crate::service;
-use crate::store::{account::Account, channel::Channel, item::Item};
+use crate::service::{account::Account, channel::Channel, item::Item};
 use crate::templates::{
     ChannelPage, ChannelView, ChannelsPage, NewChannelPage, PostView, ProfileEditPage,
 };

@@ -1,0 +1,52 @@
+//! The layering rules of docs/architecture.md, checked on the source: `http` never names the
+//! store or diesel, `service` never names actix or diesel, and nothing keeps process-wide state.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::path::Path;
+
+fn rust_files(dir: &Path, out: &mut Vec<(String, String)>) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            rust_files(&path, out);
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            out.push((path.display().to_string(), std::fs::read_to_string(&path).unwrap()));
+        }
+    }
+}
+
+fn offenders(sub: &str, needles: &[&str]) -> Vec<String> {
+    let mut files = Vec::new();
+    rust_files(&Path::new(env!("CARGO_MANIFEST_DIR")).join("src").join(sub), &mut files);
+    assert!(!files.is_empty(), "no sources under {sub}");
+    let mut found = Vec::new();
+    for (path, text) in files {
+        for (n, line) in text.lines().enumerate() {
+            let code = line.split("//").next().unwrap_or("");
+            for needle in needles {
+                if code.contains(needle) {
+                    found.push(format!("{path}:{}: {needle}", n + 1));
+                }
+            }
+        }
+    }
+    found
+}
+
+#[test]
+fn http_handlers_go_through_services_only() {
+    let found = offenders("http", &["diesel", "store::"]);
+    assert!(found.is_empty(), "http must call services, not the store:\n{}", found.join("\n"));
+}
+
+#[test]
+fn services_know_nothing_of_actix_or_diesel() {
+    let found = offenders("service", &["actix", "diesel"]);
+    assert!(found.is_empty(), "service must stay framework-free:\n{}", found.join("\n"));
+}
+
+#[test]
+fn nothing_keeps_process_wide_mutable_state() {
+    let found = offenders("", &["static mut", "OnceLock", "LazyLock", "lazy_static", "thread_local"]);
+    assert!(found.is_empty(), "no process-wide state (tests run several hubs):\n{}", found.join("\n"));
+}
