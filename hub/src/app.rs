@@ -51,7 +51,9 @@ pub struct Hub {
 
 impl std::fmt::Debug for Hub {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Hub").field("ctx", &self.ctx).finish_non_exhaustive()
+        f.debug_struct("Hub")
+            .field("ctx", &self.ctx)
+            .finish_non_exhaustive()
     }
 }
 

@@ -77,7 +77,10 @@ pub struct SmtpMailer {
 impl Mailer for SmtpMailer {
     async fn send(&self, mail: Mail) -> Result<()> {
         let msg = build(&self.from, &mail)?;
-        self.transport.send(msg).await.context("sending mail by SMTP")?;
+        self.transport
+            .send(msg)
+            .await
+            .context("sending mail by SMTP")?;
         tracing::info!(to = %mail.to, subject = %mail.subject, "mail sent");
         Ok(())
     }

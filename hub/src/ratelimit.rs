@@ -10,10 +10,13 @@ use chrono::{DateTime, Duration, Utc};
 
 use crate::error::{Error, ErrorKind, Result};
 
+/// Attempts counted so far: (action, client) → (window start, attempts in it).
+type Windows = HashMap<(&'static str, IpAddr), (DateTime<Utc>, u32)>;
+
 /// Counts attempts per (action, client) in fixed windows.
 #[derive(Debug, Default)]
 pub struct RateLimiter {
-    windows: Mutex<HashMap<(&'static str, IpAddr), (DateTime<Utc>, u32)>>,
+    windows: Mutex<Windows>,
 }
 
 impl RateLimiter {

@@ -10,14 +10,20 @@ fn rust_files(dir: &Path, out: &mut Vec<(String, String)>) {
         if path.is_dir() {
             rust_files(&path, out);
         } else if path.extension().is_some_and(|e| e == "rs") {
-            out.push((path.display().to_string(), std::fs::read_to_string(&path).unwrap()));
+            out.push((
+                path.display().to_string(),
+                std::fs::read_to_string(&path).unwrap(),
+            ));
         }
     }
 }
 
 fn offenders(sub: &str, needles: &[&str]) -> Vec<String> {
     let mut files = Vec::new();
-    rust_files(&Path::new(env!("CARGO_MANIFEST_DIR")).join("src").join(sub), &mut files);
+    rust_files(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("src").join(sub),
+        &mut files,
+    );
     assert!(!files.is_empty(), "no sources under {sub}");
     let mut found = Vec::new();
     for (path, text) in files {
@@ -36,17 +42,38 @@ fn offenders(sub: &str, needles: &[&str]) -> Vec<String> {
 #[test]
 fn http_handlers_go_through_services_only() {
     let found = offenders("http", &["diesel", "store::"]);
-    assert!(found.is_empty(), "http must call services, not the store:\n{}", found.join("\n"));
+    assert!(
+        found.is_empty(),
+        "http must call services, not the store:\n{}",
+        found.join("\n")
+    );
 }
 
 #[test]
 fn services_know_nothing_of_actix_or_diesel() {
     let found = offenders("service", &["actix", "diesel"]);
-    assert!(found.is_empty(), "service must stay framework-free:\n{}", found.join("\n"));
+    assert!(
+        found.is_empty(),
+        "service must stay framework-free:\n{}",
+        found.join("\n")
+    );
 }
 
 #[test]
 fn nothing_keeps_process_wide_mutable_state() {
-    let found = offenders("", &["static mut", "OnceLock", "LazyLock", "lazy_static", "thread_local"]);
-    assert!(found.is_empty(), "no process-wide state (tests run several hubs):\n{}", found.join("\n"));
+    let found = offenders(
+        "",
+        &[
+            "static mut",
+            "OnceLock",
+            "LazyLock",
+            "lazy_static",
+            "thread_local",
+        ],
+    );
+    assert!(
+        found.is_empty(),
+        "no process-wide state (tests run several hubs):\n{}",
+        found.join("\n")
+    );
 }

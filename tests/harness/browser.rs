@@ -16,7 +16,11 @@ impl Resp {
     /// Panics with the body when the status differs.
     #[track_caller]
     pub fn expect_status(&self, status: u16) -> &Self {
-        assert_eq!(self.status, status, "unexpected status; body:\n{}", self.body);
+        assert_eq!(
+            self.status, status,
+            "unexpected status; body:\n{}",
+            self.body
+        );
         self
     }
 
@@ -124,7 +128,11 @@ impl Browser {
     /// Logs in; panics unless redirected to the channel picker.
     pub async fn login(&self, email: &str, password: &str) {
         let r = self
-            .submit("/login", "/login", &[("email", email), ("password", password)])
+            .submit(
+                "/login",
+                "/login",
+                &[("email", email), ("password", password)],
+            )
             .await;
         assert_eq!(r.status, 303, "login failed: {}", r.body);
         assert_eq!(r.location.as_deref(), Some("/channels"));

@@ -18,18 +18,24 @@ impl TestDb {
     /// Creates a database named after the hub (plus a random suffix).
     pub fn create(label: &str) -> Self {
         let Ok(admin) = std::env::var(PG_ENV) else {
-            return Self { url: None, pg: None };
+            return Self {
+                url: None,
+                pg: None,
+            };
         };
         let name = format!(
             "caravan_{}_{}",
             label.replace(|c: char| !c.is_ascii_alphanumeric(), "_"),
             uuid::Uuid::new_v4().simple()
         );
-        let mut conn = PgConnection::establish(&admin).expect("connect to the PostgreSQL admin URL");
+        let mut conn =
+            PgConnection::establish(&admin).expect("connect to the PostgreSQL admin URL");
         diesel::sql_query(format!("CREATE DATABASE \"{name}\""))
             .execute(&mut conn)
             .expect("create test database");
-        let (base, _) = admin.rsplit_once('/').expect("admin URL has a database part");
+        let (base, _) = admin
+            .rsplit_once('/')
+            .expect("admin URL has a database part");
         Self {
             url: Some(format!("{base}/{name}")),
             pg: Some((admin, name)),
@@ -44,11 +50,11 @@ impl TestDb {
 
 impl Drop for TestDb {
     fn drop(&mut self) {
-        if let Some((admin, name)) = &self.pg {
-            if let Ok(mut conn) = PgConnection::establish(admin) {
-                let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
-                    .execute(&mut conn);
-            }
+        if let Some((admin, name)) = &self.pg
+            && let Ok(mut conn) = PgConnection::establish(admin)
+        {
+            let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
+                .execute(&mut conn);
         }
     }
 }

@@ -22,15 +22,19 @@ pub fn mails_to(dir: &Path, to: &str) -> Vec<String> {
         .filter_map(|(_, p)| std::fs::read_to_string(p).ok())
         .map(|raw| decode_qp(&raw))
         .filter(|text| {
-            text.lines()
-                .any(|l| l.to_ascii_lowercase().starts_with("to:") && l.to_ascii_lowercase().contains(&to.to_ascii_lowercase()))
+            text.lines().any(|l| {
+                l.to_ascii_lowercase().starts_with("to:")
+                    && l.to_ascii_lowercase().contains(&to.to_ascii_lowercase())
+            })
         })
         .collect()
 }
 
 /// Undoes quoted-printable soft line breaks and `=3D`.
 pub fn decode_qp(raw: &str) -> String {
-    raw.replace("=\r\n", "").replace("=\n", "").replace("=3D", "=")
+    raw.replace("=\r\n", "")
+        .replace("=\n", "")
+        .replace("=3D", "=")
 }
 
 /// The first link in `text` whose path starts with `path_prefix` (e.g. `/verify/`).

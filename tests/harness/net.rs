@@ -36,7 +36,8 @@ impl reqwest::dns::Resolve for Resolver {
         Box::pin(async move {
             match found {
                 Some(ip) => {
-                    let addrs: reqwest::dns::Addrs = Box::new(std::iter::once(SocketAddr::new(ip, 0)));
+                    let addrs: reqwest::dns::Addrs =
+                        Box::new(std::iter::once(SocketAddr::new(ip, 0)));
                     Ok(addrs)
                 }
                 None => Err(format!("unknown test host {host}").into()),
@@ -88,7 +89,12 @@ impl TestHub {
     }
 
     /// A channel for an account created directly.
-    pub async fn channel(&self, account_id: i64, nick: &str, name: &str) -> hub::store::channel::Channel {
+    pub async fn channel(
+        &self,
+        account_id: i64,
+        nick: &str,
+        name: &str,
+    ) -> hub::store::channel::Channel {
         hub::service::channel::create(self.ctx(), account_id, nick, name, "personal")
             .await
             .expect("create channel")

@@ -11,7 +11,11 @@ pub const PW: &str = "Correct-Horse-42";
 /// Registers through the web and follows the mailed verification link.
 pub async fn register_and_verify(hub: &TestHub, b: &Browser, email: &str) {
     let r = b
-        .submit("/register", "/register", &[("email", email), ("password", PW)])
+        .submit(
+            "/register",
+            "/register",
+            &[("email", email), ("password", PW)],
+        )
         .await;
     r.expect_status(200);
     assert!(r.has("id=\"notice\""), "{}", r.body);
@@ -35,7 +39,11 @@ async fn a_person_registers_verifies_logs_in_creates_a_channel_and_posts() {
         .submit(
             "/channels/new",
             "/channels/new",
-            &[("nick", "alice"), ("name", "Alice Liddell"), ("role", "personal")],
+            &[
+                ("nick", "alice"),
+                ("name", "Alice Liddell"),
+                ("role", "personal"),
+            ],
         )
         .await;
     assert_eq!(r.status, 303, "{}", r.body);
@@ -185,7 +193,10 @@ async fn password_reset_sets_a_new_password_once() {
         .submit("/reset", "/reset", &[("email", "nobody@example.org")])
         .await;
     r2.expect_status(200);
-    assert_eq!(r.body.contains("If an account"), r2.body.contains("If an account"));
+    assert_eq!(
+        r.body.contains("If an account"),
+        r2.body.contains("If an account")
+    );
     assert!(hub_tests::mail::mails_to(&hub.mail_dir(), "nobody@example.org").is_empty());
 
     let link = latest_link(&hub.mail_dir(), "forgetful@example.org", "/reset/").unwrap();
@@ -281,14 +292,21 @@ async fn closed_registration_refuses_new_accounts_but_the_cli_path_still_works()
     let page = b.get("/register").await;
     assert!(page.has("closed"));
     let home = b.get("/").await;
-    assert!(!home.has("class=\"button\" href=\"/register\""), "no register button");
+    assert!(
+        !home.has("class=\"button\" href=\"/register\""),
+        "no register button"
+    );
     // The closed page has no form; a token from another page of the same session gets past
     // the CSRF check to the policy check.
     let token = hub_tests::browser::csrf_of(&b.get("/login").await.body).unwrap();
     let r = b
         .post(
             "/register",
-            &[("email", "second@example.org"), ("password", PW), ("csrf", &token)],
+            &[
+                ("email", "second@example.org"),
+                ("password", PW),
+                ("csrf", &token),
+            ],
         )
         .await;
     r.expect_status(403);
@@ -337,9 +355,13 @@ async fn login_and_registration_are_rate_limited_per_client() {
 
     for i in 0..2 {
         let email = format!("r{i}@example.org");
-        b.submit("/register", "/register", &[("email", &email), ("password", PW)])
-            .await
-            .expect_status(200);
+        b.submit(
+            "/register",
+            "/register",
+            &[("email", &email), ("password", PW)],
+        )
+        .await
+        .expect_status(200);
     }
     b.submit(
         "/register",

@@ -5,11 +5,7 @@ use hub_tests::{Browser, TestHub, TestNet};
 use crate::accounts::PW;
 
 async fn account_count(hub: &TestHub) -> i64 {
-    hub.ctx()
-        .db
-        .run(|c| hub::store::account::count(c))
-        .await
-        .unwrap()
+    hub.ctx().db.run(hub::store::account::count).await.unwrap()
 }
 
 async fn logged_in(hub: &TestHub, email: &str) -> Browser {
@@ -36,7 +32,11 @@ async fn registration_refuses_bad_emails_and_passwords_and_stores_nothing() {
     ];
     for (email, pw, status, msg) in cases {
         let r = b
-            .submit("/register", "/register", &[("email", email), ("password", pw)])
+            .submit(
+                "/register",
+                "/register",
+                &[("email", email), ("password", pw)],
+            )
             .await;
         assert_eq!(r.status, *status, "{email}/{pw}: {}", r.body);
         assert!(r.has(msg), "{email}: expected {msg:?} in {}", r.body);
@@ -45,15 +45,26 @@ async fn registration_refuses_bad_emails_and_passwords_and_stores_nothing() {
     assert_eq!(account_count(hub).await, 0);
 
     // Duplicate email, in any case.
-    b.submit("/register", "/register", &[("email", "dup@example.org"), ("password", PW)])
-        .await
-        .expect_status(200);
+    b.submit(
+        "/register",
+        "/register",
+        &[("email", "dup@example.org"), ("password", PW)],
+    )
+    .await
+    .expect_status(200);
     let r = b
-        .submit("/register", "/register", &[("email", "DUP@Example.org"), ("password", PW)])
+        .submit(
+            "/register",
+            "/register",
+            &[("email", "DUP@Example.org"), ("password", PW)],
+        )
         .await;
     r.expect_status(409);
     assert!(r.has("already exists"));
-    assert!(r.has("value=\"DUP@Example.org\""), "the typed email is kept");
+    assert!(
+        r.has("value=\"DUP@Example.org\""),
+        "the typed email is kept"
+    );
     assert_eq!(account_count(hub).await, 1);
     net.stop().await;
 }
@@ -66,8 +77,12 @@ async fn channel_creation_refuses_bad_and_taken_nicknames() {
     let create = |nick: &'static str, name: &'static str| {
         let b = b.clone();
         async move {
-            b.submit("/channels/new", "/channels/new", &[("nick", nick), ("name", name), ("role", "personal")])
-                .await
+            b.submit(
+                "/channels/new",
+                "/channels/new",
+                &[("nick", nick), ("name", name), ("role", "personal")],
+            )
+            .await
         }
     };
     for (nick, msg) in [
@@ -87,22 +102,39 @@ async fn channel_creation_refuses_bad_and_taken_nicknames() {
         assert!(r.has(msg), "{nick}: {}", r.body);
     }
     let r = b
-        .submit("/channels/new", "/channels/new", &[("nick", "fine"), ("name", "   "), ("role", "personal")])
+        .submit(
+            "/channels/new",
+            "/channels/new",
+            &[("nick", "fine"), ("name", "   "), ("role", "personal")],
+        )
         .await;
     r.expect_status(422);
     let r = b
-        .submit("/channels/new", "/channels/new", &[("nick", "fine"), ("name", "N"), ("role", "overlord")])
+        .submit(
+            "/channels/new",
+            "/channels/new",
+            &[("nick", "fine"), ("name", "N"), ("role", "overlord")],
+        )
         .await;
     r.expect_status(422);
     assert_eq!(create("taken", "First").await.status, 303);
     let other = logged_in(hub, "other@example.org").await;
     let r = other
-        .submit("/channels/new", "/channels/new", &[("nick", "taken"), ("name", "Second"), ("role", "personal")])
+        .submit(
+            "/channels/new",
+            "/channels/new",
+            &[("nick", "taken"), ("name", "Second"), ("role", "personal")],
+        )
         .await;
     r.expect_status(409);
     assert!(r.has("already taken"));
     let mine = b.get("/channels").await;
-    assert_eq!(mine.body.matches("href=\"/channel/").count(), 1, "{}", mine.body);
+    assert_eq!(
+        mine.body.matches("href=\"/channel/").count(),
+        1,
+        "{}",
+        mine.body
+    );
     net.stop().await;
 }
 
@@ -120,7 +152,10 @@ async fn every_form_refuses_a_missing_or_wrong_csrf_token() {
         ("/logout", &[]),
         ("/reset", &[("email", "csrf@example.org")]),
         ("/reset/sometoken", &[("password", PW)]),
-        ("/channels/new", &[("nick", "newnick"), ("name", "N"), ("role", "personal")]),
+        (
+            "/channels/new",
+            &[("nick", "newnick"), ("name", "N"), ("role", "personal")],
+        ),
         ("/channel/csrfchan/post", &[("body", "forged")]),
         ("/channel/csrfchan/profile", &[("name", "Forged")]),
         ("/admin/policy", &[("policy", "closed")]),
@@ -151,24 +186,46 @@ async fn oversized_bodies_are_refused_with_413() {
     let b = logged_in(hub, "big@example.org").await;
     let big = format!("csrf=x&body={}", "a".repeat(2 * 1024 * 1024));
     let r = b
-        .post_raw("/register", "application/x-www-form-urlencoded", big.clone().into_bytes())
+        .post_raw(
+            "/register",
+            "application/x-www-form-urlencoded",
+            big.clone().into_bytes(),
+        )
         .await;
     r.expect_status(413);
     let r = b
-        .post_raw("/channels/new", "application/x-www-form-urlencoded", big.into_bytes())
+        .post_raw(
+            "/channels/new",
+            "application/x-www-form-urlencoded",
+            big.into_bytes(),
+        )
         .await;
     r.expect_status(413);
     // Under the body limit but over the post limit: a field error.
-    let a = hub.ctx().db.run(|c| hub::store::account::find_by_email(c, "big@example.org")).await.unwrap().unwrap();
+    let a = hub
+        .ctx()
+        .db
+        .run(|c| hub::store::account::find_by_email(c, "big@example.org"))
+        .await
+        .unwrap()
+        .unwrap();
     hub.channel(a.account_id, "bigchan", "Big").await;
     let long = "b".repeat(100_001);
     let r = b
-        .submit("/channel/bigchan", "/channel/bigchan/post", &[("body", &long)])
+        .submit(
+            "/channel/bigchan",
+            "/channel/bigchan/post",
+            &[("body", &long)],
+        )
         .await;
     r.expect_status(422);
     assert!(r.has("at most 100000"));
     let empty = b
-        .submit("/channel/bigchan", "/channel/bigchan/post", &[("body", "  ")])
+        .submit(
+            "/channel/bigchan",
+            "/channel/bigchan/post",
+            &[("body", "  ")],
+        )
         .await;
     empty.expect_status(422);
     assert!(b.get("/channel/bigchan").await.has("No posts yet."));
@@ -180,10 +237,21 @@ async fn malformed_forms_get_a_clear_error() {
     let net = TestNet::single().await;
     let b = net.hub("alpha").browser();
     let r = b
-        .post_raw("/login", "application/x-www-form-urlencoded", b"email=%ZZ&&=\xff".to_vec())
+        .post_raw(
+            "/login",
+            "application/x-www-form-urlencoded",
+            b"email=%ZZ&&=\xff".to_vec(),
+        )
         .await;
-    assert!(r.status == 422 || r.status == 403, "{}: {}", r.status, r.body);
-    let r = b.post_raw("/login", "application/json", b"{}".to_vec()).await;
+    assert!(
+        r.status == 422 || r.status == 403,
+        "{}: {}",
+        r.status,
+        r.body
+    );
+    let r = b
+        .post_raw("/login", "application/json", b"{}".to_vec())
+        .await;
     assert!(r.status >= 400 && r.status < 500, "{}", r.status);
     net.stop().await;
 }
@@ -198,16 +266,28 @@ async fn sql_and_html_metacharacters_are_stored_and_shown_verbatim() {
     b.login(evil_email, PW).await;
     let evil_name = "Robert'); DROP TABLE channel;-- <script>alert(1)</script> & \"q\"";
     let r = b
-        .submit("/channels/new", "/channels/new", &[("nick", "bobby"), ("name", evil_name), ("role", "personal")])
+        .submit(
+            "/channels/new",
+            "/channels/new",
+            &[("nick", "bobby"), ("name", evil_name), ("role", "personal")],
+        )
         .await;
     assert_eq!(r.status, 303, "{}", r.body);
     let evil_post = "1' OR '1'='1; <img src=x onerror=alert(1)> <b onclick=\"x\">bold</b> \\ %00";
-    b.submit("/channel/bobby", "/channel/bobby/post", &[("body", evil_post)])
-        .await;
+    b.submit(
+        "/channel/bobby",
+        "/channel/bobby/post",
+        &[("body", evil_post)],
+    )
+    .await;
     b.submit(
         "/channel/bobby/profile",
         "/channel/bobby/profile",
-        &[("name", evil_name), ("about", "<iframe src=x></iframe>'--"), ("locality", "<b>here</b>'\"")],
+        &[
+            ("name", evil_name),
+            ("about", "<iframe src=x></iframe>'--"),
+            ("locality", "<b>here</b>'\""),
+        ],
     )
     .await;
     let page = hub.browser().get("/channel/bobby").await;
@@ -217,18 +297,35 @@ async fn sql_and_html_metacharacters_are_stored_and_shown_verbatim() {
         "{}",
         page.body
     );
-    assert!(page.has("1&#39; OR &#39;1&#39;=&#39;1") || page.has("1' OR '1'='1"), "{}", page.body);
+    assert!(
+        page.has("1&#39; OR &#39;1&#39;=&#39;1") || page.has("1' OR '1'='1"),
+        "{}",
+        page.body
+    );
     assert!(!page.has("<script>alert(1)"));
     assert!(!page.has("onerror"));
     assert!(!page.has("onclick"));
     assert!(!page.has("<iframe"));
-    assert!(page.has("&#60;b&#62;here&#60;/b&#62;&#39;&#34;"), "{}", page.body);
+    assert!(
+        page.has("&#60;b&#62;here&#60;/b&#62;&#39;&#34;"),
+        "{}",
+        page.body
+    );
     // The stored text is exactly what was typed.
-    let ch = hub::service::channel::by_nick(hub.ctx(), "bobby").await.unwrap();
+    let ch = hub::service::channel::by_nick(hub.ctx(), "bobby")
+        .await
+        .unwrap();
     assert_eq!(ch.channel_name, evil_name);
-    let posts = hub::service::item::channel_page(hub.ctx(), ch.channel_id, 1).await.unwrap();
+    let posts = hub::service::item::channel_page(hub.ctx(), ch.channel_id, 1)
+        .await
+        .unwrap();
     assert_eq!(posts.items[0].body, evil_post);
-    let acct = hub.ctx().db.run(|c| hub::store::account::find_by_email(c, "o'hara+x@example.org")).await.unwrap();
+    let acct = hub
+        .ctx()
+        .db
+        .run(|c| hub::store::account::find_by_email(c, "o'hara+x@example.org"))
+        .await
+        .unwrap();
     assert!(acct.is_some());
     net.stop().await;
 }

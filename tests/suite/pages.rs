@@ -21,12 +21,22 @@ async fn public_pages_render_with_security_headers() {
         assert!(r.has("<title>"), "{path}");
         assert!(r.has("Caravan alpha"), "{path} shows the site name");
         assert_eq!(r.headers["x-content-type-options"], "nosniff");
-        assert!(r.headers["content-security-policy"].to_str().unwrap().contains("default-src 'self'"));
+        assert!(
+            r.headers["content-security-policy"]
+                .to_str()
+                .unwrap()
+                .contains("default-src 'self'")
+        );
         assert_eq!(r.headers["x-frame-options"], "DENY");
     }
     let css = b.get("/static/css/caravan.css").await;
     css.expect_status(200);
-    assert!(css.headers["content-type"].to_str().unwrap().starts_with("text/css"));
+    assert!(
+        css.headers["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/css")
+    );
     b.get("/static/../Cargo.toml").await.expect_status(404);
     b.get("/static/nothing.css").await.expect_status(404);
     net.stop().await;
@@ -65,7 +75,11 @@ async fn pages_that_need_a_login_send_visitors_to_it() {
 async fn unknown_things_get_the_404_page() {
     let net = TestNet::single().await;
     let b = net.hub("alpha").browser();
-    for path in ["/channel/nobody", "/item/00000000-0000-0000-0000-000000000000", "/no/such/page"] {
+    for path in [
+        "/channel/nobody",
+        "/item/00000000-0000-0000-0000-000000000000",
+        "/no/such/page",
+    ] {
         let r = b.get(path).await;
         r.expect_status(404);
         assert!(r.has("Not found"), "{path}: {}", r.body);
@@ -149,9 +163,12 @@ async fn owners_edit_their_profile_and_others_cannot() {
     o.login("other@example.org", PW).await;
     o.get("/channel/editor/profile").await.expect_status(403);
     let token = hub_tests::browser::csrf_of(&o.get("/channels").await.body).unwrap();
-    o.post("/channel/editor/post", &[("body", "intruder"), ("csrf", &token)])
-        .await
-        .expect_status(403);
+    o.post(
+        "/channel/editor/post",
+        &[("body", "intruder"), ("csrf", &token)],
+    )
+    .await
+    .expect_status(403);
     assert!(!b.get("/channel/editor").await.has("intruder"));
     net.stop().await;
 }

@@ -25,9 +25,15 @@ fn migrations_go_up_down_and_up_again() {
     let applied = db.migrate().unwrap();
     assert_eq!(applied.len(), 1);
     assert_eq!(db.table_names().unwrap(), TABLES);
-    assert!(db.migrate().unwrap().is_empty(), "second run applies nothing");
+    assert!(
+        db.migrate().unwrap().is_empty(),
+        "second run applies nothing"
+    );
     assert_eq!(db.revert_all().unwrap(), 1);
-    assert!(db.table_names().unwrap().is_empty(), "down.sql leaves tables behind");
+    assert!(
+        db.table_names().unwrap().is_empty(),
+        "down.sql leaves tables behind"
+    );
     db.migrate().unwrap();
     assert_eq!(db.table_names().unwrap(), TABLES);
 }
@@ -41,8 +47,14 @@ fn backend_is_chosen_by_the_url() {
         store::Backend::Sqlite
     };
     assert_eq!(db.backend(), expected);
-    assert_eq!(store::Backend::of("postgresql://x/y"), store::Backend::Postgres);
-    assert_eq!(store::Backend::of("data/hub.sqlite"), store::Backend::Sqlite);
+    assert_eq!(
+        store::Backend::of("postgresql://x/y"),
+        store::Backend::Postgres
+    );
+    assert_eq!(
+        store::Backend::of("data/hub.sqlite"),
+        store::Backend::Sqlite
+    );
 }
 
 #[test]
@@ -73,7 +85,10 @@ fn duplicate_emails_are_refused_by_the_database_and_nothing_changes() {
     assert_eq!(store::account::count(&mut conn).unwrap(), 1);
     let back = store::account::find(&mut conn, id).unwrap().unwrap();
     assert_eq!(back.account_email, "o'hara@example.org");
-    assert_eq!(back.account_created, now, "microsecond timestamps round-trip");
+    assert_eq!(
+        back.account_created, now,
+        "microsecond timestamps round-trip"
+    );
 }
 
 #[test]
@@ -81,11 +96,16 @@ fn site_settings_update_in_place() {
     let (db, _tdb, _dir) = open();
     db.migrate().unwrap();
     let mut conn = db.conn().unwrap();
-    assert_eq!(store::site::get_config(&mut conn, "system", "k").unwrap(), None);
+    assert_eq!(
+        store::site::get_config(&mut conn, "system", "k").unwrap(),
+        None
+    );
     store::site::set_config(&mut conn, "system", "k", "one").unwrap();
     store::site::set_config(&mut conn, "system", "k", "two; DROP TABLE config;--").unwrap();
     assert_eq!(
-        store::site::get_config(&mut conn, "system", "k").unwrap().as_deref(),
+        store::site::get_config(&mut conn, "system", "k")
+            .unwrap()
+            .as_deref(),
         Some("two; DROP TABLE config;--")
     );
 }

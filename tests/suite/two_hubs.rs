@@ -20,12 +20,17 @@ async fn two_hubs_run_side_by_side_without_interfering() {
     let on_beta = beta.channel(a2, "alice", "Alice on beta").await;
     assert_ne!(on_alpha.channel_hash, on_beta.channel_hash);
     assert_ne!(on_alpha.channel_guid, on_beta.channel_guid);
-    hub::service::item::post(alpha.ctx(), &on_alpha, "only on alpha").await.unwrap();
+    hub::service::item::post(alpha.ctx(), &on_alpha, "only on alpha")
+        .await
+        .unwrap();
 
     let ba = alpha.browser();
     let pa = ba.get("/channel/alice").await;
     assert!(pa.has("Alice on alpha") && pa.has("only on alpha"));
-    assert!(pa.has(&format!("alice@{}", alpha.addr.to_string().replace("127.0.0.1", "alpha.test"))));
+    assert!(pa.has(&format!(
+        "alice@{}",
+        alpha.addr.to_string().replace("127.0.0.1", "alpha.test")
+    )));
     let pb = beta.browser().get("/channel/alice").await;
     assert!(pb.has("Alice on beta") && !pb.has("only on alpha"));
 
@@ -33,12 +38,19 @@ async fn two_hubs_run_side_by_side_without_interfering() {
     ba.login("alice@example.org", PW).await;
     let token = hub_tests::browser::csrf_of(&ba.get("/channels").await.body).unwrap();
     let cross = ba
-        .post(&format!("{}/channel/alice/post", beta.base_url), &[("body", "x"), ("csrf", &token)])
+        .post(
+            &format!("{}/channel/alice/post", beta.base_url),
+            &[("body", "x"), ("csrf", &token)],
+        )
         .await;
     assert_eq!(cross.status, 403, "alpha's session is not valid on beta");
     let wrong = beta
         .browser()
-        .submit("/login", "/login", &[("email", "alice@example.org"), ("password", PW)])
+        .submit(
+            "/login",
+            "/login",
+            &[("email", "alice@example.org"), ("password", PW)],
+        )
         .await;
     wrong.expect_status(422);
 
@@ -48,10 +60,19 @@ async fn two_hubs_run_side_by_side_without_interfering() {
         .await
         .expect_status(200);
     assert!(hub_tests::mail::mails_to(&alpha.mail_dir(), "alice@example.org").is_empty());
-    assert_eq!(hub_tests::mail::mails_to(&beta.mail_dir(), "alice@example.org").len(), 1);
+    assert_eq!(
+        hub_tests::mail::mails_to(&beta.mail_dir(), "alice@example.org").len(),
+        1
+    );
 
     // Hubs reach each other by name through their injected HTTP client.
-    let home = alpha.ctx().http.get(format!("{}/", beta.base_url)).send().await.unwrap();
+    let home = alpha
+        .ctx()
+        .http
+        .get(format!("{}/", beta.base_url))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(home.status().as_u16(), 200);
     assert!(home.text().await.unwrap().contains("Caravan beta"));
 
@@ -70,7 +91,13 @@ async fn a_stopped_hub_leaves_the_other_serving() {
     net.hubs[1].stop().await;
     let b = net.hub("alpha").browser();
     b.get("/").await.expect_status(200);
-    let down = net.hub("alpha").ctx().http.get(format!("{}/", net.hub("beta").base_url)).send().await;
+    let down = net
+        .hub("alpha")
+        .ctx()
+        .http
+        .get(format!("{}/", net.hub("beta").base_url))
+        .send()
+        .await;
     assert!(down.is_err(), "beta no longer answers");
     assert!(url.starts_with("http://alpha.test:"));
     net.stop().await;

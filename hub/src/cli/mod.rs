@@ -171,7 +171,11 @@ pub fn run(mut cli: Cli) -> anyhow::Result<ExitCode> {
             let config = load_config(&cli, None)?;
             let db = crate::store::Db::open(&config.db_url, 1).map_err(anyhow_of)?;
             let applied = db.migrate().map_err(anyhow_of)?;
-            println!("{} migration(s) applied ({:?})", applied.len(), db.backend());
+            println!(
+                "{} migration(s) applied ({:?})",
+                applied.len(),
+                db.backend()
+            );
             for v in applied {
                 println!("  {v}");
             }

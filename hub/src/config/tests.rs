@@ -1,4 +1,5 @@
 //! Tests of configuration loading, validation and the generated example.
+#![allow(clippy::result_large_err)] // figment::Jail's closures return figment::Error.
 
 use super::*;
 
@@ -32,7 +33,10 @@ fn example_documents_every_key_and_parses_back() {
     let all = all_keys_of(&toml::Value::try_from(&raw).unwrap());
     let mut documented = documented_keys();
     documented.sort();
-    assert_eq!(all, documented, "KEY_DOCS must document exactly the fields of RawConfig");
+    assert_eq!(
+        all, documented,
+        "KEY_DOCS must document exactly the fields of RawConfig"
+    );
 
     let example = example_toml();
     let parsed: RawConfig = toml::from_str(&example).unwrap();

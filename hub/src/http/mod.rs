@@ -77,17 +77,19 @@ pub fn app(
 /// GET /static/{path}
 async fn get_static(ctx: aweb::Data<Ctx>, path: aweb::Path<String>) -> HttpResponse {
     let path = path.into_inner();
-    if path.split('/').any(|seg| seg == ".." || seg.starts_with('.')) {
+    if path
+        .split('/')
+        .any(|seg| seg == ".." || seg.starts_with('.'))
+    {
         return errors::not_found_response();
     }
-    if let Some(dir) = &ctx.config.static_dir {
-        if let Ok(bytes) = std::fs::read(dir.join(&path)) {
-            let mime = mime_guess_of(&path);
-            return HttpResponse::Ok()
-                .content_type(mime)
-                .insert_header(("Cache-Control", "public, max-age=3600"))
-                .body(bytes);
-        }
+    if let Some(dir) = &ctx.config.static_dir
+        && let Ok(bytes) = std::fs::read(dir.join(&path))
+    {
+        return HttpResponse::Ok()
+            .content_type(mime_guess_of(&path))
+            .insert_header(("Cache-Control", "public, max-age=3600"))
+            .body(bytes);
     }
     match Assets::get(&path) {
         Some(file) => HttpResponse::Ok()

@@ -31,7 +31,11 @@ pub fn csrf_token(session: &Session) -> String {
 
 /// Refuses a form whose token is missing or differs from the session's.
 pub fn check_csrf(session: &Session, submitted: &str) -> Result<()> {
-    let expected = session.get::<String>(CSRF_KEY).ok().flatten().unwrap_or_default();
+    let expected = session
+        .get::<String>(CSRF_KEY)
+        .ok()
+        .flatten()
+        .unwrap_or_default();
     let same = !expected.is_empty()
         && expected.len() == submitted.len()
         && expected

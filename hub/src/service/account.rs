@@ -75,9 +75,16 @@ pub fn check_password(password: &str, min_len: usize, email: &str) -> Result<()>
     }
     let has_letter = password.chars().any(char::is_alphabetic);
     let has_other = password.chars().any(|c| !c.is_alphabetic());
-    let distinct = password.chars().collect::<std::collections::HashSet<_>>().len();
+    let distinct = password
+        .chars()
+        .collect::<std::collections::HashSet<_>>()
+        .len();
     let lower = password.to_lowercase();
-    if !has_letter || !has_other || distinct < 5 || lower == email || COMMON.contains(&lower.as_str())
+    if !has_letter
+        || !has_other
+        || distinct < 5
+        || lower == email
+        || COMMON.contains(&lower.as_str())
     {
         return Err(Error::invalid(
             "password",
@@ -130,12 +137,19 @@ fn token_hash(token: &str) -> String {
 
 /// Runs blocking CPU work (argon2) off the async workers.
 async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> Result<T> {
-    tokio::task::spawn_blocking(f).await.context("blocking task")
+    tokio::task::spawn_blocking(f)
+        .await
+        .context("blocking task")
 }
 
 /// Registers an account from the web. The first account of a fresh hub becomes its admin and
 /// needs no approval.
-pub async fn register(ctx: &Ctx, email: &str, password: &str, client: IpAddr) -> Result<Registered> {
+pub async fn register(
+    ctx: &Ctx,
+    email: &str,
+    password: &str,
+    client: IpAddr,
+) -> Result<Registered> {
     ctx.limiter.hit(
         "register",
         client,
@@ -200,7 +214,10 @@ pub async fn register(ctx: &Ctx, email: &str, password: &str, client: IpAddr) ->
 /// A unique violation on insert means a concurrent registration won the race.
 fn duplicate_email(e: Error) -> Error {
     if store::caused_by_unique_violation(&e) {
-        Error::conflict("email", "An account with this email address already exists.")
+        Error::conflict(
+            "email",
+            "An account with this email address already exists.",
+        )
     } else {
         e
     }
@@ -335,11 +352,14 @@ pub async fn login(ctx: &Ctx, email: &str, password: &str, client: IpAddr) -> Re
         .run(move |conn| store::account::find_by_email(conn, &e2))
         .await?;
     // Hash even for unknown accounts, so timing does not reveal which emails exist.
-    let phc = account.as_ref().map(|a| a.account_password.clone()).unwrap_or_else(|| {
-        "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$\
+    let phc = account
+        .as_ref()
+        .map(|a| a.account_password.clone())
+        .unwrap_or_else(|| {
+            "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$\
          6J0a0VgqyqSLFMGSmNM9o5Fq1Sx3hkQ3eN4mNcmU0bE"
-            .to_string()
-    });
+                .to_string()
+        });
     let pw = password.to_string();
     let ok = blocking(move || password_matches(&pw, &phc)).await?;
     let account = match account {
@@ -389,13 +409,15 @@ pub async fn request_reset(ctx: &Ctx, email: &str, client: IpAddr) -> Result<()>
     let e2 = email.clone();
     let found = ctx
         .db
-        .tx(move |conn| match store::account::find_by_email(conn, &e2)? {
-            Some(a) => {
-                store::account::insert_token(conn, a.account_id, TOKEN_RESET, &hash, expires)?;
-                Ok(true)
-            }
-            None => Ok(false),
-        })
+        .tx(
+            move |conn| match store::account::find_by_email(conn, &e2)? {
+                Some(a) => {
+                    store::account::insert_token(conn, a.account_id, TOKEN_RESET, &hash, expires)?;
+                    Ok(true)
+                }
+                None => Ok(false),
+            },
+        )
         .await?;
     if found {
         let link = format!("{}/reset/{token}", ctx.config.site_url());
@@ -475,8 +497,19 @@ mod tests {
 
     #[test]
     fn emails_are_normalised_and_malformed_ones_refused() {
-        assert_eq!(normalize_email(" Alice@Example.ORG ").unwrap(), "alice@example.org");
-        for bad in ["", "alice", "@example.org", "alice@", "al ice@example.org", "a@b@", "a@.x"] {
+        assert_eq!(
+            normalize_email(" Alice@Example.ORG ").unwrap(),
+            "alice@example.org"
+        );
+        for bad in [
+            "",
+            "alice",
+            "@example.org",
+            "alice@",
+            "al ice@example.org",
+            "a@b@",
+            "a@.x",
+        ] {
             assert!(normalize_email(bad).is_err(), "{bad:?} accepted");
         }
         let long = format!("{}@example.org", "a".repeat(250));

@@ -13,17 +13,66 @@ pub use crate::store::channel::Channel;
 
 /// Nicknames that would collide with the hub's own URL space or mislead visitors.
 pub const RESERVED_NICKS: &[&str] = &[
-    "admin", "administrator", "api", "channel", "channels", "cloud", "dav", "directory", "display",
-    "hub", "hubzilla", "item", "login", "logout", "magic", "owa", "post", "profile", "register",
-    "reset", "root", "settings", "site", "static", "support", "sys", "system", "verify", "webmaster",
-    "well-known", "zot", "caravan", "postmaster", "abuse", "help", "search", "follow", "poco",
-    "getfile", "import", "export", "outbox", "inbox", "hcard", "photo", "photos", "wiki", "page",
+    "admin",
+    "administrator",
+    "api",
+    "channel",
+    "channels",
+    "cloud",
+    "dav",
+    "directory",
+    "display",
+    "hub",
+    "hubzilla",
+    "item",
+    "login",
+    "logout",
+    "magic",
+    "owa",
+    "post",
+    "profile",
+    "register",
+    "reset",
+    "root",
+    "settings",
+    "site",
+    "static",
+    "support",
+    "sys",
+    "system",
+    "verify",
+    "webmaster",
+    "well-known",
+    "zot",
+    "caravan",
+    "postmaster",
+    "abuse",
+    "help",
+    "search",
+    "follow",
+    "poco",
+    "getfile",
+    "import",
+    "export",
+    "outbox",
+    "inbox",
+    "hcard",
+    "photo",
+    "photos",
+    "wiki",
+    "page",
 ];
 
 /// Permission role presets a channel can start with (zot6.md §5.3).
 pub const ROLES: &[(&str, &str)] = &[
-    ("personal", "Personal: my connections see my posts, I choose who may comment"),
-    ("public", "Public: anyone may see my posts; signed-in people may comment"),
+    (
+        "personal",
+        "Personal: my connections see my posts, I choose who may comment",
+    ),
+    (
+        "public",
+        "Public: anyone may see my posts; signed-in people may comment",
+    ),
     ("group", "Group: a forum whose members post to each other"),
     ("custom", "Custom: start like personal, adjust later"),
 ];
@@ -49,7 +98,10 @@ pub fn check_nick(nick: &str) -> Result<()> {
         ));
     }
     if RESERVED_NICKS.contains(&nick) {
-        return Err(Error::invalid("nick", "This nickname is reserved. Please choose another."));
+        return Err(Error::invalid(
+            "nick",
+            "This nickname is reserved. Please choose another.",
+        ));
     }
     Ok(())
 }
@@ -67,7 +119,10 @@ pub fn check_name(name: &str) -> Result<String> {
         ));
     }
     if name.chars().any(char::is_control) {
-        return Err(Error::invalid("name", "A name may not contain control characters."));
+        return Err(Error::invalid(
+            "name",
+            "A name may not contain control characters.",
+        ));
     }
     Ok(name.to_string())
 }
@@ -104,12 +159,21 @@ fn generate_identity(site_url: &str, nick: &str) -> Result<NewIdentity> {
 }
 
 /// Creates a channel for an account.
-pub async fn create(ctx: &Ctx, account_id: i64, nick: &str, name: &str, role: &str) -> Result<Channel> {
+pub async fn create(
+    ctx: &Ctx,
+    account_id: i64,
+    nick: &str,
+    name: &str,
+    role: &str,
+) -> Result<Channel> {
     let nick = nick.trim().to_string();
     check_nick(&nick)?;
     let name = check_name(name)?;
     if !ROLES.iter().any(|(r, _)| *r == role) {
-        return Err(Error::invalid("role", "Please choose one of the offered roles."));
+        return Err(Error::invalid(
+            "role",
+            "Please choose one of the offered roles.",
+        ));
     }
     let role = role.to_string();
     let max = i64::from(ctx.config.accounts.max_channels);
@@ -138,7 +202,12 @@ pub async fn create(ctx: &Ctx, account_id: i64, nick: &str, name: &str, role: &s
         .await
         .context("key generation task")??;
     let now = ctx.clock.now_db();
-    let host = ctx.config.base_url.host_str().unwrap_or_default().to_string();
+    let host = ctx
+        .config
+        .base_url
+        .host_str()
+        .unwrap_or_default()
+        .to_string();
     let host_port = match ctx.config.base_url.port() {
         Some(p) => format!("{host}:{p}"),
         None => host.clone(),
@@ -223,7 +292,10 @@ pub async fn create(ctx: &Ctx, account_id: i64, nick: &str, name: &str, role: &s
 }
 
 fn nick_taken() -> Error {
-    Error::conflict("nick", "This nickname is already taken. Please choose another.")
+    Error::conflict(
+        "nick",
+        "This nickname is already taken. Please choose another.",
+    )
 }
 
 /// Finds a live channel by nickname, or `NotFound`.
@@ -296,12 +368,18 @@ pub async fn update_profile(ctx: &Ctx, channel: &Channel, edit: ProfileEdit) -> 
             .map(|u| u.scheme() == "http" || u.scheme() == "https")
             .unwrap_or(false);
         if !ok || homepage.len() > 2000 {
-            return Err(Error::invalid("homepage", "Please enter an http:// or https:// address."));
+            return Err(Error::invalid(
+                "homepage",
+                "Please enter an http:// or https:// address.",
+            ));
         }
     }
     let locality = edit.locality.trim().to_string();
     if locality.chars().count() > 190 || locality.chars().any(char::is_control) {
-        return Err(Error::invalid("locality", "Please enter a shorter location."));
+        return Err(Error::invalid(
+            "locality",
+            "Please enter a shorter location.",
+        ));
     }
     let uid = channel.channel_id;
     let hash = channel.channel_hash.clone();
@@ -327,7 +405,9 @@ mod tests {
     fn nicknames_follow_the_rules() {
         assert!(check_nick("alice").is_ok());
         assert!(check_nick("bob_2").is_ok());
-        for bad in ["a", "Alice", "al ice", "_x", "al-ice", "ali.ce", "admin", "dav", "zot", "é"] {
+        for bad in [
+            "a", "Alice", "al ice", "_x", "al-ice", "ali.ce", "admin", "dav", "zot", "é",
+        ] {
             assert!(check_nick(bad).is_err(), "{bad:?} accepted");
         }
         assert!(check_nick(&"a".repeat(65)).is_err());

@@ -34,7 +34,11 @@ impl std::fmt::Debug for SiteIdentity {
 
 /// Loads the site key from the database, creating it (and the `site` row) on first start.
 /// Blocking: called while building the hub, before it serves.
-pub fn load_or_create(db: &Db, config: &Config, now: chrono::NaiveDateTime) -> Result<SiteIdentity> {
+pub fn load_or_create(
+    db: &Db,
+    config: &Config,
+    now: chrono::NaiveDateTime,
+) -> Result<SiteIdentity> {
     let url = config.site_url();
     db.tx_blocking(|conn| {
         let keypair = match store::site::get_config(conn, "system", "prvkey")? {

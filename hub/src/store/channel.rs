@@ -102,10 +102,7 @@ pub fn find_by_address(conn: &mut AnyConnection, nick: &str) -> Result<Option<Ch
 
 /// Finds a channel by id.
 pub fn find(conn: &mut AnyConnection, id: i64) -> Result<Option<Channel>> {
-    Ok(channel::table
-        .find(id)
-        .first::<Channel>(conn)
-        .optional()?)
+    Ok(channel::table.find(id).first::<Channel>(conn).optional()?)
 }
 
 /// The live channels of an account, oldest first.
@@ -211,7 +208,12 @@ pub fn set_pconfig(conn: &mut AnyConnection, uid: i64, cat: &str, k: &str, v: &s
 }
 
 /// Reads a per-channel setting.
-pub fn get_pconfig(conn: &mut AnyConnection, uid: i64, cat: &str, k: &str) -> Result<Option<String>> {
+pub fn get_pconfig(
+    conn: &mut AnyConnection,
+    uid: i64,
+    cat: &str,
+    k: &str,
+) -> Result<Option<String>> {
     Ok(pconfig::table
         .filter(pconfig::uid.eq(uid))
         .filter(pconfig::cat.eq(cat))
@@ -251,7 +253,9 @@ pub struct Xchan {
 
 /// Inserts an xchan.
 pub fn insert_xchan(conn: &mut AnyConnection, row: &Xchan) -> Result<()> {
-    diesel::insert_into(xchan::table).values(row).execute(conn)?;
+    diesel::insert_into(xchan::table)
+        .values(row)
+        .execute(conn)?;
     Ok(())
 }
 
@@ -305,7 +309,9 @@ pub struct NewHubloc {
 
 /// Inserts a location.
 pub fn insert_hubloc(conn: &mut AnyConnection, row: &NewHubloc) -> Result<()> {
-    diesel::insert_into(hubloc::table).values(row).execute(conn)?;
+    diesel::insert_into(hubloc::table)
+        .values(row)
+        .execute(conn)?;
     Ok(())
 }
 

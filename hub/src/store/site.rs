@@ -20,9 +20,13 @@ pub fn get_config(conn: &mut AnyConnection, cat: &str, k: &str) -> Result<Option
 
 /// Writes a site setting (update, or insert when absent; call inside a transaction).
 pub fn set_config(conn: &mut AnyConnection, cat: &str, k: &str, v: &str) -> Result<()> {
-    let updated = diesel::update(config::table.filter(config::cat.eq(cat)).filter(config::k.eq(k)))
-        .set(config::v.eq(v))
-        .execute(conn)?;
+    let updated = diesel::update(
+        config::table
+            .filter(config::cat.eq(cat))
+            .filter(config::k.eq(k)),
+    )
+    .set(config::v.eq(v))
+    .execute(conn)?;
     if updated == 0 {
         diesel::insert_into(config::table)
             .values((config::cat.eq(cat), config::k.eq(k), config::v.eq(v)))

@@ -24,7 +24,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 async fn require_admin(ctx: &Ctx, session: &Session) -> Result<Account> {
     let account = require_viewer(ctx, session).await?;
     if !account.account_admin {
-        return Err(Error::new(ErrorKind::Forbidden("This page is for the hub's admins.")));
+        return Err(Error::new(ErrorKind::Forbidden(
+            "This page is for the hub's admins.",
+        )));
     }
     Ok(account)
 }
@@ -78,7 +80,13 @@ async fn post_policy(
     let policy = RegisterPolicy::parse(&form.policy)
         .ok_or_else(|| Error::invalid("policy", "Unknown registration policy."))?;
     service::site::set_register_policy(&ctx, policy).await?;
-    admin_page(&ctx, &session, &account, Some("Registration policy saved.".into())).await
+    admin_page(
+        &ctx,
+        &session,
+        &account,
+        Some("Registration policy saved.".into()),
+    )
+    .await
 }
 
 /// Only the CSRF token.

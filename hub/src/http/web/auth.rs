@@ -167,7 +167,13 @@ async fn get_login(ctx: web::Data<Ctx>, session: Session) -> Result<HttpResponse
     if viewer(&ctx, &session).await?.is_some() {
         return Ok(see_other("/channels"));
     }
-    Ok(login_page(&ctx, &session, String::new(), None, StatusCode::OK))
+    Ok(login_page(
+        &ctx,
+        &session,
+        String::new(),
+        None,
+        StatusCode::OK,
+    ))
 }
 
 /// POST /login

@@ -32,7 +32,12 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 pub fn channel_view(channel: &Channel, ctx: &Ctx) -> ChannelView {
     let host = match ctx.config.base_url.port() {
         Some(p) => format!("{}:{p}", ctx.config.base_url.host_str().unwrap_or_default()),
-        None => ctx.config.base_url.host_str().unwrap_or_default().to_string(),
+        None => ctx
+            .config
+            .base_url
+            .host_str()
+            .unwrap_or_default()
+            .to_string(),
     };
     ChannelView {
         nick: channel.channel_address.clone(),
@@ -85,7 +90,12 @@ fn new_channel_page(
             .map(|(v, l)| (v.to_string(), l.to_string()))
             .collect(),
         error,
-        host: ctx.config.base_url.host_str().unwrap_or_default().to_string(),
+        host: ctx
+            .config
+            .base_url
+            .host_str()
+            .unwrap_or_default()
+            .to_string(),
     };
     render(status, &page)
 }
@@ -196,7 +206,15 @@ async fn get_channel(
         error: None,
         page_no: query.page.unwrap_or(1),
     };
-    channel_page(&ctx, &session, &channel, viewer.as_ref(), input, StatusCode::OK).await
+    channel_page(
+        &ctx,
+        &session,
+        &channel,
+        viewer.as_ref(),
+        input,
+        StatusCode::OK,
+    )
+    .await
 }
 
 /// The composer form.
@@ -237,7 +255,15 @@ async fn post_channel_post(
                 error: Some(e.kind.safe_message()),
                 page_no: 1,
             };
-            channel_page(&ctx, &session, &channel, Some(&account), input, form_status(&e)).await
+            channel_page(
+                &ctx,
+                &session,
+                &channel,
+                Some(&account),
+                input,
+                form_status(&e),
+            )
+            .await
         }
         Err(e) => Err(e),
     }
@@ -265,7 +291,9 @@ async fn get_profile_edit(
     nick: web::Path<String>,
 ) -> Result<HttpResponse> {
     let (account, channel) = owned_channel(&ctx, &session, &nick).await?;
-    let profile = service::channel::profile(&ctx, channel.channel_id).await?.profile;
+    let profile = service::channel::profile(&ctx, channel.channel_id)
+        .await?
+        .profile;
     let page = ProfileEditPage {
         page: page_ctx(&ctx, &session, "Edit profile", Some(&account)),
         nick: channel.channel_address.clone(),
