@@ -289,7 +289,7 @@ async function scenario(page, opts, dialogs) {
   const marker = `e2e-post-${stamp}`;
   const body =
     `Hello **caravan** ${marker} <script>alert(1)</script>\n\n` +
-    `<img src="/static/none.png" onerror="alert(2)"> [a link](javascript:alert(3))`;
+    `<em onclick="alert(2)" onmouseover="alert(2)">inline HTML</em> and [a link](javascript:alert(3))`;
   log(`account ${email}, channel ${nick}`);
 
   step('home page links to /register and /login');
