@@ -1,2 +1,12 @@
 //! Zot6 as Hubzilla speaks it: identities, keys, signatures, discovery documents and envelopes.
-//! Pure protocol: no I/O, no actix, diesel, tokio or reqwest.
+//! Pure protocol: no I/O, no actix, diesel, tokio or reqwest. The wire contract is
+//! `../shared/docs/zot6.md`; every module names the section it implements.
+#![deny(missing_docs)]
+
+pub mod encoding;
+pub mod error;
+pub mod id;
+pub mod keys;
+pub mod sign;
+
+pub use error::{Error, Result};

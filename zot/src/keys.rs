@@ -1,0 +1,316 @@
+//! Keys (zot6.md §1.6): RSA key pairs of channels and sites (PEM in and out, byte-exact public
+//! PEM as OpenSSL writes it), RSA public keys of others, and the Ed25519 channel key in the
+//! forms Hubzilla stores and publishes.
+
+use aws_lc_rs::encoding::{AsDer, Pkcs8V1Der, PublicKeyX509Der};
+use aws_lc_rs::rand::SystemRandom;
+use aws_lc_rs::rsa::{KeyPair, KeySize};
+use aws_lc_rs::signature::{
+    self, Ed25519KeyPair, KeyPair as _, RSA_PKCS1_2048_8192_SHA256, RSA_PKCS1_2048_8192_SHA512,
+    RSA_PKCS1_SHA256, RSA_PKCS1_SHA512, UnparsedPublicKey,
+};
+
+use crate::encoding::{b64, b64_decode};
+use crate::error::{Error, Result};
+
+const SPKI_LABEL: &str = "PUBLIC KEY";
+const PKCS1_PUBLIC_LABEL: &str = "RSA PUBLIC KEY";
+const PKCS8_LABEL: &str = "PRIVATE KEY";
+const PKCS1_PRIVATE_LABEL: &str = "RSA PRIVATE KEY";
+
+/// PEM as OpenSSL writes it: standard base64 in 64-character lines, `\n` endings, trailing `\n`.
+pub fn pem_encode(label: &str, der: &[u8]) -> String {
+    let body = b64(der);
+    let mut out = format!("-----BEGIN {label}-----\n");
+    for chunk in body.as_bytes().chunks(64) {
+        out.push_str(&String::from_utf8_lossy(chunk));
+        out.push('\n');
+    }
+    out.push_str(&format!("-----END {label}-----\n"));
+    out
+}
+
+/// Decodes the first PEM block: its label and DER bytes. Line width and line endings are not
+/// checked (keys arrive re-wrapped from some software).
+pub fn pem_decode(text: &str) -> Result<(String, Vec<u8>)> {
+    let begin = text
+        .find("-----BEGIN ")
+        .ok_or_else(|| Error::malformed("PEM", "no BEGIN line"))?;
+    let rest = &text[begin + "-----BEGIN ".len()..];
+    let label_end = rest
+        .find("-----")
+        .ok_or_else(|| Error::malformed("PEM", "unterminated BEGIN line"))?;
+    let label = rest[..label_end].to_string();
+    let body_and_end = &rest[label_end + 5..];
+    let end_marker = format!("-----END {label}-----");
+    let end = body_and_end
+        .find(&end_marker)
+        .ok_or_else(|| Error::malformed("PEM", format!("no END {label} line")))?;
+    let body: String = body_and_end[..end]
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    if body.is_empty() {
+        return Err(Error::malformed("PEM", "empty body"));
+    }
+    Ok((label, b64_decode(&body)?))
+}
+
+/// An RSA key pair (a channel's or the site's).
+pub struct RsaKeypair {
+    inner: KeyPair,
+}
+
+impl std::fmt::Debug for RsaKeypair {
+    // Never print private key material.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "RsaKeypair({} bits)",
+            self.inner.public_modulus_len() * 8
+        )
+    }
+}
+
+impl RsaKeypair {
+    /// A new RSA-4096 key pair (as Hubzilla creates for channels and sites).
+    pub fn generate() -> Result<Self> {
+        let inner =
+            KeyPair::generate(KeySize::Rsa4096).map_err(|_| Error::Crypto("RSA key generation"))?;
+        Ok(Self { inner })
+    }
+
+    /// Reads a private key: PKCS#8 (`BEGIN PRIVATE KEY`) or PKCS#1 (`BEGIN RSA PRIVATE KEY`).
+    pub fn from_private_pem(pem: &str) -> Result<Self> {
+        let (label, der) = pem_decode(pem)?;
+        let inner = match label.as_str() {
+            PKCS8_LABEL => KeyPair::from_pkcs8(&der),
+            PKCS1_PRIVATE_LABEL => KeyPair::from_der(&der),
+            other => return Err(Error::BadKey(format!("not a private key PEM: {other}"))),
+        }
+        .map_err(|e| Error::BadKey(e.to_string()))?;
+        Ok(Self { inner })
+    }
+
+    /// The private key as PKCS#8 PEM.
+    pub fn private_pem(&self) -> String {
+        match AsDer::<Pkcs8V1Der>::as_der(&self.inner) {
+            Ok(der) => pem_encode(PKCS8_LABEL, der.as_ref()),
+            Err(_) => String::new(),
+        }
+    }
+
+    /// The public key as SPKI PEM, byte-identical to OpenSSL's output.
+    pub fn public_pem(&self) -> String {
+        match AsDer::<PublicKeyX509Der>::as_der(self.inner.public_key()) {
+            Ok(der) => pem_encode(SPKI_LABEL, der.as_ref()),
+            Err(_) => String::new(),
+        }
+    }
+
+    /// The public half.
+    pub fn public_key(&self) -> Result<PublicKey> {
+        PublicKey::from_pem(&self.public_pem())
+    }
+
+    /// Modulus size in bits.
+    pub fn bits(&self) -> usize {
+        self.inner.public_modulus_len() * 8
+    }
+
+    fn sign_with(&self, alg: &'static dyn signature::RsaEncoding, data: &[u8]) -> Result<Vec<u8>> {
+        let mut sig = vec![0u8; self.inner.public_modulus_len()];
+        self.inner
+            .sign(alg, &SystemRandom::new(), data, &mut sig)
+            .map_err(|_| Error::Crypto("RSA signing"))?;
+        Ok(sig)
+    }
+
+    /// RSA PKCS#1 v1.5 signature with SHA-256.
+    pub fn sign_sha256(&self, data: &[u8]) -> Result<Vec<u8>> {
+        self.sign_with(&RSA_PKCS1_SHA256, data)
+    }
+
+    /// RSA PKCS#1 v1.5 signature with SHA-512.
+    pub fn sign_sha512(&self, data: &[u8]) -> Result<Vec<u8>> {
+        self.sign_with(&RSA_PKCS1_SHA512, data)
+    }
+}
+
+/// Someone's RSA public key, with the PEM text kept exactly as received (portable ids hash it).
+#[derive(Clone)]
+pub struct PublicKey {
+    pem: String,
+    /// DER as the verifier takes it (SPKI or PKCS#1).
+    der: Vec<u8>,
+}
+
+impl std::fmt::Debug for PublicKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "PublicKey({} DER bytes)", self.der.len())
+    }
+}
+
+impl PublicKey {
+    /// Reads an SPKI (`BEGIN PUBLIC KEY`) or PKCS#1 (`BEGIN RSA PUBLIC KEY`) PEM.
+    pub fn from_pem(pem: &str) -> Result<Self> {
+        let (label, der) = pem_decode(pem)?;
+        if label != SPKI_LABEL && label != PKCS1_PUBLIC_LABEL {
+            return Err(Error::BadKey(format!("not a public key PEM: {label}")));
+        }
+        let parsed =
+            aws_lc_rs::rsa::PublicKey::from_der(&der).map_err(|e| Error::BadKey(e.to_string()))?;
+        let bits = parsed.as_ref().len();
+        if bits == 0 {
+            return Err(Error::BadKey("empty key".into()));
+        }
+        Ok(Self {
+            pem: pem.to_string(),
+            der,
+        })
+    }
+
+    /// The PEM text exactly as given.
+    pub fn pem(&self) -> &str {
+        &self.pem
+    }
+
+    fn verify_with(
+        &self,
+        alg: &'static signature::RsaParameters,
+        data: &[u8],
+        sig: &[u8],
+    ) -> Result<()> {
+        UnparsedPublicKey::new(alg, &self.der)
+            .verify(data, sig)
+            .map_err(|_| Error::BadSignature)
+    }
+
+    /// Verifies an RSA PKCS#1 v1.5 SHA-256 signature.
+    pub fn verify_sha256(&self, data: &[u8], sig: &[u8]) -> Result<()> {
+        self.verify_with(&RSA_PKCS1_2048_8192_SHA256, data, sig)
+    }
+
+    /// Verifies an RSA PKCS#1 v1.5 SHA-512 signature.
+    pub fn verify_sha512(&self, data: &[u8], sig: &[u8]) -> Result<()> {
+        self.verify_with(&RSA_PKCS1_2048_8192_SHA512, data, sig)
+    }
+}
+
+/// A channel's Ed25519 key pair (HZ10 `channel_epubkey` / `channel_eprvkey`).
+pub struct Ed25519Keypair {
+    inner: Ed25519KeyPair,
+}
+
+impl std::fmt::Debug for Ed25519Keypair {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Ed25519Keypair({})", self.public_b64())
+    }
+}
+
+impl Ed25519Keypair {
+    /// A new key pair.
+    pub fn generate() -> Result<Self> {
+        let inner = Ed25519KeyPair::generate().map_err(|_| Error::Crypto("Ed25519 generation"))?;
+        Ok(Self { inner })
+    }
+
+    /// Reads the libsodium form Hubzilla stores: standard base64 (no padding) of the 64-byte
+    /// secret key (32-byte seed followed by the 32-byte public key).
+    pub fn from_private_b64(text: &str) -> Result<Self> {
+        let bytes = b64_decode(text)?;
+        if bytes.len() != 64 {
+            return Err(Error::BadKey(format!(
+                "Ed25519 secret key has {} bytes, not 64",
+                bytes.len()
+            )));
+        }
+        let inner = Ed25519KeyPair::from_seed_and_public_key(&bytes[..32], &bytes[32..])
+            .map_err(|e| Error::BadKey(e.to_string()))?;
+        Ok(Self { inner })
+    }
+
+    fn public_bytes(&self) -> Vec<u8> {
+        self.inner.public_key().as_ref().to_vec()
+    }
+
+    /// The secret key in the libsodium form (base64 of seed ‖ public key, no padding).
+    pub fn private_b64(&self) -> String {
+        let Ok(seed) = self.inner.seed() else {
+            return String::new();
+        };
+        let Ok(seed_bytes) = aws_lc_rs::encoding::AsBigEndian::<
+            aws_lc_rs::encoding::Curve25519SeedBin,
+        >::as_be_bytes(&seed) else {
+            return String::new();
+        };
+        let mut all = seed_bytes.as_ref().to_vec();
+        all.extend(self.public_bytes());
+        b64(&all).trim_end_matches('=').to_string()
+    }
+
+    /// The public key, standard base64 without padding.
+    pub fn public_b64(&self) -> String {
+        b64(&self.public_bytes()).trim_end_matches('=').to_string()
+    }
+
+    /// The public key as multibase: `z` + base58btc(0xed 0x01 ‖ key).
+    pub fn public_multibase(&self) -> String {
+        let mut bytes = vec![0xed, 0x01];
+        bytes.extend(self.public_bytes());
+        format!("z{}", bs58::encode(bytes).into_string())
+    }
+
+    /// Signs a message.
+    pub fn sign(&self, data: &[u8]) -> Vec<u8> {
+        self.inner.sign(data).as_ref().to_vec()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pem_round_trips_and_rejects_garbage() {
+        let pem = pem_encode("PUBLIC KEY", &[1, 2, 3]);
+        assert_eq!(
+            pem,
+            "-----BEGIN PUBLIC KEY-----\nAQID\n-----END PUBLIC KEY-----\n"
+        );
+        assert_eq!(
+            pem_decode(&pem).unwrap(),
+            ("PUBLIC KEY".into(), vec![1, 2, 3])
+        );
+        assert!(pem_decode("nothing").is_err());
+        assert!(pem_decode("-----BEGIN X-----\n-----END X-----\n").is_err());
+        assert!(pem_decode("-----BEGIN X-----\nAQID\n").is_err());
+        assert!(PublicKey::from_pem(&pem).is_err(), "not a key");
+    }
+
+    #[test]
+    fn generated_keys_sign_and_verify_and_survive_pem() {
+        let kp = RsaKeypair::generate().unwrap();
+        assert_eq!(kp.bits(), 4096);
+        let again = RsaKeypair::from_private_pem(&kp.private_pem()).unwrap();
+        assert_eq!(again.public_pem(), kp.public_pem());
+        let public = kp.public_key().unwrap();
+        let sig = kp.sign_sha256(b"data").unwrap();
+        public.verify_sha256(b"data", &sig).unwrap();
+        assert!(public.verify_sha256(b"other", &sig).is_err());
+        assert!(public.verify_sha512(b"data", &sig).is_err());
+        let sig512 = kp.sign_sha512(b"data").unwrap();
+        public.verify_sha512(b"data", &sig512).unwrap();
+        assert!(!format!("{kp:?}").contains("PRIVATE"));
+    }
+
+    #[test]
+    fn ed25519_keys_round_trip_in_the_libsodium_form() {
+        let kp = Ed25519Keypair::generate().unwrap();
+        let again = Ed25519Keypair::from_private_b64(&kp.private_b64()).unwrap();
+        assert_eq!(again.public_b64(), kp.public_b64());
+        assert_eq!(kp.public_b64().len(), 43);
+        assert!(kp.public_multibase().starts_with("z6Mk"));
+        assert!(Ed25519Keypair::from_private_b64("AAAA").is_err());
+    }
+}
