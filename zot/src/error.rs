@@ -22,6 +22,12 @@ pub enum Error {
     /// An algorithm name we do not implement.
     #[error("unsupported algorithm {0:?}")]
     UnsupportedAlgorithm(String),
+    /// A signed date lies too far from now.
+    #[error("signature date outside the accepted window")]
+    Expired,
+    /// Ciphertext did not decrypt (wrong key, truncated or altered data); names the layer.
+    #[error("cannot decrypt ({0})")]
+    Decrypt(&'static str),
     /// The crypto library failed to produce output (key generation, signing).
     #[error("cryptographic operation failed: {0}")]
     Crypto(&'static str),

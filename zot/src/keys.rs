@@ -4,11 +4,15 @@
 
 use aws_lc_rs::encoding::{AsDer, Pkcs8V1Der, PublicKeyX509Der};
 use aws_lc_rs::rand::SystemRandom;
-use aws_lc_rs::rsa::{KeyPair, KeySize};
-use aws_lc_rs::signature::{
-    self, Ed25519KeyPair, KeyPair as _, RSA_PKCS1_2048_8192_SHA256, RSA_PKCS1_2048_8192_SHA512,
-    RSA_PKCS1_SHA256, RSA_PKCS1_SHA512, UnparsedPublicKey,
+use aws_lc_rs::rsa::{
+    KeyPair, KeySize, OAEP_SHA1_MGF1SHA1, OaepPrivateDecryptingKey, OaepPublicEncryptingKey,
+    PrivateDecryptingKey, PublicEncryptingKey,
 };
+use aws_lc_rs::signature::{
+    self, Ed25519KeyPair, KeyPair as _, ParsedPublicKey, RSA_PKCS1_2048_8192_SHA256,
+    RSA_PKCS1_2048_8192_SHA512, RSA_PKCS1_SHA256, RSA_PKCS1_SHA512,
+};
+use std::sync::Arc;
 
 use crate::encoding::{b64, b64_decode};
 use crate::error::{Error, Result};
@@ -59,6 +63,8 @@ pub fn pem_decode(text: &str) -> Result<(String, Vec<u8>)> {
 /// An RSA key pair (a channel's or the site's).
 pub struct RsaKeypair {
     inner: KeyPair,
+    /// The same key for RSA-OAEP decryption (envelopes, encrypted headers).
+    oaep: OaepPrivateDecryptingKey,
 }
 
 impl std::fmt::Debug for RsaKeypair {
@@ -77,7 +83,27 @@ impl RsaKeypair {
     pub fn generate() -> Result<Self> {
         let inner =
             KeyPair::generate(KeySize::Rsa4096).map_err(|_| Error::Crypto("RSA key generation"))?;
-        Ok(Self { inner })
+        Self::with_decryption(inner)
+    }
+
+    fn with_decryption(inner: KeyPair) -> Result<Self> {
+        let der = AsDer::<Pkcs8V1Der>::as_der(&inner).map_err(|_| Error::Crypto("PKCS#8"))?;
+        let oaep = PrivateDecryptingKey::from_pkcs8(der.as_ref())
+            .ok()
+            .and_then(|k| OaepPrivateDecryptingKey::new(k).ok())
+            .ok_or_else(|| Error::BadKey("not usable for decryption".into()))?;
+        Ok(Self { inner, oaep })
+    }
+
+    /// RSA-OAEP (SHA-1, MGF1-SHA-1, empty label) decryption, as PHP's
+    /// `OPENSSL_PKCS1_OAEP_PADDING` produces.
+    pub fn decrypt_oaep_sha1(&self, ciphertext: &[u8]) -> Result<Vec<u8>> {
+        let mut out = vec![0u8; self.oaep.min_output_size()];
+        let plain = self
+            .oaep
+            .decrypt(&OAEP_SHA1_MGF1SHA1, ciphertext, &mut out, None)
+            .map_err(|_| Error::Decrypt("RSA-OAEP"))?;
+        Ok(plain.to_vec())
     }
 
     /// Reads a private key: PKCS#8 (`BEGIN PRIVATE KEY`) or PKCS#1 (`BEGIN RSA PRIVATE KEY`).
@@ -89,7 +115,7 @@ impl RsaKeypair {
             other => return Err(Error::BadKey(format!("not a private key PEM: {other}"))),
         }
         .map_err(|e| Error::BadKey(e.to_string()))?;
-        Ok(Self { inner })
+        Self::with_decryption(inner)
     }
 
     /// The private key as PKCS#8 PEM.
@@ -138,16 +164,19 @@ impl RsaKeypair {
 }
 
 /// Someone's RSA public key, with the PEM text kept exactly as received (portable ids hash it).
+/// Parsed once: verifying and encrypting reuse the parsed forms.
 #[derive(Clone)]
 pub struct PublicKey {
     pem: String,
-    /// DER as the verifier takes it (SPKI or PKCS#1).
-    der: Vec<u8>,
+    sha256: ParsedPublicKey,
+    sha512: ParsedPublicKey,
+    oaep: Arc<OaepPublicEncryptingKey>,
+    bits: usize,
 }
 
 impl std::fmt::Debug for PublicKey {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "PublicKey({} DER bytes)", self.der.len())
+        write!(f, "PublicKey({} bits)", self.bits)
     }
 }
 
@@ -158,15 +187,19 @@ impl PublicKey {
         if label != SPKI_LABEL && label != PKCS1_PUBLIC_LABEL {
             return Err(Error::BadKey(format!("not a public key PEM: {label}")));
         }
-        let parsed =
-            aws_lc_rs::rsa::PublicKey::from_der(&der).map_err(|e| Error::BadKey(e.to_string()))?;
-        let bits = parsed.as_ref().len();
-        if bits == 0 {
-            return Err(Error::BadKey("empty key".into()));
-        }
+        let bad = |e: aws_lc_rs::error::KeyRejected| Error::BadKey(e.to_string());
+        let sha256 = ParsedPublicKey::new(&RSA_PKCS1_2048_8192_SHA256, &der).map_err(bad)?;
+        let sha512 = ParsedPublicKey::new(&RSA_PKCS1_2048_8192_SHA512, &der).map_err(bad)?;
+        let enc = PublicEncryptingKey::from_der(&der).map_err(bad)?;
+        let bits = enc.key_size_bits();
+        let oaep = OaepPublicEncryptingKey::new(enc)
+            .map_err(|_| Error::BadKey("not usable for encryption".into()))?;
         Ok(Self {
             pem: pem.to_string(),
-            der,
+            sha256,
+            sha512,
+            oaep: Arc::new(oaep),
+            bits,
         })
     }
 
@@ -175,25 +208,33 @@ impl PublicKey {
         &self.pem
     }
 
-    fn verify_with(
-        &self,
-        alg: &'static signature::RsaParameters,
-        data: &[u8],
-        sig: &[u8],
-    ) -> Result<()> {
-        UnparsedPublicKey::new(alg, &self.der)
-            .verify(data, sig)
-            .map_err(|_| Error::BadSignature)
+    /// Modulus size in bits.
+    pub fn bits(&self) -> usize {
+        self.bits
+    }
+
+    /// RSA-OAEP (SHA-1) encryption of a short secret to this key.
+    pub fn encrypt_oaep_sha1(&self, plaintext: &[u8]) -> Result<Vec<u8>> {
+        let mut out = vec![0u8; self.oaep.ciphertext_size()];
+        let ct = self
+            .oaep
+            .encrypt(&OAEP_SHA1_MGF1SHA1, plaintext, &mut out, None)
+            .map_err(|_| Error::Crypto("RSA-OAEP encryption (secret too long for the key?)"))?;
+        Ok(ct.to_vec())
     }
 
     /// Verifies an RSA PKCS#1 v1.5 SHA-256 signature.
     pub fn verify_sha256(&self, data: &[u8], sig: &[u8]) -> Result<()> {
-        self.verify_with(&RSA_PKCS1_2048_8192_SHA256, data, sig)
+        self.sha256
+            .verify_sig(data, sig)
+            .map_err(|_| Error::BadSignature)
     }
 
     /// Verifies an RSA PKCS#1 v1.5 SHA-512 signature.
     pub fn verify_sha512(&self, data: &[u8], sig: &[u8]) -> Result<()> {
-        self.verify_with(&RSA_PKCS1_2048_8192_SHA512, data, sig)
+        self.sha512
+            .verify_sig(data, sig)
+            .map_err(|_| Error::BadSignature)
     }
 }
 

@@ -3,8 +3,10 @@
 //! `../shared/docs/zot6.md`; every module names the section it implements.
 #![deny(missing_docs)]
 
+pub mod crypt;
 pub mod encoding;
 pub mod error;
+pub mod httpsig;
 pub mod id;
 pub mod keys;
 pub mod sign;
