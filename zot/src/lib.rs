@@ -9,6 +9,7 @@ pub mod error;
 pub mod httpsig;
 pub mod id;
 pub mod keys;
+pub mod salmon;
 pub mod sign;
 
 pub use error::{Error, Result};
