@@ -4,6 +4,7 @@
 #![deny(missing_docs)]
 
 pub mod crypt;
+pub mod discovery;
 pub mod encoding;
 pub mod error;
 pub mod httpsig;
