@@ -167,3 +167,175 @@ fn admin_creates_an_account_and_a_channel_from_the_command_line() {
     assert!(dir.path().join("hub.sqlite").exists());
     assert!(dir.path().join("session.key").exists());
 }
+
+/// Writes the fixture keys as PEM files: `<hub>-site.pem` (private), `<hub>-<nick>.pub.pem`.
+fn fixture_keys(dir: &std::path::Path) {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../tests/fixtures/hubzilla/keys_throwaway_test_hubs.json"
+    );
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    for (host, hub) in json.as_object().unwrap() {
+        let name = host.trim_end_matches(".test");
+        std::fs::write(
+            dir.join(format!("{name}-site.pem")),
+            hub["site_prvkey"].as_str().unwrap(),
+        )
+        .unwrap();
+        for ch in hub["channels"].as_array().unwrap() {
+            let nick = ch["channel_address"].as_str().unwrap();
+            std::fs::write(
+                dir.join(format!("{name}-{nick}.pub.pem")),
+                ch["channel_pubkey"].as_str().unwrap(),
+            )
+            .unwrap();
+            std::fs::write(
+                dir.join(format!("{name}-{nick}.guid")),
+                ch["channel_guid"].as_str().unwrap(),
+            )
+            .unwrap();
+            std::fs::write(
+                dir.join(format!("{name}-{nick}.hash")),
+                ch["channel_hash"].as_str().unwrap(),
+            )
+            .unwrap();
+        }
+    }
+}
+
+const FIX: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/fixtures/hubzilla");
+
+#[test]
+fn zot_portable_id_matches_hubzilla() {
+    let dir = tempfile::tempdir().unwrap();
+    fixture_keys(dir.path());
+    let k = |f: &str| dir.path().join(f).to_str().unwrap().to_string();
+    let guid = std::fs::read_to_string(k("hubzilla-a-alice.guid")).unwrap();
+    let out = hub(
+        &[
+            "zot",
+            "portable-id",
+            "--guid",
+            &guid,
+            "--pubkey",
+            &k("hubzilla-a-alice.pub.pem"),
+        ],
+        None,
+    );
+    assert!(out.status.success(), "{}", text(&out));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).trim(),
+        std::fs::read_to_string(k("hubzilla-a-alice.hash")).unwrap()
+    );
+    let out = hub(
+        &[
+            "zot",
+            "portable-id",
+            "--guid",
+            &guid,
+            "--pubkey",
+            "/nonexistent.pem",
+        ],
+        None,
+    );
+    assert!(!out.status.success());
+}
+
+#[test]
+fn zot_verify_capture_checks_captured_signatures() {
+    let dir = tempfile::tempdir().unwrap();
+    fixture_keys(dir.path());
+    let k = |f: &str| dir.path().join(f).to_str().unwrap().to_string();
+    // A hub-to-hub delivery with an encrypted Signature header (needs the receiving site's key).
+    let stem = format!("{FIX}/wire/071_hubzilla-b_POST_zot");
+    let out = hub(
+        &[
+            "zot",
+            "verify-capture",
+            &stem,
+            "--key",
+            &k("hubzilla-a-alice.pub.pem"),
+            "--site-key",
+            &k("hubzilla-b-site.pem"),
+        ],
+        None,
+    );
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(
+        String::from_utf8_lossy(&out.stdout).starts_with("https://hubzilla-a.test/channel/alice\n")
+    );
+    let out = hub(
+        &[
+            "zot",
+            "verify-capture",
+            &stem,
+            "--key",
+            &k("hubzilla-a-alice.pub.pem"),
+        ],
+        None,
+    );
+    assert!(!out.status.success());
+    assert!(text(&out).contains("--site-key"), "{}", text(&out));
+    // A signed zot-info response (request/response/body layout).
+    let stem = format!("{FIX}/a/zotinfo_alice_unsigned_get");
+    let out = hub(
+        &[
+            "zot",
+            "verify-capture",
+            &stem,
+            "--key",
+            &k("hubzilla-a-alice.pub.pem"),
+        ],
+        None,
+    );
+    assert!(out.status.success(), "{}", text(&out));
+    let out = hub(
+        &[
+            "zot",
+            "verify-capture",
+            &stem,
+            "--key",
+            &k("hubzilla-b-bob.pub.pem"),
+        ],
+        None,
+    );
+    assert!(!out.status.success());
+    assert!(text(&out).contains("does not verify"), "{}", text(&out));
+}
+
+#[test]
+fn zot_decrypt_prints_the_captured_plaintext() {
+    let dir = tempfile::tempdir().unwrap();
+    fixture_keys(dir.path());
+    let k = |f: &str| dir.path().join(f).to_str().unwrap().to_string();
+    let file = format!("{FIX}/wire/031_hubzilla-a_POST_zot.req.body");
+    let out = hub(
+        &["zot", "decrypt", &file, "--key", &k("hubzilla-a-site.pem")],
+        None,
+    );
+    assert!(out.status.success(), "{}", text(&out));
+    let got: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let mut want: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(format!(
+            "{FIX}/wire/031_hubzilla-a_POST_zot.req.decrypted.json"
+        ))
+        .unwrap(),
+    )
+    .unwrap();
+    strip_reading_aids(&mut want);
+    assert_eq!(got, want);
+    let out = hub(
+        &["zot", "decrypt", &file, "--key", &k("hubzilla-b-site.pem")],
+        None,
+    );
+    assert!(!out.status.success(), "the wrong key fails");
+}
+
+/// Removes the `_…` reading aids the fixture tool added (they are not on the wire).
+fn strip_reading_aids(v: &mut serde_json::Value) {
+    if let Some(map) = v.as_object_mut() {
+        map.retain(|k, _| !k.starts_with('_'));
+        map.values_mut().for_each(strip_reading_aids);
+    }
+}
