@@ -6,6 +6,7 @@ mod accounts;
 mod bad_input;
 mod browser;
 mod identity;
+mod mail;
 mod pages;
 mod store;
 mod two_hubs;
