@@ -684,6 +684,16 @@ impl Config {
         self.base_url.as_str().trim_end_matches('/').to_string()
     }
 
+    /// The host part of channel addresses (`nick@authority`): host, plus the port when the base
+    /// URL names one.
+    pub fn authority(&self) -> String {
+        let host = self.base_url.host_str().unwrap_or_default();
+        match self.base_url.port() {
+            Some(p) => format!("{host}:{p}"),
+            None => host.to_string(),
+        }
+    }
+
     /// A configuration for tests: data in `dir`, the given base URL, mail to files, generous
     /// rate limits, plain HTTP and private addresses allowed. The database is SQLite in `dir`
     /// unless `db_url` is given.

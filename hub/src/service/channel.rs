@@ -202,16 +202,7 @@ pub async fn create(
         .await
         .context("key generation task")??;
     let now = ctx.clock.now_db();
-    let host = ctx
-        .config
-        .base_url
-        .host_str()
-        .unwrap_or_default()
-        .to_string();
-    let host_port = match ctx.config.base_url.port() {
-        Some(p) => format!("{host}:{p}"),
-        None => host.clone(),
-    };
+    let host_port = ctx.config.authority();
     let site_url = ctx.site.url.clone();
     let site_id = ctx.site.site_id.clone();
     let sitekey = ctx.site.public_pem.clone();

@@ -30,15 +30,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 
 /// How a channel is shown.
 pub fn channel_view(channel: &Channel, ctx: &Ctx) -> ChannelView {
-    let host = match ctx.config.base_url.port() {
-        Some(p) => format!("{}:{p}", ctx.config.base_url.host_str().unwrap_or_default()),
-        None => ctx
-            .config
-            .base_url
-            .host_str()
-            .unwrap_or_default()
-            .to_string(),
-    };
+    let host = ctx.config.authority();
     ChannelView {
         nick: channel.channel_address.clone(),
         name: channel.channel_name.clone(),
@@ -90,12 +82,7 @@ fn new_channel_page(
             .map(|(v, l)| (v.to_string(), l.to_string()))
             .collect(),
         error,
-        host: ctx
-            .config
-            .base_url
-            .host_str()
-            .unwrap_or_default()
-            .to_string(),
+        host: ctx.config.authority(),
     };
     render(status, &page)
 }
