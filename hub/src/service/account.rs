@@ -142,6 +142,18 @@ async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> 
         .context("blocking task")
 }
 
+/// Counts a request that sends mail (registration, password reset) against the client's
+/// hourly allowance.
+fn limit_mail_requests(ctx: &Ctx, client: IpAddr) -> Result<()> {
+    ctx.limiter.hit(
+        "register",
+        client,
+        ctx.config.limits.register_per_hour,
+        Duration::hours(1),
+        ctx.clock.now(),
+    )
+}
+
 /// Registers an account from the web. The first account of a fresh hub becomes its admin and
 /// needs no approval.
 pub async fn register(
@@ -150,13 +162,7 @@ pub async fn register(
     password: &str,
     client: IpAddr,
 ) -> Result<Registered> {
-    ctx.limiter.hit(
-        "register",
-        client,
-        ctx.config.limits.register_per_hour,
-        Duration::hours(1),
-        ctx.clock.now(),
-    )?;
+    limit_mail_requests(ctx, client)?;
     let email = normalize_email(email)?;
     check_password(password, ctx.config.accounts.min_password_len, &email)?;
     let pw = password.to_string();
@@ -395,13 +401,7 @@ pub async fn login(ctx: &Ctx, email: &str, password: &str, client: IpAddr) -> Re
 /// Mails a password reset link if the address has an account. Answers the same either way, so
 /// the form does not reveal who has an account.
 pub async fn request_reset(ctx: &Ctx, email: &str, client: IpAddr) -> Result<()> {
-    ctx.limiter.hit(
-        "register",
-        client,
-        ctx.config.limits.register_per_hour,
-        Duration::hours(1),
-        ctx.clock.now(),
-    )?;
+    limit_mail_requests(ctx, client)?;
     let email = normalize_email(email)?;
     let (token, hash) = new_token();
     let expires =
