@@ -15,6 +15,15 @@ use crate::templates::{PageCtx, ViewerInfo};
 const ACCOUNT_KEY: &str = "account_id";
 const CSRF_KEY: &str = "csrf";
 
+/// A form that carries nothing but the CSRF token (logout, approve). A missing token reads as
+/// empty and is refused by [`check_csrf`].
+#[derive(Debug, serde::Deserialize)]
+pub struct CsrfOnly {
+    /// The token.
+    #[serde(default)]
+    pub csrf: String,
+}
+
 /// The session's CSRF token, created on first use.
 pub fn csrf_token(session: &Session) -> String {
     if let Ok(Some(t)) = session.get::<String>(CSRF_KEY) {

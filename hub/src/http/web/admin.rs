@@ -9,7 +9,7 @@ use crate::config::RegisterPolicy;
 use crate::ctx::Ctx;
 use crate::error::{Error, ErrorKind, Result};
 use crate::http::errors::render;
-use crate::http::session::{check_csrf, page_ctx, require_viewer};
+use crate::http::session::{CsrfOnly, check_csrf, page_ctx, require_viewer};
 use crate::service;
 use crate::service::account::Account;
 use crate::templates::AdminPage;
@@ -87,13 +87,6 @@ async fn post_policy(
         Some("Registration policy saved.".into()),
     )
     .await
-}
-
-/// Only the CSRF token.
-#[derive(Debug, Deserialize)]
-pub struct CsrfOnly {
-    #[serde(default)]
-    csrf: String,
 }
 
 /// POST /admin/approve/{id}

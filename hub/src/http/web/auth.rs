@@ -10,7 +10,7 @@ use crate::config::RegisterPolicy;
 use crate::ctx::Ctx;
 use crate::error::{ErrorKind, Result};
 use crate::http::errors::render;
-use crate::http::session::{check_csrf, log_in, log_out, page_ctx, viewer};
+use crate::http::session::{CsrfOnly, check_csrf, log_in, log_out, page_ctx, viewer};
 use crate::service::{self, account::Registered};
 use crate::templates::{LoginPage, NoticePage, RegisterPage, ResetPage, ResetRequestPage};
 
@@ -203,15 +203,8 @@ async fn post_login(
     }
 }
 
-/// Only the CSRF token.
-#[derive(Debug, Deserialize)]
-pub struct CsrfForm {
-    #[serde(default)]
-    csrf: String,
-}
-
 /// POST /logout
-async fn post_logout(session: Session, form: web::Form<CsrfForm>) -> Result<HttpResponse> {
+async fn post_logout(session: Session, form: web::Form<CsrfOnly>) -> Result<HttpResponse> {
     check_csrf(&session, &form.csrf)?;
     log_out(&session);
     Ok(see_other("/"))
