@@ -6,7 +6,7 @@ use aws_lc_rs::encoding::{AsDer, Pkcs8V1Der, PublicKeyX509Der};
 use aws_lc_rs::rand::SystemRandom;
 use aws_lc_rs::rsa::{
     KeyPair, KeySize, OAEP_SHA1_MGF1SHA1, OaepPrivateDecryptingKey, OaepPublicEncryptingKey,
-    PrivateDecryptingKey, PublicEncryptingKey,
+    Pkcs1PrivateDecryptingKey, Pkcs1PublicEncryptingKey, PrivateDecryptingKey, PublicEncryptingKey,
 };
 use aws_lc_rs::signature::{
     self, Ed25519KeyPair, KeyPair as _, ParsedPublicKey, RSA_PKCS1_2048_8192_SHA256,
@@ -118,6 +118,20 @@ impl RsaKeypair {
         Self::with_decryption(inner)
     }
 
+    /// RSA PKCS#1 v1.5 decryption (OpenWebAuth tokens).
+    pub fn decrypt_pkcs1v15(&self, ciphertext: &[u8]) -> Result<Vec<u8>> {
+        let der = AsDer::<Pkcs8V1Der>::as_der(&self.inner).map_err(|_| Error::Crypto("PKCS#8"))?;
+        let key = PrivateDecryptingKey::from_pkcs8(der.as_ref())
+            .ok()
+            .and_then(|k| Pkcs1PrivateDecryptingKey::new(k).ok())
+            .ok_or_else(|| Error::BadKey("not usable for decryption".into()))?;
+        let mut out = vec![0u8; key.min_output_size()];
+        let plain = key
+            .decrypt(ciphertext, &mut out)
+            .map_err(|_| Error::Decrypt("RSA PKCS#1 v1.5"))?;
+        Ok(plain.to_vec())
+    }
+
     /// The private key as PKCS#8 PEM.
     pub fn private_pem(&self) -> String {
         match AsDer::<Pkcs8V1Der>::as_der(&self.inner) {
@@ -172,6 +186,7 @@ pub struct PublicKey {
     sha512: ParsedPublicKey,
     oaep: Arc<OaepPublicEncryptingKey>,
     bits: usize,
+    der: Arc<[u8]>,
 }
 
 impl std::fmt::Debug for PublicKey {
@@ -200,6 +215,7 @@ impl PublicKey {
             sha512,
             oaep: Arc::new(oaep),
             bits,
+            der: der.into(),
         })
     }
 
@@ -220,6 +236,20 @@ impl PublicKey {
             .oaep
             .encrypt(&OAEP_SHA1_MGF1SHA1, plaintext, &mut out, None)
             .map_err(|_| Error::Crypto("RSA-OAEP encryption (secret too long for the key?)"))?;
+        Ok(ct.to_vec())
+    }
+
+    /// RSA PKCS#1 v1.5 encryption (what PHP's `openssl_public_encrypt` does by default; used
+    /// for OpenWebAuth tokens).
+    pub fn encrypt_pkcs1v15(&self, plaintext: &[u8]) -> Result<Vec<u8>> {
+        let key = PublicEncryptingKey::from_der(&self.der)
+            .ok()
+            .and_then(|k| Pkcs1PublicEncryptingKey::new(k).ok())
+            .ok_or_else(|| Error::BadKey("not usable for encryption".into()))?;
+        let mut out = vec![0u8; key.ciphertext_size()];
+        let ct = key
+            .encrypt(plaintext, &mut out)
+            .map_err(|_| Error::Crypto("RSA PKCS#1 v1.5 encryption"))?;
         Ok(ct.to_vec())
     }
 

@@ -10,6 +10,7 @@ pub mod error;
 pub mod httpsig;
 pub mod id;
 pub mod keys;
+pub mod owa;
 pub mod salmon;
 pub mod sign;
 

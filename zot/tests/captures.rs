@@ -398,3 +398,38 @@ fn a_flipped_byte_anywhere_fails_verification() {
     let wrong_site = &keys.site_private["hubzilla-b"];
     assert!(zot::crypt::decrypt(&env, wrong_site).is_err());
 }
+
+/// The OpenWebAuth exchange: bob's hub decrypts the token hubzilla-a encrypted to bob's channel
+/// key, and it is exactly the `owt` the browser then presented to hubzilla-a.
+#[test]
+fn the_captured_openwebauth_token_decrypts_for_the_visitor() {
+    let text = std::fs::read_to_string(dir().join("keys_throwaway_test_hubs.json")).unwrap();
+    let json: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let bob = json["hubzilla-b.test"]["channels"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["channel_address"] == "bob")
+        .unwrap();
+    let bob_key = RsaKeypair::from_private_pem(bob["channel_prvkey"].as_str().unwrap()).unwrap();
+    let answer: zot::owa::OwaResponse = serde_json::from_slice(
+        &std::fs::read(dir().join("wire/038_hubzilla-a_GET_owa.resp.body")).unwrap(),
+    )
+    .unwrap();
+    let token = zot::owa::decrypt_token(&answer, &bob_key).unwrap();
+    let (next, _) = parse_http(&dir().join("wire/039_hubzilla-a_GET_channel_alice.http"));
+    assert!(
+        next.first.contains(&format!("owt={token}")),
+        "{} vs {token}",
+        next.first
+    );
+    // The /owa request itself is signed by bob over Hubzilla's header list.
+    let (req, _) = parse_http(&dir().join("wire/038_hubzilla-a_GET_owa.http"));
+    let sig = signature_of(&req).unwrap();
+    assert!(sig.contains(&format!(
+        "headers=\"{}\"",
+        zot::owa::SIGNED_HEADERS.join(" ")
+    )));
+    let other = &keys().site_private["hubzilla-a"];
+    assert!(zot::owa::decrypt_token(&answer, other).is_err());
+}
