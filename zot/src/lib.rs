@@ -3,6 +3,7 @@
 //! `../shared/docs/zot6.md`; every module names the section it implements.
 #![deny(missing_docs)]
 
+pub mod activity;
 pub mod crypt;
 pub mod discovery;
 pub mod encoding;
@@ -10,6 +11,7 @@ pub mod error;
 pub mod httpsig;
 pub mod id;
 pub mod keys;
+pub mod message;
 pub mod owa;
 pub mod salmon;
 pub mod sign;
