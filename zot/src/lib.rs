@@ -13,6 +13,7 @@ pub mod id;
 pub mod keys;
 pub mod message;
 pub mod owa;
+pub mod perms;
 pub mod salmon;
 pub mod sign;
 
