@@ -48,6 +48,62 @@ pub struct Jrd {
 }
 
 impl Jrd {
+    /// The JRD of a channel, as Hubzilla publishes it (zot6.md §2.1), for `subject` as asked.
+    pub fn for_channel(
+        subject: &str,
+        site_url: &str,
+        nick: &str,
+        authority: &str,
+        name: &str,
+        public_key_pem: &str,
+    ) -> Self {
+        let channel_url = format!("{site_url}/channel/{nick}");
+        let aliases = [
+            channel_url.clone(),
+            format!("{site_url}/~{nick}"),
+            format!("{site_url}/@{nick}"),
+            format!("acct:{nick}@{authority}"),
+        ]
+        .into_iter()
+        .filter(|a| a != subject)
+        .collect();
+        let mut properties = serde_json::Map::new();
+        properties.insert("http://webfinger.net/ns/name".into(), name.into());
+        properties.insert("http://xmlns.com/foaf/0.1/name".into(), name.into());
+        properties.insert(PROP_PUBLIC_KEY.into(), public_key_pem.into());
+        properties.insert("http://purl.org/zot/federation".into(), "zot6".into());
+        let link = |rel: &str, media_type: Option<&str>, href: String| Link {
+            rel: rel.into(),
+            media_type: media_type.map(str::to_string),
+            href: Some(href),
+            extra: serde_json::Map::new(),
+        };
+        Self {
+            subject: subject.to_string(),
+            aliases,
+            properties,
+            links: vec![
+                link(
+                    "http://webfinger.net/rel/profile-page",
+                    Some("text/html"),
+                    format!("{site_url}/profile/{nick}"),
+                ),
+                link(
+                    "http://schemas.google.com/g/2010#updates-from",
+                    Some("application/atom+xml"),
+                    format!("{site_url}/feed/{nick}"),
+                ),
+                link(REL_ZOT6, Some("application/x-zot+json"), channel_url),
+                link(
+                    REL_OWA,
+                    Some("application/x-zot+json"),
+                    format!("{site_url}/owa"),
+                ),
+            ],
+            extra: serde_json::Map::new(),
+        }
+    }
+
     /// Parses JSON.
     pub fn from_json(text: &[u8]) -> Result<Self> {
         serde_json::from_slice(text).map_err(|e| Error::malformed("webfinger", e.to_string()))
@@ -71,5 +127,30 @@ impl Jrd {
         self.properties
             .get(PROP_PUBLIC_KEY)
             .and_then(|v| v.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn channel_jrd_names_the_zot6_url_and_key() {
+        let jrd = Jrd::for_channel(
+            "acct:alice@a.example",
+            "https://a.example",
+            "alice",
+            "a.example",
+            "Alice",
+            "PEM",
+        );
+        assert_eq!(jrd.zot6_url(), Some("https://a.example/channel/alice"));
+        assert_eq!(jrd.public_key_pem(), Some("PEM"));
+        assert!(
+            !jrd.aliases.iter().any(|a| a == "acct:alice@a.example"),
+            "subject is not an alias"
+        );
+        let back = Jrd::from_json(&serde_json::to_vec(&jrd).unwrap()).unwrap();
+        assert_eq!(back, jrd);
     }
 }
