@@ -405,6 +405,13 @@ mod tests {
     }
 
     #[test]
+    fn offered_roles_are_zot_role_presets() {
+        for (name, _) in ROLES {
+            assert!(zot::perms::role(name).is_some(), "{name}");
+        }
+    }
+
+    #[test]
     fn names_are_trimmed_and_bounded() {
         assert_eq!(check_name("  Alice A. ").unwrap(), "Alice A.");
         assert!(check_name("   ").is_err());
