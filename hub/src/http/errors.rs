@@ -113,3 +113,64 @@ pub fn not_found_response() -> HttpResponse {
 pub async fn not_found() -> HttpResponse {
     not_found_response()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn body_of(resp: HttpResponse) -> String {
+        let bytes = actix_web::body::to_bytes(resp.into_body());
+        let bytes = block_on(bytes).unwrap_or_default();
+        String::from_utf8_lossy(&bytes).into_owned()
+    }
+
+    fn block_on<F: std::future::Future>(f: F) -> F::Output {
+        tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap()
+            .block_on(f)
+    }
+
+    #[test]
+    fn every_kind_maps_to_its_status_and_hides_causes() {
+        let cases = [
+            (ErrorKind::NotFound, 404),
+            (ErrorKind::Forbidden("no"), 403),
+            (
+                ErrorKind::Invalid {
+                    field: "f",
+                    reason: "bad".into(),
+                },
+                422,
+            ),
+            (
+                ErrorKind::Conflict {
+                    field: "f",
+                    reason: "taken".into(),
+                },
+                409,
+            ),
+            (ErrorKind::TooLarge, 413),
+            (ErrorKind::RateLimited, 429),
+            (ErrorKind::Internal, 500),
+        ];
+        for (kind, status) in cases {
+            let mut e = Error::new(kind.clone());
+            e.source = Some(anyhow::anyhow!("secret database detail"));
+            let resp = e.error_response();
+            assert_eq!(resp.status().as_u16(), status, "{kind:?}");
+            let body = body_of(resp);
+            assert!(
+                body.contains(&kind.safe_message().replace('\'', "&#39;")),
+                "{body}"
+            );
+            assert!(
+                !body.contains("secret database detail"),
+                "{kind:?} leaks its cause"
+            );
+        }
+        let login = Error::new(ErrorKind::NotLoggedIn).error_response();
+        assert_eq!(login.status().as_u16(), 303);
+        assert_eq!(login.headers().get("location").unwrap(), "/login");
+    }
+}
