@@ -323,19 +323,11 @@ fn zot_decrypt_prints_the_captured_plaintext() {
         .unwrap(),
     )
     .unwrap();
-    strip_reading_aids(&mut want);
+    zot::capture::strip_reading_aids(&mut want);
     assert_eq!(got, want);
     let out = hub(
         &["zot", "decrypt", &file, "--key", &k("hubzilla-b-site.pem")],
         None,
     );
     assert!(!out.status.success(), "the wrong key fails");
-}
-
-/// Removes the `_…` reading aids the fixture tool added (they are not on the wire).
-fn strip_reading_aids(v: &mut serde_json::Value) {
-    if let Some(map) = v.as_object_mut() {
-        map.retain(|k, _| !k.starts_with('_'));
-        map.values_mut().for_each(strip_reading_aids);
-    }
 }

@@ -4,6 +4,7 @@
 #![deny(missing_docs)]
 
 pub mod activity;
+pub mod capture;
 pub mod crypt;
 pub mod discovery;
 pub mod encoding;

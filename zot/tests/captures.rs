@@ -7,6 +7,7 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
+use zot::capture::{self, Head, strip_reading_aids};
 use zot::httpsig::{self, Message, ParsedHeader};
 use zot::keys::{PublicKey, RsaKeypair};
 
@@ -48,73 +49,10 @@ fn keys() -> Keys {
     }
 }
 
-/// One side of an exchange: first line and headers.
-struct Head {
-    first: String,
-    headers: Vec<(String, String)>,
-}
-
-fn parse_head(text: &str) -> Head {
-    let mut lines = text.lines();
-    let first = lines.next().unwrap_or_default().to_string();
-    let headers = lines
-        .take_while(|l| !l.trim().is_empty())
-        .filter_map(|l| l.split_once(':'))
-        .map(|(n, v)| (n.trim().to_string(), v.trim().to_string()))
-        .collect();
-    Head { first, headers }
-}
-
 /// Request and response heads of a `wire/*.http` file.
 fn parse_http(path: &Path) -> (Head, Option<Head>) {
     let raw = std::fs::read(path).unwrap();
-    let text = String::from_utf8_lossy(&raw);
-    let req_at = text.find("### REQUEST").unwrap();
-    let req_text = &text[req_at..];
-    let req_start = req_text.find('\n').unwrap() + 1;
-    let request = parse_head(&req_text[req_start..]);
-    let response = text.find("### RESPONSE").map(|at| {
-        let t = &text[at..];
-        parse_head(&t[t.find('\n').unwrap() + 1..])
-    });
-    (request, response)
-}
-
-fn header<'a>(head: &'a Head, name: &str) -> Option<&'a str> {
-    head.headers
-        .iter()
-        .find(|(n, _)| n.eq_ignore_ascii_case(name))
-        .map(|(_, v)| v.as_str())
-}
-
-fn method_and_path(first: &str) -> (String, String) {
-    let mut parts = first.split_whitespace();
-    (
-        parts.next().unwrap_or_default().to_string(),
-        parts.next().unwrap_or_default().to_string(),
-    )
-}
-
-/// The Signature header of a head: `Signature`, or `Authorization: Signature …`.
-fn signature_of(head: &Head) -> Option<String> {
-    header(head, "signature").map(str::to_string).or_else(|| {
-        header(head, "authorization")
-            .filter(|v| v.to_ascii_lowercase().starts_with("signature "))
-            .map(str::to_string)
-    })
-}
-
-fn strip_reading_aids(v: &mut serde_json::Value) {
-    if let Some(map) = v.as_object_mut() {
-        map.retain(|k, _| !k.starts_with('_'));
-        for inner in map.values_mut() {
-            strip_reading_aids(inner);
-        }
-    } else if let Some(list) = v.as_array_mut() {
-        for inner in list {
-            strip_reading_aids(inner);
-        }
-    }
+    capture::split_http(&String::from_utf8_lossy(&raw)).unwrap()
 }
 
 fn read_opt(path: &Path) -> Option<Vec<u8>> {
@@ -139,8 +77,8 @@ fn verify_one(
     head: &Head,
     body: Option<&[u8]>,
 ) -> Result<String, zot::Error> {
-    let value = signature_of(head).expect("signed");
-    let parsed = httpsig::parse_header(&value)?;
+    let value = head.signature().expect("signed");
+    let parsed = httpsig::parse_header(value)?;
     let header = match parsed {
         ParsedHeader::Plain(h) => h,
         enc @ ParsedHeader::Encrypted { .. } => {
@@ -176,13 +114,13 @@ fn every_captured_signature_verifies() {
         let stem = path.to_string_lossy().trim_end_matches(".http").to_string();
         let receiver = name.split('_').nth(1).unwrap().to_string();
         let (req, resp) = parse_http(&path);
-        let (method, target) = method_and_path(&req.first);
+        let (method, target) = req.method_and_target();
         let req_body = read_opt(Path::new(&format!("{stem}.req.body")));
-        if let Some(sig) = signature_of(&req) {
+        if let Some(sig) = req.signature() {
             if sig.contains("iv=\"") {
                 encrypted_headers += 1;
                 // The decrypted header equals the captured plaintext.
-                let parsed = httpsig::parse_header(&sig).unwrap();
+                let parsed = httpsig::parse_header(sig).unwrap();
                 let h = httpsig::decrypt_header(parsed, &keys.site_private[&receiver]).unwrap();
                 let captured =
                     std::fs::read_to_string(format!("{stem}.req.signature-header.decrypted.txt"))
@@ -192,7 +130,7 @@ fn every_captured_signature_verifies() {
             verify_one(
                 &keys,
                 Some(&receiver),
-                (&method, &target),
+                (method, target),
                 &req,
                 req_body.as_deref(),
             )
@@ -200,10 +138,10 @@ fn every_captured_signature_verifies() {
             requests += 1;
         }
         if let Some(resp) = resp
-            && signature_of(&resp).is_some()
+            && resp.signature().is_some()
         {
             let body = read_opt(Path::new(&format!("{stem}.resp.body")));
-            verify_one(&keys, None, (&method, &target), &resp, body.as_deref())
+            verify_one(&keys, None, (method, target), &resp, body.as_deref())
                 .unwrap_or_else(|e| panic!("{name} response: {e}"));
             responses += 1;
         }
@@ -215,14 +153,13 @@ fn every_captured_signature_verifies() {
             .to_string_lossy()
             .trim_end_matches(".request.txt")
             .to_string();
-        let req = parse_head(&std::fs::read_to_string(&req_path).unwrap());
-        let resp = parse_head(&std::fs::read_to_string(format!("{stem}.response.txt")).unwrap());
-        if signature_of(&resp).is_none() {
+        let req = Head::parse(&std::fs::read_to_string(&req_path).unwrap());
+        let resp = Head::parse(&std::fs::read_to_string(format!("{stem}.response.txt")).unwrap());
+        if resp.signature().is_none() {
             continue;
         }
-        let (method, target) = method_and_path(&req.first);
         let body = read_opt(Path::new(&format!("{stem}.body")));
-        verify_one(&keys, None, (&method, &target), &resp, body.as_deref())
+        verify_one(&keys, None, req.method_and_target(), &resp, body.as_deref())
             .unwrap_or_else(|e| panic!("{stem}: {e}"));
         direct += 1;
     }
@@ -350,7 +287,7 @@ fn a_flipped_byte_anywhere_fails_verification() {
     assert!(matches!(e, zot::Error::BadSignature));
 
     // A flipped signature byte.
-    let sig = signature_of(&req).unwrap();
+    let sig = req.signature().unwrap().to_string();
     let at = sig.find("signature=\"").unwrap() + 20;
     let mut flipped = sig.clone().into_bytes();
     flipped[at] = if flipped[at] == b'A' { b'B' } else { b'A' };
@@ -425,7 +362,7 @@ fn the_captured_openwebauth_token_decrypts_for_the_visitor() {
     );
     // The /owa request itself is signed by bob over Hubzilla's header list.
     let (req, _) = parse_http(&dir().join("wire/038_hubzilla-a_GET_owa.http"));
-    let sig = signature_of(&req).unwrap();
+    let sig = req.signature().unwrap();
     assert!(sig.contains(&format!(
         "headers=\"{}\"",
         zot::owa::SIGNED_HEADERS.join(" ")

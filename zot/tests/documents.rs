@@ -5,6 +5,8 @@
 
 use std::path::{Path, PathBuf};
 
+use zot::capture::strip_reading_aids;
+
 use zot::discovery::{Jrd, SiteInfo, ZotInfo};
 
 fn dir() -> PathBuf {
@@ -19,12 +21,6 @@ fn files(sub: &str, pred: impl Fn(&str) -> bool) -> Vec<PathBuf> {
         .collect();
     v.sort();
     v
-}
-
-fn strip_reading_aids(v: &mut serde_json::Value) {
-    if let Some(map) = v.as_object_mut() {
-        map.retain(|k, _| !k.starts_with('_'));
-    }
 }
 
 fn load(path: &Path) -> serde_json::Value {

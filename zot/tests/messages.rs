@@ -4,18 +4,13 @@
 
 use std::path::{Path, PathBuf};
 
+use zot::capture::strip_reading_aids;
+
 use zot::activity::Activity;
 use zot::message::{Envelope, MessageType, ZotResponse};
 
 fn dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/hubzilla/wire")
-}
-
-fn strip_reading_aids(v: &mut serde_json::Value) {
-    if let Some(map) = v.as_object_mut() {
-        map.retain(|k, _| !k.starts_with('_'));
-        map.values_mut().for_each(strip_reading_aids);
-    }
 }
 
 fn load(path: &Path) -> serde_json::Value {

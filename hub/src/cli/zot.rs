@@ -11,6 +11,7 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use zot::capture::{self, Head};
 use zot::httpsig::{self, Message, ParsedHeader};
 use zot::keys::{PublicKey, RsaKeypair};
 
@@ -96,74 +97,25 @@ fn private_key(path: &Path) -> Result<RsaKeypair, String> {
     RsaKeypair::from_private_pem(&read(path)?).map_err(|e| format!("{}: {e}", path.display()))
 }
 
-/// First line and headers of an HTTP message head.
-#[derive(Clone)]
-struct Head {
-    first: String,
-    headers: Vec<(String, String)>,
-}
-
-fn parse_head(text: &str) -> Head {
-    let mut lines = text.lines();
-    let first = lines.next().unwrap_or_default().trim().to_string();
-    let headers = lines
-        .take_while(|l| !l.trim().is_empty())
-        .filter_map(|l| l.split_once(':'))
-        .map(|(n, v)| (n.trim().to_string(), v.trim().to_string()))
-        .collect();
-    Head { first, headers }
-}
-
-impl Head {
-    fn signature(&self) -> Option<String> {
-        let get = |name: &str| {
-            self.headers
-                .iter()
-                .find(|(n, _)| n.eq_ignore_ascii_case(name))
-                .map(|(_, v)| v.clone())
-        };
-        get("signature").or_else(|| {
-            get("authorization").filter(|v| v.to_ascii_lowercase().starts_with("signature "))
-        })
-    }
-
-    fn method_and_target(&self) -> (String, String) {
-        let mut parts = self.first.split_whitespace();
-        (
-            parts.next().unwrap_or_default().to_string(),
-            parts.next().unwrap_or_default().to_string(),
-        )
-    }
-}
-
-/// The section of a `.http` capture after a `### NAME` marker line.
-fn section<'a>(text: &'a str, marker: &str) -> Option<&'a str> {
-    let at = text.find(marker)?;
-    let rest = &text[at..];
-    Some(&rest[rest.find('\n')? + 1..])
-}
-
 /// Loads a capture: (request head, signed head, body of the signed message).
 fn load_capture(stem: &Path) -> Result<(Head, Head, Option<Vec<u8>>), String> {
     let with = |ext: &str| PathBuf::from(format!("{}{ext}", stem.display()));
     if with(".http").exists() {
         let raw = std::fs::read(with(".http")).map_err(|e| e.to_string())?;
         let text = String::from_utf8_lossy(&raw).to_string();
-        let request = parse_head(
-            section(&text, "### REQUEST").ok_or("no ### REQUEST section in the capture")?,
-        );
+        let (request, response) =
+            capture::split_http(&text).ok_or("no ### REQUEST section in the capture")?;
         if request.signature().is_some() {
             let body = std::fs::read(with(".req.body")).ok();
             return Ok((request.clone(), request, body));
         }
-        let response = section(&text, "### RESPONSE")
-            .map(parse_head)
+        let response = response
             .filter(|h| h.signature().is_some())
             .ok_or("neither the request nor the response carries a Signature")?;
         return Ok((request, response, std::fs::read(with(".resp.body")).ok()));
     }
-    let request = parse_head(&read(&with(".request.txt"))?);
-    let response = parse_head(&read(&with(".response.txt"))?);
+    let request = Head::parse(&read(&with(".request.txt"))?);
+    let response = Head::parse(&read(&with(".response.txt"))?);
     if request.signature().is_some() {
         let body = std::fs::read(with(".req.body")).ok();
         return Ok((request.clone(), request, body));
@@ -177,7 +129,7 @@ fn load_capture(stem: &Path) -> Result<(Head, Head, Option<Vec<u8>>), String> {
 fn verify_capture(stem: &Path, key: &Path, site_key: Option<&Path>) -> Result<String, String> {
     let (request, signed, body) = load_capture(stem)?;
     let value = signed.signature().ok_or("no Signature header")?;
-    let parsed = httpsig::parse_header(&value).map_err(|e| format!("Signature header: {e}"))?;
+    let parsed = httpsig::parse_header(value).map_err(|e| format!("Signature header: {e}"))?;
     let header = match parsed {
         ParsedHeader::Plain(h) => h,
         enc @ ParsedHeader::Encrypted { .. } => {
@@ -191,8 +143,8 @@ fn verify_capture(stem: &Path, key: &Path, site_key: Option<&Path>) -> Result<St
     let key = public_key(key)?;
     let (method, target) = request.method_and_target();
     let msg = Message {
-        method: &method,
-        path_and_query: &target,
+        method,
+        path_and_query: target,
         headers: &signed.headers,
     };
     // A capture is checked as of its own Date, not today's.
