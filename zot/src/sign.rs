@@ -43,7 +43,11 @@ mod tests {
             simple_verify(&public, b"guid", "md5.AAAA"),
             Err(Error::UnsupportedAlgorithm(_))
         ));
-        let flipped = format!("{}A", &sig[..sig.len() - 1]);
+        // Change one character in the middle (every bit of it is signature data).
+        let mut chars: Vec<char> = sig.chars().collect();
+        let mid = chars.len() / 2;
+        chars[mid] = if chars[mid] == 'A' { 'B' } else { 'A' };
+        let flipped: String = chars.into_iter().collect();
         assert!(simple_verify(&public, b"guid", &flipped).is_err());
     }
 }
