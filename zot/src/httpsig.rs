@@ -36,6 +36,10 @@ pub struct Message<'a> {
     pub headers: &'a [(String, String)],
 }
 
+/// The neutral request view the hub builds from its framework's request (another name for
+/// [`Message`]).
+pub type RequestParts<'a> = Message<'a>;
+
 impl Message<'_> {
     /// The value of a header, joined over repeats and trimmed.
     pub fn header(&self, name: &str) -> Option<String> {
