@@ -15,6 +15,7 @@ use crate::clock::{Clock, SystemClock};
 use crate::config::Config;
 use crate::ctx::{Ctx, Inner};
 use crate::error::{Error, Result, ResultExt};
+use crate::hashing::PasswordHasher;
 use crate::mail::{self, Mailer};
 use crate::ratelimit::RateLimiter;
 use crate::service;
@@ -88,7 +89,8 @@ impl Hub {
     /// Opens (creating if needed) the data directory and database, runs migrations, loads or
     /// creates the site key. Blocking; call before serving.
     pub fn build(config: Config, deps: Deps) -> Result<Self> {
-        std::fs::create_dir_all(&config.data_dir).context("creating the data directory")?;
+        crate::files::create_private_dir(&config.data_dir)
+            .context("creating the data directory")?;
         let db = Db::open(&config.db_url, config.pool_size)?;
         let applied = db.migrate()?;
         if !applied.is_empty() {
@@ -115,6 +117,7 @@ impl Hub {
             mailer,
             site,
             limiter: RateLimiter::default(),
+            hasher: PasswordHasher::for_this_machine(),
             http,
         });
         Ok(Self { ctx, session_key })
@@ -130,10 +133,14 @@ impl Hub {
         let ctx = self.ctx.clone();
         let key = self.session_key.clone();
         let workers = ctx.config.workers;
+        let header_timeout = ctx.config.header_timeout;
         let server = actix_web::HttpServer::new(move || crate::http::app(ctx.clone(), key.clone()))
             .listen(listener)
             .context("listening")?
             .workers(workers)
+            // The time a client has for its request head; bodies have `http.body_timeout_secs`
+            // (see `http::middleware::deadline_body`).
+            .client_request_timeout(header_timeout)
             .disable_signals()
             .shutdown_timeout(10)
             .run();
@@ -157,20 +164,7 @@ fn load_or_create_session_key(config: &Config) -> Result<Key> {
     }
     let mut bytes = [0u8; 64];
     rand::rng().fill_bytes(&mut bytes);
-    write_private(&path, engine.encode(bytes).as_bytes())?;
+    crate::files::write_new_private(&path, engine.encode(bytes).as_bytes())
+        .context("creating session.key")?;
     Ok(Key::from(&bytes))
-}
-
-fn write_private(path: &std::path::Path, data: &[u8]) -> Result<()> {
-    use std::io::Write;
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
-    let mut f = options.open(path).context("creating session.key")?;
-    f.write_all(data).context("writing session.key")?;
-    Ok(())
 }

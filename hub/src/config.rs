@@ -67,6 +67,13 @@ pub struct RawHttp {
     pub workers: usize,
     /// Largest request body accepted, in bytes; larger requests get 413.
     pub max_body_bytes: usize,
+    /// Reverse proxies (addresses or CIDR ranges) whose `X-Forwarded-For` / `Forwarded` header
+    /// names the real client. Empty: the TCP peer is the client and those headers are ignored.
+    pub trusted_proxies: Vec<String>,
+    /// Seconds a client has to send a request's headers.
+    pub header_timeout_secs: u64,
+    /// Seconds a client has to send a request's whole body; slower uploads get 408.
+    pub body_timeout_secs: u64,
 }
 
 impl Default for RawHttp {
@@ -75,6 +82,9 @@ impl Default for RawHttp {
             bind: "127.0.0.1:8080".into(),
             workers: 2,
             max_body_bytes: 1024 * 1024,
+            trusted_proxies: Vec::new(),
+            header_timeout_secs: 10,
+            body_timeout_secs: 30,
         }
     }
 }
@@ -166,6 +176,10 @@ pub struct RawAccounts {
     pub reset_link_minutes: u32,
     /// Most channels one account may own.
     pub max_channels: u32,
+    /// A login session ends after this many hours without a request.
+    pub session_idle_hours: u32,
+    /// A login session ends this many days after the login, used or not.
+    pub session_max_days: u32,
 }
 
 impl Default for RawAccounts {
@@ -175,6 +189,8 @@ impl Default for RawAccounts {
             verify_link_hours: 48,
             reset_link_minutes: 60,
             max_channels: 10,
+            session_idle_hours: 168,
+            session_max_days: 30,
         }
     }
 }
@@ -187,6 +203,14 @@ pub struct RawLimits {
     pub login_per_minute: u32,
     /// Registrations (and password reset requests) per client address per hour.
     pub register_per_hour: u32,
+    /// New-password submissions from reset links per client address per minute.
+    pub reset_per_minute: u32,
+    /// Wrong passwords for one account before its logins are slowed down.
+    pub login_failures_before_backoff: u32,
+    /// Longest wait, in minutes, the per-account backoff imposes.
+    pub login_backoff_max_minutes: u32,
+    /// Posts (and comments) per account per hour.
+    pub posts_per_hour: u32,
 }
 
 impl Default for RawLimits {
@@ -194,6 +218,10 @@ impl Default for RawLimits {
         Self {
             login_per_minute: 10,
             register_per_hour: 5,
+            reset_per_minute: 10,
+            login_failures_before_backoff: 5,
+            login_backoff_max_minutes: 15,
+            posts_per_hour: 60,
         }
     }
 }
@@ -267,6 +295,25 @@ const KEY_DOCS: &[KeyDoc] = &[
         section: "http",
         key: "max_body_bytes",
         doc: "Largest request body accepted, in bytes; larger requests are refused with 413.",
+        example: "",
+    },
+    KeyDoc {
+        section: "http",
+        key: "trusted_proxies",
+        doc: "Reverse proxies (addresses or CIDR ranges) whose X-Forwarded-For / Forwarded header\n\
+              names the real client. Empty: the TCP peer is the client and those headers are ignored.",
+        example: "",
+    },
+    KeyDoc {
+        section: "http",
+        key: "header_timeout_secs",
+        doc: "Seconds a client has to send a request's headers.",
+        example: "",
+    },
+    KeyDoc {
+        section: "http",
+        key: "body_timeout_secs",
+        doc: "Seconds a client has to send a request's whole body; slower uploads get 408.",
         example: "",
     },
     KeyDoc {
@@ -362,6 +409,18 @@ const KEY_DOCS: &[KeyDoc] = &[
         example: "",
     },
     KeyDoc {
+        section: "accounts",
+        key: "session_idle_hours",
+        doc: "A login session ends after this many hours without a request.",
+        example: "",
+    },
+    KeyDoc {
+        section: "accounts",
+        key: "session_max_days",
+        doc: "A login session ends this many days after the login, used or not.",
+        example: "",
+    },
+    KeyDoc {
         section: "limits",
         key: "login_per_minute",
         doc: "Login attempts per client address per minute.",
@@ -371,6 +430,30 @@ const KEY_DOCS: &[KeyDoc] = &[
         section: "limits",
         key: "register_per_hour",
         doc: "Registrations and password reset requests per client address per hour.",
+        example: "",
+    },
+    KeyDoc {
+        section: "limits",
+        key: "reset_per_minute",
+        doc: "New-password submissions from reset links per client address per minute.",
+        example: "",
+    },
+    KeyDoc {
+        section: "limits",
+        key: "login_failures_before_backoff",
+        doc: "Wrong passwords for one account before its logins are slowed down (doubling waits).",
+        example: "",
+    },
+    KeyDoc {
+        section: "limits",
+        key: "login_backoff_max_minutes",
+        doc: "Longest wait, in minutes, the per-account login backoff imposes.",
+        example: "",
+    },
+    KeyDoc {
+        section: "limits",
+        key: "posts_per_hour",
+        doc: "Posts per account per hour.",
         example: "",
     },
     KeyDoc {
@@ -462,6 +545,12 @@ pub struct Config {
     pub workers: usize,
     /// Request body limit in bytes.
     pub max_body_bytes: usize,
+    /// Proxies whose forwarding headers are believed.
+    pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// Time allowed for a request's headers.
+    pub header_timeout: std::time::Duration,
+    /// Time allowed for a request's body.
+    pub body_timeout: std::time::Duration,
     /// Data directory (created at start).
     pub data_dir: PathBuf,
     /// Static files from disk instead of the embedded copies.
@@ -578,6 +667,24 @@ impl Config {
                 reason: "must be at least 1024".into(),
             });
         }
+        let trusted_proxies = raw
+            .http
+            .trusted_proxies
+            .iter()
+            .map(|p| parse_proxy(p))
+            .collect::<Result<Vec<_>, _>>()?;
+        if raw.http.header_timeout_secs == 0 || raw.http.body_timeout_secs == 0 {
+            return Err(ConfigError::Invalid {
+                key: "http.body_timeout_secs",
+                reason: "timeouts must be at least 1 second".into(),
+            });
+        }
+        if raw.accounts.session_idle_hours == 0 || raw.accounts.session_max_days == 0 {
+            return Err(ConfigError::Invalid {
+                key: "accounts.session_idle_hours",
+                reason: "session lifetimes must be at least 1".into(),
+            });
+        }
         if raw.db.pool_size == 0 {
             return Err(ConfigError::Invalid {
                 key: "db.pool_size",
@@ -662,6 +769,9 @@ impl Config {
             bind,
             workers: raw.http.workers,
             max_body_bytes: raw.http.max_body_bytes,
+            trusted_proxies,
+            header_timeout: std::time::Duration::from_secs(raw.http.header_timeout_secs),
+            body_timeout: std::time::Duration::from_secs(raw.http.body_timeout_secs),
             static_dir: raw.paths.static_dir.map(PathBuf::from),
             data_dir,
             db_url,
@@ -709,6 +819,8 @@ impl Config {
         raw.http.bind = "127.0.0.1:0".into();
         raw.limits.login_per_minute = 1000;
         raw.limits.register_per_hour = 1000;
+        raw.limits.reset_per_minute = 1000;
+        raw.limits.posts_per_hour = 1000;
         raw.federation.allow_http = true;
         raw.federation.allow_private_addresses = true;
         match Self::from_raw(raw, &CliOverrides::default()) {
@@ -716,6 +828,17 @@ impl Config {
             Err(e) => panic!("test config invalid: {e}"),
         }
     }
+}
+
+/// A proxy address (`10.0.0.1`) or range (`10.0.0.0/8`).
+fn parse_proxy(s: &str) -> Result<ipnet::IpNet, ConfigError> {
+    let s = s.trim();
+    s.parse::<ipnet::IpNet>()
+        .or_else(|_| s.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+        .map_err(|_| ConfigError::Invalid {
+            key: "http.trusted_proxies",
+            reason: format!("{s:?} is not an IP address or CIDR range"),
+        })
 }
 
 fn parse_base_url(s: &str) -> Result<Url, ConfigError> {

@@ -1,11 +1,12 @@
 //! `Ctx`: everything a request or job needs (config, database, clock, mailer, site identity,
-//! rate limits, outbound HTTP client), owned by one `Hub`. Nothing here is process-wide, so one
+//! rate limits, password hasher, outbound HTTP client), owned by one `Hub`. Nothing here is process-wide, so one
 //! process can run several hubs.
 
 use std::sync::Arc;
 
 use crate::clock::Clock;
 use crate::config::Config;
+use crate::hashing::PasswordHasher;
 use crate::mail::Mailer;
 use crate::ratelimit::RateLimiter;
 use crate::service::site::SiteIdentity;
@@ -30,6 +31,8 @@ pub struct Inner {
     pub site: SiteIdentity,
     /// Attempt counters for rate limits.
     pub limiter: RateLimiter,
+    /// Bounded argon2 hashing for every password check.
+    pub hasher: PasswordHasher,
     /// Outbound HTTP client (tests pass one that resolves test host names).
     pub http: reqwest::Client,
 }

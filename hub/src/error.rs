@@ -28,6 +28,16 @@ pub enum ErrorKind {
         /// Human-readable reason, safe to show.
         reason: String,
     },
+    /// The request could not be read (malformed query, path, form or body); the reason is
+    /// safe to show.
+    BadRequest(&'static str),
+    /// The URL exists but not for this method.
+    MethodNotAllowed {
+        /// The methods it does answer, for the `Allow` header.
+        allow: String,
+    },
+    /// The client took too long to send the request.
+    Timeout,
     /// The request body is larger than the hub accepts.
     TooLarge,
     /// Too many attempts from this client; try later.
@@ -45,6 +55,9 @@ impl ErrorKind {
             Self::Forbidden(_) => 403,
             Self::Invalid { .. } => 422,
             Self::Conflict { .. } => 409,
+            Self::BadRequest(_) => 400,
+            Self::MethodNotAllowed { .. } => 405,
+            Self::Timeout => 408,
             Self::TooLarge => 413,
             Self::RateLimited => 429,
             Self::Internal => 500,
@@ -59,6 +72,9 @@ impl ErrorKind {
             Self::Forbidden(_) => "forbidden",
             Self::Invalid { .. } => "invalid",
             Self::Conflict { .. } => "conflict",
+            Self::BadRequest(_) => "bad_request",
+            Self::MethodNotAllowed { .. } => "method_not_allowed",
+            Self::Timeout => "timeout",
             Self::TooLarge => "too_large",
             Self::RateLimited => "rate_limited",
             Self::Internal => "internal",
@@ -72,6 +88,11 @@ impl ErrorKind {
             Self::NotLoggedIn => "Please log in first.".into(),
             Self::Forbidden(why) => (*why).into(),
             Self::Invalid { reason, .. } | Self::Conflict { reason, .. } => reason.clone(),
+            Self::BadRequest(why) => (*why).into(),
+            Self::MethodNotAllowed { allow } => {
+                format!("This address does not answer this method (it answers {allow}).")
+            }
+            Self::Timeout => "The request took too long to arrive.".into(),
             Self::TooLarge => "The request is too large.".into(),
             Self::RateLimited => "Too many attempts. Please wait a little and try again.".into(),
             Self::Internal => "Something went wrong on our side. It has been logged.".into(),

@@ -8,6 +8,8 @@ pub mod clock;
 pub mod config;
 pub mod ctx;
 pub mod error;
+pub mod files;
+pub mod hashing;
 pub mod http;
 pub mod mail;
 pub mod ratelimit;

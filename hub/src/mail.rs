@@ -29,12 +29,37 @@ pub trait Mailer: Send + Sync + std::fmt::Debug {
     async fn send(&self, mail: Mail) -> Result<()>;
 }
 
+/// Parses a recipient address exactly as [`build`] will when mailing it, and refuses what
+/// would parse but not deliver: quoted local parts, domain literals (`a@[127.0.0.1]`), display
+/// names, and domains that are not dotted host names. Registration validates with this, so an
+/// address is refused before an account is created, never in the log afterwards.
+pub fn recipient(addr: &str) -> Option<Mailbox> {
+    let mailbox: Mailbox = addr.parse().ok()?;
+    if mailbox.name.is_some() || mailbox.email.to_string() != addr {
+        return None;
+    }
+    let (local, domain) = (mailbox.email.user(), mailbox.email.domain());
+    if local.contains(['"', '\\', '<', '>', '(', ')', '[', ']', ',', ';', ':', ' ']) {
+        return None;
+    }
+    let labels: Vec<&str> = domain.split('.').collect();
+    let label_ok = |l: &&str| {
+        !l.is_empty()
+            && l.len() <= 63
+            && !l.starts_with('-')
+            && !l.ends_with('-')
+            && l.chars().all(|c| c.is_alphanumeric() || c == '-')
+    };
+    if labels.len() < 2 || !labels.iter().all(label_ok) {
+        return None;
+    }
+    Some(mailbox)
+}
+
 fn build(from: &str, mail: &Mail) -> Result<Message> {
     let from: Mailbox = from.parse().context("parsing mail.from")?;
-    let to: Mailbox = mail
-        .to
-        .parse()
-        .map_err(|_| Error::invalid("email", "This is not a valid email address."))?;
+    let to = recipient(&mail.to)
+        .ok_or_else(|| Error::invalid("email", "This is not a valid email address."))?;
     Message::builder()
         .from(from)
         .to(to)
@@ -44,7 +69,7 @@ fn build(from: &str, mail: &Mail) -> Result<Message> {
         .context("building mail")
 }
 
-/// Writes mail as `.eml` files into a directory.
+/// Writes mail as `.eml` files (mode 0600) into a directory (mode 0700).
 #[derive(Debug)]
 pub struct FileMailer {
     dir: PathBuf,
@@ -55,12 +80,12 @@ pub struct FileMailer {
 impl Mailer for FileMailer {
     async fn send(&self, mail: Mail) -> Result<()> {
         let msg = build(&self.from, &mail)?;
-        tokio::fs::create_dir_all(&self.dir)
-            .await
-            .context("creating mail directory")?;
+        crate::files::create_private_dir(&self.dir).context("creating mail directory")?;
         let transport = AsyncFileTransport::<Tokio1Executor>::new(&self.dir);
         let id = transport.send(msg).await.context("writing mail file")?;
         let path = self.dir.join(format!("{id}.eml"));
+        // Mail carries login links: readable by the hub's user only, whatever the umask.
+        crate::files::make_private(&path).context("restricting the mail file")?;
         tracing::info!(to = %mail.to, subject = %mail.subject, path = %path.display(), "mail written to file");
         Ok(())
     }
@@ -111,4 +136,28 @@ pub fn from_config(config: &Config) -> Result<std::sync::Arc<dyn Mailer>> {
             })
         }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::recipient;
+
+    #[test]
+    fn recipients_that_would_not_deliver_are_refused() {
+        assert!(recipient("alice@example.org").is_some());
+        assert!(recipient("o'hara+x@example.org").is_some());
+        assert!(recipient("ivan@пример.рф").is_some());
+        for bad in [
+            "\"<script>alert(1)</script>\"@example.org",
+            "a@[127.0.0.1]",
+            "Alice <alice@example.org>",
+            "alice@localhost",
+            "alice@-x.org",
+            "alice@x..org",
+            "alice@exa_mple.org",
+            "not an address",
+        ] {
+            assert!(recipient(bad).is_none(), "{bad:?} accepted");
+        }
+    }
 }

@@ -14,6 +14,8 @@ pub struct PageCtx {
     pub viewer: Option<ViewerInfo>,
     /// CSRF token for the forms on the page (logout in the header included).
     pub csrf: String,
+    /// Shortest password accepted (`accounts.min_password_len`), for hints and `minlength`.
+    pub min_password_len: usize,
 }
 
 /// The logged-in account as the layout shows it.
@@ -41,6 +43,8 @@ pub struct ChannelView {
 /// A post as shown.
 #[derive(Debug, Clone)]
 pub struct PostView {
+    /// Only the channel's connections may read it.
+    pub restricted: bool,
     /// Permalink uuid.
     pub uuid: String,
     /// Sanitised HTML (safe to insert unescaped).
@@ -85,6 +89,8 @@ pub struct LoginPage {
     pub page: PageCtx,
     /// Email as typed.
     pub email: String,
+    /// Same-origin path to return to after logging in (empty: the channel list).
+    pub next: String,
     /// Error message, if any.
     pub error: Option<String>,
 }
@@ -173,6 +179,10 @@ pub struct ChannelPage {
     pub posts: Vec<PostView>,
     /// The viewer owns the channel (shows the composer).
     pub is_owner: bool,
+    /// The composer's audience choice (`public` or `connections`).
+    pub audience: String,
+    /// The viewer may not see this channel's posts at all.
+    pub hidden: bool,
     /// Draft body (re-shown after an error).
     pub draft: String,
     /// Composer error.
@@ -223,10 +233,60 @@ pub struct AdminPage {
     pub page: PageCtx,
     /// Current registration policy.
     pub policy: String,
-    /// Accounts awaiting approval: (id, email, created).
-    pub pending: Vec<(i64, String, String)>,
+    /// Accounts awaiting approval.
+    pub pending: Vec<AdminAccountView>,
+    /// Every account (the first few hundred).
+    pub accounts: Vec<AdminAccountView>,
     /// Message after a change.
     pub message: Option<String>,
+}
+
+/// One login session, as listed on the settings page.
+#[derive(Debug, Clone)]
+pub struct SessionView {
+    /// Login time.
+    pub created: String,
+    /// Last request.
+    pub seen: String,
+    /// The browser.
+    pub agent: String,
+    /// The session viewing the page.
+    pub current: bool,
+}
+
+/// The account settings page.
+#[derive(Template)]
+#[template(path = "settings.html")]
+pub struct SettingsPage {
+    /// Layout.
+    pub page: PageCtx,
+    /// The account's address.
+    pub email: String,
+    /// Its sessions.
+    pub sessions: Vec<SessionView>,
+    /// Notice after a successful form.
+    pub message: Option<String>,
+    /// Form error.
+    pub error: Option<String>,
+}
+
+/// One account in the admin's list.
+#[derive(Debug, Clone)]
+pub struct AdminAccountView {
+    /// Account id.
+    pub id: i64,
+    /// Address.
+    pub email: String,
+    /// Registration time.
+    pub created: String,
+    /// Waiting for approval.
+    pub pending: bool,
+    /// Suspended.
+    pub suspended: bool,
+    /// Hub admin.
+    pub admin: bool,
+    /// Lookalike warning (mixed scripts).
+    pub lookalike: Option<String>,
 }
 
 /// Error pages (404, 403, 413, 429, 500, …).

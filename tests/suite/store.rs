@@ -16,20 +16,20 @@ fn open() -> (Db, TestDb, tempfile::TempDir) {
 
 const TABLES: &[&str] = &[
     "abook", "account", "channel", "config", "hubloc", "item", "outq", "pconfig", "profile",
-    "site", "verify", "xchan",
+    "session", "site", "verify", "xchan",
 ];
 
 #[test]
 fn migrations_go_up_down_and_up_again() {
     let (db, _tdb, _dir) = open();
     let applied = db.migrate().unwrap();
-    assert_eq!(applied.len(), 1);
+    assert_eq!(applied.len(), 2);
     assert_eq!(db.table_names().unwrap(), TABLES);
     assert!(
         db.migrate().unwrap().is_empty(),
         "second run applies nothing"
     );
-    assert_eq!(db.revert_all().unwrap(), 1);
+    assert_eq!(db.revert_all().unwrap(), 2);
     assert!(
         db.table_names().unwrap().is_empty(),
         "down.sql leaves tables behind"

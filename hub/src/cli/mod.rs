@@ -246,7 +246,7 @@ fn admin(config: Config, what: &AdminCommand) -> anyhow::Result<ExitCode> {
                         role,
                     },
             } => {
-                let email = service::account::normalize_email(account)?;
+                let email = service::credentials::normalize_email(account)?;
                 let acct = ctx
                     .db
                     .run(move |conn| crate::store::account::find_by_email(conn, &email))
@@ -283,6 +283,13 @@ fn serve(cli: &Cli, args: &ServeArgs) -> anyhow::Result<ExitCode> {
     let url = config.site_url();
     let data = config.data_dir.clone();
     let hub = Hub::build(config, Deps::production()).map_err(anyhow_of)?;
+    for (path, mode) in crate::files::wider_than_private(&data) {
+        tracing::warn!(
+            path = %path.display(),
+            mode = format!("{mode:o}"),
+            "readable by other users of this machine; run chmod go-rwx on it"
+        );
+    }
     actix_web::rt::System::new().block_on(async move {
         let running = hub.serve(listener).map_err(anyhow_of)?;
         tracing::info!(%url, data = %data.display(), "Caravan hub serving; stop with Ctrl-C");

@@ -1,13 +1,22 @@
 //! Turning errors into responses: one `ResponseError` impl for the hub's `Error` (HTML error
-//! page with a safe message; the cause is logged here, once), plus the handlers for malformed or
-//! oversized bodies and unknown URLs.
+//! page with a safe message; the cause is logged here, once), the [`error_pages`] middleware
+//! that renders it again with the configured site name and the page the visitor was on, and
+//! the handlers that route every extractor failure (query, path, form, JSON) and unknown URLs
+//! through the same type.
 
-use actix_web::error::{JsonPayloadError, UrlencodedError};
+use actix_web::body::{BoxBody, MessageBody};
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::error::{
+    JsonPayloadError, PathError, PayloadError, QueryPayloadError, UrlencodedError,
+};
 use actix_web::http::StatusCode;
-use actix_web::{HttpRequest, HttpResponse, ResponseError};
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::middleware::Next;
+use actix_web::{HttpRequest, HttpResponse, ResponseError, web};
 use askama::Template;
 
-use crate::error::{Error, ErrorKind};
+use crate::ctx::Ctx;
+use crate::error::{Error, ErrorKind, Result};
 use crate::templates::{ErrorPage, PageCtx};
 
 /// Renders a page with a status; a template failure becomes a plain 500.
@@ -32,10 +41,59 @@ fn title_of(kind: &ErrorKind) -> &'static str {
         ErrorKind::Forbidden(_) => "Not allowed",
         ErrorKind::Invalid { .. } => "Please check your input",
         ErrorKind::Conflict { .. } => "Already taken",
+        ErrorKind::BadRequest(_) => "Bad request",
+        ErrorKind::MethodNotAllowed { .. } => "Method not allowed",
+        ErrorKind::Timeout => "Too slow",
         ErrorKind::TooLarge => "Too large",
         ErrorKind::RateLimited => "Too many attempts",
         _ => "Something went wrong",
     }
+}
+
+/// The response for an error: a redirect to the login page (back to `return_to` afterwards)
+/// for `NotLoggedIn`, otherwise the error page of `site_name` with the kind's status and
+/// headers (`Retry-After`, `Allow`).
+pub fn error_page(error: &Error, site_name: &str, return_to: Option<&str>) -> HttpResponse {
+    if error.kind == ErrorKind::NotLoggedIn {
+        let location = match return_to {
+            Some(next) => format!(
+                "/login?next={}",
+                url::form_urlencoded::byte_serialize(next.as_bytes()).collect::<String>()
+            ),
+            None => "/login".to_string(),
+        };
+        return HttpResponse::SeeOther()
+            .insert_header((header::LOCATION, location))
+            .finish();
+    }
+    let page = ErrorPage {
+        page: PageCtx {
+            site_name: site_name.to_string(),
+            title: title_of(&error.kind).into(),
+            viewer: None,
+            csrf: String::new(),
+            min_password_len: 0,
+        },
+        status: error.kind.status(),
+        message: error.kind.safe_message(),
+    };
+    let mut resp = render(error.status_code(), &page);
+    let headers = resp.headers_mut();
+    match &error.kind {
+        ErrorKind::RateLimited => {
+            headers.insert(header::RETRY_AFTER, HeaderValue::from_static("60"));
+        }
+        ErrorKind::MethodNotAllowed { allow } => {
+            if let Ok(v) = HeaderValue::from_str(allow) {
+                headers.insert(header::ALLOW, v);
+            }
+        }
+        ErrorKind::Timeout => {
+            headers.insert(header::CONNECTION, HeaderValue::from_static("close"));
+        }
+        _ => {}
+    }
+    resp
 }
 
 impl ResponseError for Error {
@@ -48,70 +106,94 @@ impl ResponseError for Error {
             ErrorKind::Internal => tracing::error!(error = %self, "request failed"),
             _ => tracing::debug!(error = %self, "request refused"),
         }
-        if self.kind == ErrorKind::NotLoggedIn {
-            return HttpResponse::SeeOther()
-                .insert_header(("Location", "/login"))
-                .finish();
-        }
-        let page = ErrorPage {
-            page: PageCtx {
-                site_name: "Caravan".into(),
-                title: title_of(&self.kind).into(),
-                viewer: None,
-                csrf: String::new(),
-            },
-            status: self.kind.status(),
-            message: self.kind.safe_message(),
-        };
-        let mut resp = render(self.status_code(), &page);
-        if self.kind == ErrorKind::RateLimited {
-            resp.headers_mut().insert(
-                actix_web::http::header::RETRY_AFTER,
-                actix_web::http::header::HeaderValue::from_static("60"),
-            );
-        }
-        resp
+        error_page(self, "Caravan", None)
     }
 }
 
-/// Form bodies that are too large get 413; malformed ones 400.
-pub fn form_error(err: UrlencodedError, _req: &HttpRequest) -> actix_web::Error {
-    let kind = match err {
-        UrlencodedError::Overflow { .. } | UrlencodedError::Payload(_) => ErrorKind::TooLarge,
-        _ => ErrorKind::Invalid {
-            field: "form",
-            reason: "The form could not be read.".into(),
-        },
+/// Middleware: renders the hub's errors again with the configured site name, and sends a
+/// visitor who must log in back to the page they asked for afterwards (GET requests only).
+pub async fn error_pages(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> std::result::Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    let res = next.call(req).await?;
+    let rerendered = match res.response().error().and_then(|e| e.as_error::<Error>()) {
+        Some(error) => {
+            let request = res.request();
+            let site = request
+                .app_data::<web::Data<Ctx>>()
+                .map_or_else(|| "Caravan".to_string(), |c| c.config.site_name.clone());
+            let return_to =
+                (request.method() == actix_web::http::Method::GET).then(|| {
+                    match request.uri().query() {
+                        Some(q) => format!("{}?{q}", request.path()),
+                        None => request.path().to_string(),
+                    }
+                });
+            Some(error_page(error, &site, return_to.as_deref()))
+        }
+        None => None,
     };
+    Ok(match rerendered {
+        Some(page) => res.into_response(page),
+        None => res.map_into_boxed_body(),
+    })
+}
+
+fn with_cause(kind: ErrorKind, cause: impl std::fmt::Display) -> actix_web::Error {
     let mut e = Error::new(kind);
-    e.source = Some(anyhow::anyhow!("{err}"));
+    e.source = Some(anyhow::anyhow!("{cause}"));
     e.into()
 }
 
-/// JSON bodies that are too large get 413; malformed ones 422.
+/// The kind for a body that could not be read: too large (413), too slow (408), or broken
+/// (400: a bogus `Content-Encoding`, chunk size or connection).
+fn payload_kind(err: &PayloadError) -> ErrorKind {
+    match err {
+        PayloadError::Overflow => ErrorKind::TooLarge,
+        PayloadError::Io(io) if io.kind() == std::io::ErrorKind::TimedOut => ErrorKind::Timeout,
+        _ => ErrorKind::BadRequest("The request body could not be read."),
+    }
+}
+
+/// Form bodies: too large 413, too slow 408, anything malformed 400.
+pub fn form_error(err: UrlencodedError, _req: &HttpRequest) -> actix_web::Error {
+    let kind = match &err {
+        UrlencodedError::Overflow { .. } => ErrorKind::TooLarge,
+        UrlencodedError::Payload(p) => payload_kind(p),
+        _ => ErrorKind::BadRequest("The form could not be read."),
+    };
+    with_cause(kind, err)
+}
+
+/// JSON bodies: too large 413, too slow 408, anything malformed 400.
 pub fn json_error(err: JsonPayloadError, _req: &HttpRequest) -> actix_web::Error {
-    let kind = match err {
+    let kind = match &err {
         JsonPayloadError::Overflow { .. } | JsonPayloadError::OverflowKnownLength { .. } => {
             ErrorKind::TooLarge
         }
-        _ => ErrorKind::Invalid {
-            field: "body",
-            reason: "The JSON body could not be read.".into(),
-        },
+        JsonPayloadError::Payload(p) => payload_kind(p),
+        _ => ErrorKind::BadRequest("The JSON body could not be read."),
     };
-    let mut e = Error::new(kind);
-    e.source = Some(anyhow::anyhow!("{err}"));
-    e.into()
+    with_cause(kind, err)
 }
 
-/// The 404 page.
-pub fn not_found_response() -> HttpResponse {
-    Error::new(ErrorKind::NotFound).error_response()
+/// Query strings that do not fit the handler (`?page=abc`): 400, input not echoed.
+pub fn query_error(err: QueryPayloadError, _req: &HttpRequest) -> actix_web::Error {
+    with_cause(
+        ErrorKind::BadRequest("The address has a parameter this page cannot read."),
+        err,
+    )
+}
+
+/// Path segments that do not fit the handler: 400, input not echoed.
+pub fn path_error(err: PathError, _req: &HttpRequest) -> actix_web::Error {
+    with_cause(ErrorKind::BadRequest("This address is not valid."), err)
 }
 
 /// Default service: anything unrouted is 404.
-pub async fn not_found() -> HttpResponse {
-    not_found_response()
+pub async fn not_found() -> Result<HttpResponse> {
+    Err(Error::new(ErrorKind::NotFound))
 }
 
 #[cfg(test)]
@@ -151,6 +233,8 @@ mod tests {
                 409,
             ),
             (ErrorKind::TooLarge, 413),
+            (ErrorKind::BadRequest("unreadable"), 400),
+            (ErrorKind::Timeout, 408),
             (ErrorKind::RateLimited, 429),
             (ErrorKind::Internal, 500),
         ];
@@ -172,5 +256,17 @@ mod tests {
         let login = Error::new(ErrorKind::NotLoggedIn).error_response();
         assert_eq!(login.status().as_u16(), 303);
         assert_eq!(login.headers().get("location").unwrap(), "/login");
+        let back = error_page(&Error::new(ErrorKind::NotLoggedIn), "S", Some("/admin?x=1"));
+        assert_eq!(
+            back.headers().get("location").unwrap(),
+            "/login?next=%2Fadmin%3Fx%3D1"
+        );
+        let e = Error::new(ErrorKind::MethodNotAllowed {
+            allow: "GET, HEAD".into(),
+        });
+        let resp = error_page(&e, "My Hub", None);
+        assert_eq!(resp.status().as_u16(), 405);
+        assert_eq!(resp.headers().get("allow").unwrap(), "GET, HEAD");
+        assert!(body_of(resp).contains("My Hub"));
     }
 }

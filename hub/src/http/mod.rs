@@ -1,7 +1,12 @@
-//! The HTTP front door (actix only here): routes, middleware (sessions, security headers, body
-//! limits), static files and rendering. Handlers parse input, call one service, render.
+//! The HTTP front door (actix only here): routes, middleware (request log, body deadline,
+//! security headers, sessions, error pages), extractor error handling, static files and
+//! rendering. Handlers parse input, call one service, render.
 
+pub mod assets;
+pub mod client;
 pub mod errors;
+pub mod middleware;
+pub(crate) mod routes;
 pub mod session;
 pub mod web;
 
@@ -10,16 +15,11 @@ use actix_session::storage::CookieSessionStore;
 use actix_web::body::MessageBody;
 use actix_web::cookie::{Key, SameSite};
 use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
-use actix_web::middleware::DefaultHeaders;
-use actix_web::{App, HttpResponse, web as aweb};
-use rust_embed::RustEmbed;
+use actix_web::middleware::{Condition, DefaultHeaders, from_fn};
+use actix_web::{App, web as aweb};
 
 use crate::ctx::Ctx;
-
-/// Files under `static/`, built into the binary.
-#[derive(RustEmbed)]
-#[folder = "../static/"]
-struct Assets;
+use routes::resource;
 
 /// Name of the session cookie.
 pub const SESSION_COOKIE: &str = "caravan_session";
@@ -39,21 +39,29 @@ pub fn app(
 > {
     let secure = ctx.config.base_url.scheme() == "https";
     let limit = ctx.config.max_body_bytes;
+    let body_timeout = ctx.config.body_timeout;
     let sessions = SessionMiddleware::builder(CookieSessionStore::default(), key)
         .cookie_name(SESSION_COOKIE.into())
         .cookie_http_only(true)
         .cookie_same_site(SameSite::Lax)
         .cookie_secure(secure)
         .build();
+    // Added only where a handler set none: static files say `public`, everything else depends
+    // on the session (the header shows who is logged in) and must not be stored.
     let headers = DefaultHeaders::new()
         .add(("X-Content-Type-Options", "nosniff"))
         .add(("X-Frame-Options", "DENY"))
         .add(("Referrer-Policy", "same-origin"))
+        .add(("Cache-Control", "no-store"))
         .add((
             "Content-Security-Policy",
             "default-src 'self'; img-src 'self' https: data:; style-src 'self'; \
              script-src 'self'; object-src 'none'; base-uri 'self'; frame-ancestors 'none'",
         ));
+    let hsts = DefaultHeaders::new().add((
+        "Strict-Transport-Security",
+        "max-age=31536000; includeSubDomains",
+    ));
     App::new()
         .app_data(aweb::Data::new(ctx))
         .app_data(
@@ -67,48 +75,20 @@ pub fn app(
                 .limit(limit)
                 .error_handler(errors::json_error),
         )
-        .wrap(headers)
+        .app_data(aweb::QueryConfig::default().error_handler(errors::query_error))
+        .app_data(aweb::PathConfig::default().error_handler(errors::path_error))
+        .wrap(from_fn(errors::error_pages))
         .wrap(sessions)
+        .wrap(headers)
+        .wrap(Condition::new(secure, hsts))
+        .wrap(from_fn(
+            move |mut req: ServiceRequest, next: actix_web::middleware::Next<_>| {
+                middleware::deadline_body(&mut req, body_timeout);
+                next.call(req)
+            },
+        ))
+        .wrap(from_fn(middleware::log_requests))
         .configure(web::configure)
-        .route("/static/{path:.*}", aweb::get().to(get_static))
+        .configure(|cfg| resource!(cfg, "/static/{path:.*}", get => assets::get_static))
         .default_service(aweb::to(errors::not_found))
-}
-
-/// GET /static/{path}
-async fn get_static(ctx: aweb::Data<Ctx>, path: aweb::Path<String>) -> HttpResponse {
-    let path = path.into_inner();
-    if path
-        .split('/')
-        .any(|seg| seg == ".." || seg.starts_with('.'))
-    {
-        return errors::not_found_response();
-    }
-    if let Some(dir) = &ctx.config.static_dir
-        && let Ok(bytes) = std::fs::read(dir.join(&path))
-    {
-        return HttpResponse::Ok()
-            .content_type(mime_guess_of(&path))
-            .insert_header(("Cache-Control", "public, max-age=3600"))
-            .body(bytes);
-    }
-    match Assets::get(&path) {
-        Some(file) => HttpResponse::Ok()
-            .content_type(file.metadata.mimetype())
-            .insert_header(("Cache-Control", "public, max-age=3600"))
-            .body(file.data.into_owned()),
-        None => errors::not_found_response(),
-    }
-}
-
-fn mime_guess_of(path: &str) -> String {
-    match path.rsplit('.').next() {
-        Some("css") => "text/css",
-        Some("js") => "text/javascript",
-        Some("svg") => "image/svg+xml",
-        Some("png") => "image/png",
-        Some("ico") => "image/x-icon",
-        Some("woff2") => "font/woff2",
-        _ => "application/octet-stream",
-    }
-    .to_string()
 }

@@ -1,5 +1,7 @@
 //! Who is asking: the session cookie (signed and encrypted by actix-session, HttpOnly,
-//! SameSite=Lax) holds the account id and the CSRF token. Every form posts the token back;
+//! SameSite=Lax) holds the CSRF token and, once logged in, the random token of a server-side
+//! session (`service::session`), so logging out, a password change or reset, a suspension or
+//! "log out everywhere" ends it even in a copied cookie. Every form posts the CSRF token back;
 //! [`check_csrf`] refuses a missing or wrong one with 403.
 
 use actix_session::Session;
@@ -12,7 +14,7 @@ use crate::service;
 use crate::service::account::Account;
 use crate::templates::{PageCtx, ViewerInfo};
 
-const ACCOUNT_KEY: &str = "account_id";
+const SESSION_KEY: &str = "sid";
 const CSRF_KEY: &str = "csrf";
 
 /// A form that carries nothing but the CSRF token (logout, approve). A missing token reads as
@@ -61,14 +63,19 @@ pub fn check_csrf(session: &Session, submitted: &str) -> Result<()> {
     }
 }
 
-/// The logged-in account, if any (and still valid).
+/// The token of the server-side session this cookie carries, if any.
+pub fn session_token(session: &Session) -> Option<String> {
+    session.get::<String>(SESSION_KEY).ok().flatten()
+}
+
+/// The logged-in account, if the cookie names a session that is still valid.
 pub async fn viewer(ctx: &Ctx, session: &Session) -> Result<Option<Account>> {
-    let Ok(Some(id)) = session.get::<i64>(ACCOUNT_KEY) else {
+    let Some(token) = session_token(session) else {
         return Ok(None);
     };
-    let account = service::account::find(ctx, id).await?;
+    let account = service::session::resolve(ctx, &token).await?;
     if account.is_none() {
-        session.purge();
+        session.remove(SESSION_KEY);
     }
     Ok(account)
 }
@@ -80,18 +87,24 @@ pub async fn require_viewer(ctx: &Ctx, session: &Session) -> Result<Account> {
         .ok_or_else(|| Error::new(ErrorKind::NotLoggedIn))
 }
 
-/// Starts a logged-in session (a fresh session id and CSRF token against fixation).
-pub fn log_in(session: &Session, account_id: i64) -> Result<()> {
+/// Starts a logged-in session: a new server-side session, and a fresh cookie and CSRF token
+/// against fixation.
+pub async fn log_in(ctx: &Ctx, session: &Session, account_id: i64, agent: &str) -> Result<()> {
+    let token = service::session::create(ctx, account_id, agent).await?;
     session.renew();
     session.remove(CSRF_KEY);
     session
-        .insert(ACCOUNT_KEY, account_id)
+        .insert(SESSION_KEY, token)
         .map_err(|e| Error::internal(anyhow::anyhow!("session: {e}")))
 }
 
-/// Ends the session.
-pub fn log_out(session: &Session) {
+/// Ends the session, server-side and in the cookie.
+pub async fn log_out(ctx: &Ctx, session: &Session) -> Result<()> {
+    if let Some(token) = session_token(session) {
+        service::session::revoke(ctx, &token).await?;
+    }
     session.purge();
+    Ok(())
 }
 
 /// The layout context of a page.
@@ -104,5 +117,6 @@ pub fn page_ctx(ctx: &Ctx, session: &Session, title: &str, viewer: Option<&Accou
             admin: a.account_admin,
         }),
         csrf: csrf_token(session),
+        min_password_len: ctx.config.accounts.min_password_len,
     }
 }

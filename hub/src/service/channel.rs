@@ -3,7 +3,7 @@
 
 use crate::ctx::Ctx;
 use crate::error::{Error, ErrorKind, Result, ResultExt};
-use crate::service::text;
+use crate::service::{lookalike, text};
 use crate::store::{
     self,
     channel::{NewChannel, NewHubloc, Profile, Xchan},
@@ -106,9 +106,11 @@ pub fn check_nick(nick: &str) -> Result<()> {
     Ok(())
 }
 
-/// Checks and trims a display name.
+/// Checks, trims and normalises (NFC) a display name. Bidi controls and zero-width characters
+/// are refused: they let one name pass for another.
 pub fn check_name(name: &str) -> Result<String> {
-    let name = name.trim();
+    let name = lookalike::nfc(name.trim());
+    let name = name.as_str();
     if name.is_empty() {
         return Err(Error::invalid("name", "Please enter a name."));
     }
@@ -122,6 +124,12 @@ pub fn check_name(name: &str) -> Result<String> {
         return Err(Error::invalid(
             "name",
             "A name may not contain control characters.",
+        ));
+    }
+    if lookalike::has_invisible(name) {
+        return Err(Error::invalid(
+            "name",
+            "A name may not contain invisible or direction-changing characters.",
         ));
     }
     Ok(name.to_string())
@@ -177,13 +185,20 @@ pub async fn create(
     }
     let role = role.to_string();
     let max = i64::from(ctx.config.accounts.max_channels);
+    let too_many = move || {
+        Error::invalid(
+            "nick",
+            format!("An account may have at most {max} channels."),
+        )
+    };
+    // Early answers that save generating keys; the transaction below decides.
     let n2 = nick.clone();
     let (taken, owned) = ctx
         .db
         .run(move |conn| {
             Ok((
                 store::channel::address_taken(conn, &n2)?,
-                store::channel::find_by_account(conn, account_id)?.len() as i64,
+                store::channel::count_by_account(conn, account_id)?,
             ))
         })
         .await?;
@@ -191,10 +206,7 @@ pub async fn create(
         return Err(nick_taken());
     }
     if owned >= max {
-        return Err(Error::invalid(
-            "nick",
-            format!("An account may have at most {max} channels."),
-        ));
+        return Err(too_many());
     }
     let site_url = ctx.site.url.clone();
     let n3 = nick.clone();
@@ -209,6 +221,12 @@ pub async fn create(
     let channel_id = ctx
         .db
         .tx(move |conn| {
+            // The limit is enforced here, under the account's lock, after the keys exist:
+            // concurrent creations queue on the lock and each sees the others' channels.
+            store::account::lock(conn, account_id)?;
+            if store::channel::count_by_account(conn, account_id)? >= max {
+                return Err(too_many());
+            }
             let channel_id = store::channel::insert(
                 conn,
                 &NewChannel {
@@ -365,13 +383,23 @@ pub async fn update_profile(ctx: &Ctx, channel: &Channel, edit: ProfileEdit) -> 
             ));
         }
     }
-    let locality = edit.locality.trim().to_string();
-    if locality.chars().count() > 190 || locality.chars().any(char::is_control) {
+    let locality = lookalike::nfc(edit.locality.trim());
+    if locality.chars().count() > 190 || lookalike::has_invisible(&locality) {
         return Err(Error::invalid(
             "locality",
             "Please enter a shorter location.",
         ));
     }
+    if lookalike::has_invisible(&homepage) {
+        return Err(Error::invalid(
+            "homepage",
+            "Please enter an http:// or https:// address.",
+        ));
+    }
+    let edit = ProfileEdit {
+        about: lookalike::nfc(&edit.about),
+        ..edit
+    };
     let uid = channel.channel_id;
     let hash = channel.channel_hash.clone();
     let rename = name != channel.channel_name;
@@ -417,5 +445,8 @@ mod tests {
         assert!(check_name("   ").is_err());
         assert!(check_name(&"x".repeat(191)).is_err());
         assert!(check_name("a\u{0007}b").is_err());
+        assert!(check_name("Alice\u{202E}ecilA").is_err());
+        assert!(check_name("Ali\u{200B}ce").is_err());
+        assert_eq!(check_name("Zoe\u{0308}").unwrap(), "Zo\u{00EB}");
     }
 }

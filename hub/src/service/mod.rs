@@ -3,6 +3,11 @@
 
 pub mod account;
 pub mod channel;
+pub mod credentials;
 pub mod item;
+pub mod lookalike;
+pub mod perms;
+pub mod reset;
+pub mod session;
 pub mod site;
 pub mod text;

@@ -20,9 +20,50 @@ pub fn markdown_to_safe_html(source: &str) -> String {
         .to_string()
 }
 
+/// Whether sanitised HTML would show nothing: no image and no visible character once tags are
+/// removed (whitespace, `&nbsp;`, zero-width and bidi characters do not count).
+pub fn renders_to_nothing(safe_html: &str) -> bool {
+    if safe_html.contains("<img") {
+        return false;
+    }
+    let text = ammonia::Builder::empty().clean(safe_html).to_string();
+    let text = text.replace("&nbsp;", " ");
+    !text.chars().any(|c| {
+        !c.is_whitespace()
+            && !c.is_control()
+            && !super::lookalike::is_invisible_control(c)
+            && c != '\u{00A0}'
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn posts_that_render_to_nothing_are_recognised() {
+        for empty in [
+            "<script>alert(1)</script>",
+            "\u{200B}\u{200B}",
+            "\u{202E}",
+            "&nbsp;",
+            "<b></b><i> </i>",
+            "<iframe src=x></iframe>",
+            "---",
+        ] {
+            let html = markdown_to_safe_html(empty);
+            assert!(renders_to_nothing(&html), "{empty:?} -> {html:?}");
+        }
+        for visible in [
+            "hi",
+            "![x](https://example.org/x.png)",
+            "\u{05E9}\u{05DC}\u{05D5}\u{05DD}",
+            "**0**",
+        ] {
+            let html = markdown_to_safe_html(visible);
+            assert!(!renders_to_nothing(&html), "{visible:?} -> {html:?}");
+        }
+    }
 
     #[test]
     fn markdown_renders_and_hostile_html_is_removed() {

@@ -27,6 +27,12 @@ pub struct Account {
     pub account_created: NaiveDateTime,
     /// Last login.
     pub account_lastlog: Option<NaiveDateTime>,
+    /// Suspended by an admin: cannot log in, sessions revoked.
+    pub account_suspended: bool,
+    /// Wrong passwords since the last successful login.
+    pub account_login_failures: i32,
+    /// Logins refused until this time (per-account backoff).
+    pub account_login_blocked_until: Option<NaiveDateTime>,
 }
 
 /// A new account.
@@ -73,6 +79,47 @@ pub fn find(conn: &mut AnyConnection, id: i64) -> Result<Option<Account>> {
     Ok(account::table.find(id).first::<Account>(conn).optional()?)
 }
 
+/// Takes the account's row lock for the rest of the transaction (PostgreSQL: a row lock;
+/// SQLite: the database write lock), so checks of the account's limits and the inserts they
+/// guard are not raced by concurrent requests. Returns false if the account does not exist.
+pub fn lock(conn: &mut AnyConnection, id: i64) -> Result<bool> {
+    let n = diesel::update(account::table.find(id))
+        .set(account::account_id.eq(account::account_id))
+        .execute(conn)?;
+    Ok(n == 1)
+}
+
+/// Every account, oldest first (admin list).
+pub fn find_all(conn: &mut AnyConnection, limit: i64) -> Result<Vec<Account>> {
+    Ok(account::table
+        .order(account::account_id.asc())
+        .limit(limit)
+        .load::<Account>(conn)?)
+}
+
+/// Suspends or reinstates an account.
+pub fn update_suspended(conn: &mut AnyConnection, id: i64, suspended: bool) -> Result<usize> {
+    Ok(diesel::update(account::table.find(id))
+        .set(account::account_suspended.eq(suspended))
+        .execute(conn)?)
+}
+
+/// Records a wrong password and the time until which logins are refused.
+pub fn update_login_failure(
+    conn: &mut AnyConnection,
+    id: i64,
+    failures: i32,
+    blocked_until: Option<NaiveDateTime>,
+) -> Result<()> {
+    diesel::update(account::table.find(id))
+        .set((
+            account::account_login_failures.eq(failures),
+            account::account_login_blocked_until.eq(blocked_until),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
 /// Accounts waiting for approval, oldest first.
 pub fn find_pending(conn: &mut AnyConnection) -> Result<Vec<Account>> {
     Ok(account::table
@@ -104,10 +151,14 @@ pub fn update_password(conn: &mut AnyConnection, id: i64, hash: &str) -> Result<
     Ok(())
 }
 
-/// Records a login.
+/// Records a login (and clears the failure count).
 pub fn update_lastlog(conn: &mut AnyConnection, id: i64, at: NaiveDateTime) -> Result<()> {
     diesel::update(account::table.find(id))
-        .set(account::account_lastlog.eq(Some(at)))
+        .set((
+            account::account_lastlog.eq(Some(at)),
+            account::account_login_failures.eq(0),
+            account::account_login_blocked_until.eq(None::<NaiveDateTime>),
+        ))
         .execute(conn)?;
     Ok(())
 }
@@ -163,4 +214,20 @@ pub fn update_token_used(conn: &mut AnyConnection, id: i64) -> Result<bool> {
         .set(verify::verify_used.eq(true))
         .execute(conn)?;
     Ok(n == 1)
+}
+
+/// Marks every unused token of a kind of the account used (one reset voids the other links).
+pub fn update_tokens_used_of_account(
+    conn: &mut AnyConnection,
+    account_id: i64,
+    kind: &str,
+) -> Result<usize> {
+    Ok(diesel::update(
+        verify::table
+            .filter(verify::verify_account.eq(account_id))
+            .filter(verify::verify_type.eq(kind))
+            .filter(verify::verify_used.eq(false)),
+    )
+    .set(verify::verify_used.eq(true))
+    .execute(conn)?)
 }

@@ -114,6 +114,15 @@ pub fn find_by_account(conn: &mut AnyConnection, account_id: i64) -> Result<Vec<
         .load::<Channel>(conn)?)
 }
 
+/// Number of live channels of an account.
+pub fn count_by_account(conn: &mut AnyConnection, account_id: i64) -> Result<i64> {
+    Ok(channel::table
+        .filter(channel::channel_account_id.eq(account_id))
+        .filter(channel::channel_removed.eq(false))
+        .count()
+        .get_result(conn)?)
+}
+
 /// Whether any channel (even removed) has this nickname.
 pub fn address_taken(conn: &mut AnyConnection, nick: &str) -> Result<bool> {
     let n: i64 = channel::table

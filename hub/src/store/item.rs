@@ -82,21 +82,42 @@ pub fn insert(conn: &mut AnyConnection, new: &NewItem<'_>) -> Result<i64> {
         .get_result(conn)?)
 }
 
-/// Public, undeleted top-level items of a channel, newest first, one page.
-pub fn find_public_by_channel(
+/// Undeleted top-level items of a channel, newest first, one page; restricted ones only when
+/// `with_restricted`.
+pub fn find_by_channel(
     conn: &mut AnyConnection,
     uid: i64,
+    with_restricted: bool,
     offset: i64,
     limit: i64,
 ) -> Result<Vec<Item>> {
-    Ok(item::table
+    let mut query = item::table
         .filter(item::uid.eq(uid))
         .filter(item::item_deleted.eq(false))
-        .filter(item::item_private.eq(false))
+        .into_boxed();
+    if !with_restricted {
+        query = query.filter(item::item_private.eq(false));
+    }
+    Ok(query
         .order((item::created.desc(), item::id.desc()))
         .offset(offset)
         .limit(limit)
         .load::<Item>(conn)?)
+}
+
+/// Items written by the channels of an account since a time (for the posting rate limit).
+pub fn count_by_account_since(
+    conn: &mut AnyConnection,
+    account_id: i64,
+    since: NaiveDateTime,
+) -> Result<i64> {
+    use super::schema::channel;
+    Ok(item::table
+        .inner_join(channel::table)
+        .filter(channel::channel_account_id.eq(account_id))
+        .filter(item::created.ge(since))
+        .count()
+        .get_result(conn)?)
 }
 
 /// Finds an item by uuid.

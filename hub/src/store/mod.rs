@@ -6,6 +6,7 @@ pub mod account;
 pub mod channel;
 pub mod item;
 pub mod schema;
+pub mod session;
 pub mod site;
 
 use std::time::Duration;
@@ -97,6 +98,10 @@ impl Db {
                     && !parent.as_os_str().is_empty()
                 {
                     std::fs::create_dir_all(parent).context("creating database directory")?;
+                }
+                if !path.is_empty() && path != ":memory:" && !path.starts_with("file:") {
+                    crate::files::prepare_private_file(std::path::Path::new(path))
+                        .context("creating the database file")?;
                 }
                 path.to_string()
             }

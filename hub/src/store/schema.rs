@@ -34,6 +34,20 @@ diesel::table! {
         account_admin -> Bool,
         account_created -> Timestamp,
         account_lastlog -> Nullable<Timestamp>,
+        account_suspended -> Bool,
+        account_login_failures -> Integer,
+        account_login_blocked_until -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    session (session_id) {
+        session_id -> BigInt,
+        session_token_hash -> Text,
+        session_account -> BigInt,
+        session_created -> Timestamp,
+        session_seen -> Timestamp,
+        session_agent -> Text,
     }
 }
 
@@ -170,9 +184,11 @@ diesel::table! {
 }
 
 diesel::joinable!(channel -> account (channel_account_id));
+diesel::joinable!(session -> account (session_account));
 diesel::joinable!(item -> channel (uid));
 diesel::joinable!(profile -> channel (uid));
 
 diesel::allow_tables_to_appear_in_same_query!(
-    config, site, account, verify, channel, profile, pconfig, xchan, hubloc, abook, item, outq,
+    config, site, account, session, verify, channel, profile, pconfig, xchan, hubloc, abook, item,
+    outq,
 );

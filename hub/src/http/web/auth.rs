@@ -1,31 +1,30 @@
-//! Account pages: register, verify email, log in, log out, password reset.
+//! Account pages: register, verify email, log in (back to the page the visitor came from), log
+//! out, password reset, and the notices shown after a successful form (post/redirect/get).
 
 use actix_session::Session;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Deserialize;
 
-use super::{client_ip, form_status, see_other};
+use super::{client_ip, form_status, safe_next, see_other};
 use crate::config::RegisterPolicy;
 use crate::ctx::Ctx;
-use crate::error::{ErrorKind, Result};
+use crate::error::{Error, ErrorKind, Result};
 use crate::http::errors::render;
+use crate::http::routes::resource;
 use crate::http::session::{CsrfOnly, check_csrf, log_in, log_out, page_ctx, viewer};
 use crate::service::{self, account::Registered};
 use crate::templates::{LoginPage, NoticePage, RegisterPage, ResetPage, ResetRequestPage};
 
 /// Registers the routes of this module.
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/register", web::get().to(get_register))
-        .route("/register", web::post().to(post_register))
-        .route("/verify/{token}", web::get().to(get_verify))
-        .route("/login", web::get().to(get_login))
-        .route("/login", web::post().to(post_login))
-        .route("/logout", web::post().to(post_logout))
-        .route("/reset", web::get().to(get_reset_request))
-        .route("/reset", web::post().to(post_reset_request))
-        .route("/reset/{token}", web::get().to(get_reset))
-        .route("/reset/{token}", web::post().to(post_reset));
+    resource!(cfg, "/register", get => get_register, post => post_register);
+    resource!(cfg, "/verify/{token}", get => get_verify);
+    resource!(cfg, "/login", get => get_login, post => post_login);
+    resource!(cfg, "/logout", post => post_logout);
+    resource!(cfg, "/reset", get => get_reset_request, post => post_reset_request);
+    resource!(cfg, "/reset/{token}", get => get_reset, post => post_reset);
+    resource!(cfg, "/notice/{which}", get => get_notice);
 }
 
 /// Fields of the register and login forms. Missing fields read as empty so that they get a
@@ -38,6 +37,66 @@ pub struct CredentialsForm {
     email: String,
     #[serde(default)]
     password: String,
+    /// Login only: where to go afterwards.
+    #[serde(default)]
+    next: String,
+}
+
+/// The notices a successful form redirects to: (heading, message, link).
+fn notice_text(
+    which: &str,
+) -> Option<(
+    &'static str,
+    &'static str,
+    Option<(&'static str, &'static str)>,
+)> {
+    Some(match which {
+        "registered" => (
+            "Almost there",
+            "Check your mail: we sent you a link to confirm your email address. Open it, then \
+             log in.",
+            None,
+        ),
+        "registered-approval" => (
+            "Almost there",
+            "Check your mail: we sent you a link to confirm your email address. The hub's admin \
+             will also approve your account before you can log in.",
+            None,
+        ),
+        "reset-sent" => (
+            "Check your mail",
+            "If an account has this email address, we have sent it a link to choose a new \
+             password.",
+            None,
+        ),
+        "password-reset" => (
+            "Password changed",
+            "Your new password is set, and every session of your account has been logged out. \
+             You can log in with it now.",
+            Some(("/login", "Log in")),
+        ),
+        _ => return None,
+    })
+}
+
+/// GET /notice/{which}
+async fn get_notice(
+    ctx: web::Data<Ctx>,
+    session: Session,
+    which: web::Path<String>,
+) -> Result<HttpResponse> {
+    let (heading, message, link) =
+        notice_text(&which).ok_or_else(|| Error::new(ErrorKind::NotFound))?;
+    let viewer = viewer(&ctx, &session).await?;
+    Ok(render(
+        StatusCode::OK,
+        &NoticePage {
+            page: page_ctx(&ctx, &session, heading, viewer.as_ref()),
+            heading: heading.into(),
+            message: message.into(),
+            link: link.map(|(h, l)| (h.to_string(), l.to_string())),
+        },
+    ))
 }
 
 async fn register_page(
@@ -73,28 +132,11 @@ async fn post_register(
     form: web::Form<CredentialsForm>,
 ) -> Result<HttpResponse> {
     check_csrf(&session, &form.csrf)?;
-    match service::account::register(&ctx, &form.email, &form.password, client_ip(&req)).await {
-        Ok(outcome) => {
-            let message = match outcome {
-                Registered::VerificationSent => {
-                    "Check your mail: we sent you a link to confirm your email address. \
-                     Open it, then log in."
-                }
-                Registered::VerificationSentAwaitingApproval => {
-                    "Check your mail: we sent you a link to confirm your email address. \
-                     The hub's admin will also approve your account before you can log in."
-                }
-            };
-            let viewer = viewer(&ctx, &session).await?;
-            Ok(render(
-                StatusCode::OK,
-                &NoticePage {
-                    page: page_ctx(&ctx, &session, "Check your mail", viewer.as_ref()),
-                    heading: "Almost there".into(),
-                    message: message.into(),
-                    link: None,
-                },
-            ))
+    let client = client_ip(&ctx, &req);
+    match service::account::register(&ctx, &form.email, &form.password, client).await {
+        Ok(Registered::VerificationSent) => Ok(see_other("/notice/registered")),
+        Ok(Registered::VerificationSentAwaitingApproval) => {
+            Ok(see_other("/notice/registered-approval"))
         }
         Err(e) if e.kind.field().is_some() || matches!(e.kind, ErrorKind::Forbidden(_)) => {
             let status = form_status(&e);
@@ -151,26 +193,40 @@ fn login_page(
     ctx: &Ctx,
     session: &Session,
     email: String,
+    next: &str,
     error: Option<String>,
     status: StatusCode,
 ) -> HttpResponse {
     let page = LoginPage {
         page: page_ctx(ctx, session, "Log in", None),
         email,
+        next: safe_next(next).unwrap_or_default().to_string(),
         error,
     };
     render(status, &page)
 }
 
+/// `?next=/path`
+#[derive(Debug, Deserialize)]
+pub struct NextQuery {
+    #[serde(default)]
+    next: String,
+}
+
 /// GET /login
-async fn get_login(ctx: web::Data<Ctx>, session: Session) -> Result<HttpResponse> {
+async fn get_login(
+    ctx: web::Data<Ctx>,
+    session: Session,
+    query: web::Query<NextQuery>,
+) -> Result<HttpResponse> {
     if viewer(&ctx, &session).await?.is_some() {
-        return Ok(see_other("/channels"));
+        return Ok(see_other(safe_next(&query.next).unwrap_or("/channels")));
     }
     Ok(login_page(
         &ctx,
         &session,
         String::new(),
+        &query.next,
         None,
         StatusCode::OK,
     ))
@@ -184,29 +240,50 @@ async fn post_login(
     form: web::Form<CredentialsForm>,
 ) -> Result<HttpResponse> {
     check_csrf(&session, &form.csrf)?;
-    match service::account::login(&ctx, &form.email, &form.password, client_ip(&req)).await {
+    let client = client_ip(&ctx, &req);
+    match service::account::login(&ctx, &form.email, &form.password, client).await {
         Ok(account) => {
-            log_in(&session, account.account_id)?;
-            Ok(see_other("/channels"))
+            let agent = req
+                .headers()
+                .get("user-agent")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or_default();
+            log_in(&ctx, &session, account.account_id, agent).await?;
+            Ok(see_other(safe_next(&form.next).unwrap_or("/channels")))
         }
-        Err(e) if e.kind.field().is_some() || matches!(e.kind, ErrorKind::Forbidden(_)) => {
+        Err(e)
+            if e.kind.field().is_some()
+                || matches!(e.kind, ErrorKind::Forbidden(_) | ErrorKind::RateLimited) =>
+        {
             let status = form_status(&e);
-            Ok(login_page(
+            let mut resp = login_page(
                 &ctx,
                 &session,
                 form.email.clone(),
+                &form.next,
                 Some(e.kind.safe_message()),
                 status,
-            ))
+            );
+            if e.kind == ErrorKind::RateLimited {
+                resp.headers_mut().insert(
+                    actix_web::http::header::RETRY_AFTER,
+                    actix_web::http::header::HeaderValue::from_static("60"),
+                );
+            }
+            Ok(resp)
         }
         Err(e) => Err(e),
     }
 }
 
 /// POST /logout
-async fn post_logout(session: Session, form: web::Form<CsrfOnly>) -> Result<HttpResponse> {
+async fn post_logout(
+    ctx: web::Data<Ctx>,
+    session: Session,
+    form: web::Form<CsrfOnly>,
+) -> Result<HttpResponse> {
     check_csrf(&session, &form.csrf)?;
-    log_out(&session);
+    log_out(&ctx, &session).await?;
     Ok(see_other("/"))
 }
 
@@ -229,18 +306,9 @@ async fn post_reset_request(
     form: web::Form<CredentialsForm>,
 ) -> Result<HttpResponse> {
     check_csrf(&session, &form.csrf)?;
-    match service::account::request_reset(&ctx, &form.email, client_ip(&req)).await {
-        Ok(()) => Ok(render(
-            StatusCode::OK,
-            &NoticePage {
-                page: page_ctx(&ctx, &session, "Check your mail", None),
-                heading: "Check your mail".into(),
-                message: "If an account has this email address, we have sent it a link to \
-                          choose a new password."
-                    .into(),
-                link: None,
-            },
-        )),
+    let client = client_ip(&ctx, &req);
+    match service::reset::request_reset(&ctx, &form.email, client).await {
+        Ok(()) => Ok(see_other("/notice/reset-sent")),
         Err(e) if e.kind.field().is_some() => Ok(render(
             form_status(&e),
             &ResetRequestPage {
@@ -252,7 +320,7 @@ async fn post_reset_request(
     }
 }
 
-fn bad_link_page(ctx: &Ctx, session: &Session, e: &crate::error::Error) -> HttpResponse {
+fn bad_link_page(ctx: &Ctx, session: &Session, e: &Error) -> HttpResponse {
     render(
         form_status(e),
         &NoticePage {
@@ -270,7 +338,7 @@ async fn get_reset(
     session: Session,
     token: web::Path<String>,
 ) -> Result<HttpResponse> {
-    match service::account::check_reset_token(&ctx, &token).await {
+    match service::reset::check_reset_token(&ctx, &token).await {
         Ok(()) => Ok(render(
             StatusCode::OK,
             &ResetPage {
@@ -288,20 +356,18 @@ async fn get_reset(
 async fn post_reset(
     ctx: web::Data<Ctx>,
     session: Session,
+    req: HttpRequest,
     token: web::Path<String>,
     form: web::Form<CredentialsForm>,
 ) -> Result<HttpResponse> {
     check_csrf(&session, &form.csrf)?;
-    match service::account::reset_password(&ctx, &token, &form.password).await {
-        Ok(()) => Ok(render(
-            StatusCode::OK,
-            &NoticePage {
-                page: page_ctx(&ctx, &session, "Password changed", None),
-                heading: "Password changed".into(),
-                message: "Your new password is set. You can log in with it now.".into(),
-                link: Some(("/login".into(), "Log in".into())),
-            },
-        )),
+    let client = client_ip(&ctx, &req);
+    match service::reset::reset_password(&ctx, &token, &form.password, client).await {
+        Ok(()) => {
+            // This browser's own session (if any) ended with all the others.
+            session.purge();
+            Ok(see_other("/notice/password-reset"))
+        }
         Err(e) if e.kind.field() == Some("token") => Ok(bad_link_page(&ctx, &session, &e)),
         Err(e) if e.kind.field().is_some() => Ok(render(
             form_status(&e),

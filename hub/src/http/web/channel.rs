@@ -10,8 +10,10 @@ use super::{form_status, see_other};
 use crate::ctx::Ctx;
 use crate::error::{Error, ErrorKind, Result};
 use crate::http::errors::render;
+use crate::http::routes::resource;
 use crate::http::session::{check_csrf, page_ctx, require_viewer, viewer};
 use crate::service;
+use crate::service::perms::{Audience, ChannelAccess};
 use crate::service::{account::Account, channel::Channel, item::Item};
 use crate::templates::{
     ChannelPage, ChannelView, ChannelsPage, NewChannelPage, PostView, ProfileEditPage,
@@ -19,13 +21,11 @@ use crate::templates::{
 
 /// Registers the routes of this module.
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/channels", web::get().to(get_channels))
-        .route("/channels/new", web::get().to(get_new_channel))
-        .route("/channels/new", web::post().to(post_new_channel))
-        .route("/channel/{nick}", web::get().to(get_channel))
-        .route("/channel/{nick}/post", web::post().to(post_channel_post))
-        .route("/channel/{nick}/profile", web::get().to(get_profile_edit))
-        .route("/channel/{nick}/profile", web::post().to(post_profile_edit));
+    resource!(cfg, "/channels", get => get_channels);
+    resource!(cfg, "/channels/new", get => get_new_channel, post => post_new_channel);
+    resource!(cfg, "/channel/{nick}", get => get_channel);
+    resource!(cfg, "/channel/{nick}/post", post => post_channel_post);
+    resource!(cfg, "/channel/{nick}/profile", get => get_profile_edit, post => post_profile_edit);
 }
 
 /// How a channel is shown.
@@ -42,6 +42,7 @@ pub fn channel_view(channel: &Channel, ctx: &Ctx) -> ChannelView {
 /// How a post is shown.
 pub fn post_view(item: &Item) -> PostView {
     PostView {
+        restricted: item.item_private,
         uuid: item.uuid.clone(),
         html: item.html.clone(),
         created: item.created.format("%Y-%m-%d %H:%M UTC").to_string(),
@@ -148,6 +149,7 @@ pub struct PageQuery {
 
 struct ChannelPageInput {
     draft: String,
+    audience: Option<Audience>,
     error: Option<String>,
     page_no: i64,
 }
@@ -161,8 +163,12 @@ async fn channel_page(
     status: StatusCode,
 ) -> Result<HttpResponse> {
     let profile = service::channel::profile(ctx, channel.channel_id).await?;
-    let posts = service::item::channel_page(ctx, channel.channel_id, input.page_no).await?;
-    let is_owner = viewer.is_some_and(|a| a.account_id == channel.channel_account_id);
+    let access = ChannelAccess::of(channel, viewer);
+    let posts = service::item::channel_page(ctx, channel, &access, input.page_no).await?;
+    let is_owner = access.is_owner();
+    let audience = input
+        .audience
+        .unwrap_or_else(|| Audience::default_for(channel));
     let page = ChannelPage {
         page: page_ctx(ctx, session, &channel.channel_name, viewer),
         channel: channel_view(channel, ctx),
@@ -171,6 +177,8 @@ async fn channel_page(
         locality: profile.profile.locality,
         posts: posts.items.iter().map(post_view).collect(),
         is_owner,
+        audience: audience.as_str().into(),
+        hidden: posts.hidden,
         draft: input.draft,
         error: input.error,
         page_no: posts.page,
@@ -190,6 +198,7 @@ async fn get_channel(
     let viewer = viewer(&ctx, &session).await?;
     let input = ChannelPageInput {
         draft: String::new(),
+        audience: None,
         error: None,
         page_no: query.page.unwrap_or(1),
     };
@@ -211,6 +220,9 @@ pub struct PostForm {
     csrf: String,
     #[serde(default)]
     body: String,
+    /// `public` or `connections`; missing: the channel's default.
+    #[serde(default)]
+    audience: String,
 }
 
 /// The channel named in the path, if the logged-in account owns it.
@@ -234,11 +246,17 @@ async fn post_channel_post(
 ) -> Result<HttpResponse> {
     check_csrf(&session, &form.csrf)?;
     let (account, channel) = owned_channel(&ctx, &session, &nick).await?;
-    match service::item::post(&ctx, &channel, &form.body).await {
+    let audience = match form.audience.as_str() {
+        "" => Audience::default_for(&channel),
+        other => Audience::parse(other)
+            .ok_or_else(|| Error::invalid("audience", "Choose who can read the post."))?,
+    };
+    match service::item::post(&ctx, &channel, &form.body, audience).await {
         Ok(_) => Ok(see_other(&format!("/channel/{}", channel.channel_address))),
-        Err(e) if e.kind.field().is_some() => {
+        Err(e) if e.kind.field().is_some() || e.kind == ErrorKind::RateLimited => {
             let input = ChannelPageInput {
                 draft: form.body.clone(),
+                audience: Some(audience),
                 error: Some(e.kind.safe_message()),
                 page_no: 1,
             };

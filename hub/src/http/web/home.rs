@@ -7,13 +7,14 @@ use actix_web::{HttpResponse, web};
 use crate::ctx::Ctx;
 use crate::error::Result;
 use crate::http::errors::render;
+use crate::http::routes::resource;
 use crate::http::session::{page_ctx, viewer};
 use crate::service;
 use crate::templates::HomePage;
 
 /// Registers the routes of this module.
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/", web::get().to(get_home));
+    resource!(cfg, "/", get => get_home);
 }
 
 /// GET /

@@ -1,4 +1,5 @@
-//! Item permalinks.
+//! Item permalinks, shown only to viewers the channel's permissions and the post's audience
+//! allow (others get 404, so a restricted post's existence is not revealed).
 
 use actix_session::Session;
 use actix_web::http::StatusCode;
@@ -8,13 +9,14 @@ use super::channel::{channel_view, post_view};
 use crate::ctx::Ctx;
 use crate::error::Result;
 use crate::http::errors::render;
+use crate::http::routes::resource;
 use crate::http::session::{page_ctx, viewer};
 use crate::service;
 use crate::templates::ItemPage;
 
 /// Registers the routes of this module.
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/item/{uuid}", web::get().to(get_item));
+    resource!(cfg, "/item/{uuid}", get => get_item);
 }
 
 /// GET /item/{uuid}
@@ -23,8 +25,8 @@ async fn get_item(
     session: Session,
     uuid: web::Path<String>,
 ) -> Result<HttpResponse> {
-    let (item, channel) = service::item::by_uuid(&ctx, &uuid).await?;
     let viewer = viewer(&ctx, &session).await?;
+    let (item, channel) = service::item::by_uuid(&ctx, &uuid, viewer.as_ref()).await?;
     let page = ItemPage {
         page: page_ctx(&ctx, &session, &channel.channel_name, viewer.as_ref()),
         channel: channel_view(&channel, &ctx),

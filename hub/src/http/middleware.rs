@@ -1,0 +1,61 @@
+//! Middleware of the web front: the request log (method, route pattern, status, time — never
+//! query strings or the tokens inside mailed links) and the body deadline (a request body must
+//! arrive within `http.body_timeout_secs`; a trickled upload gets 408 instead of holding a
+//! connection open forever).
+
+use std::time::{Duration, Instant};
+
+use actix_web::HttpMessage;
+use actix_web::body::MessageBody;
+use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
+use actix_web::error::PayloadError;
+use actix_web::middleware::Next;
+use actix_web::web::Bytes;
+use futures_util::StreamExt;
+
+/// Logs each request at info level once it is answered.
+pub async fn log_requests(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let started = Instant::now();
+    let method = req.method().clone();
+    let res = next.call(req).await?;
+    // The route pattern (`/reset/{token}`), not the path: paths can carry secrets.
+    let route = res
+        .request()
+        .match_pattern()
+        .unwrap_or_else(|| "(unrouted)".to_string());
+    tracing::info!(
+        %method,
+        route = %route,
+        status = res.status().as_u16(),
+        ms = started.elapsed().as_millis() as u64,
+        "request"
+    );
+    Ok(res)
+}
+
+/// Wraps the request body so that reading it fails with a timeout once `limit` has passed since
+/// the request arrived.
+pub fn deadline_body(req: &mut ServiceRequest, limit: Duration) {
+    let deadline = tokio::time::Instant::now() + limit;
+    let payload = req.take_payload();
+    let stream = futures_util::stream::unfold(Some(payload), move |state| async move {
+        let mut payload = state?;
+        match tokio::time::timeout_at(deadline, payload.next()).await {
+            Ok(Some(chunk)) => Some((chunk, Some(payload))),
+            Ok(None) => None,
+            Err(_) => Some((
+                Err::<Bytes, _>(PayloadError::Io(std::io::Error::new(
+                    std::io::ErrorKind::TimedOut,
+                    "request body not received in time",
+                ))),
+                None,
+            )),
+        }
+    });
+    let boxed: std::pin::Pin<Box<dyn futures_util::Stream<Item = Result<Bytes, PayloadError>>>> =
+        Box::pin(stream);
+    req.set_payload(Payload::from(boxed));
+}
