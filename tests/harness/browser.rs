@@ -125,6 +125,25 @@ impl Browser {
         self.post(action, &all).await
     }
 
+    /// Like [`Browser::submit`] for a form that succeeds: panics unless it answers with a
+    /// redirect (post/redirect/get), then follows it and returns the page it leads to.
+    #[track_caller]
+    pub async fn submit_and_follow(
+        &self,
+        page: &str,
+        action: &str,
+        fields: &[(&str, &str)],
+    ) -> Resp {
+        let r = self.submit(page, action, fields).await;
+        assert_eq!(
+            r.status, 303,
+            "{action}: expected a redirect, got:\n{}",
+            r.body
+        );
+        let to = r.location.expect("a Location header");
+        self.get(&to).await
+    }
+
     /// Logs in; panics unless redirected to the channel picker.
     pub async fn login(&self, email: &str, password: &str) {
         let r = self

@@ -11,7 +11,7 @@ pub const PW: &str = "Correct-Horse-42";
 /// Registers through the web and follows the mailed verification link.
 pub async fn register_and_verify(hub: &TestHub, b: &Browser, email: &str) {
     let r = b
-        .submit(
+        .submit_and_follow(
             "/register",
             "/register",
             &[("email", email), ("password", PW)],
@@ -52,7 +52,7 @@ async fn a_person_registers_verifies_logs_in_creates_a_channel_and_posts() {
         .submit(
             "/channel/alice",
             "/channel/alice/post",
-            &[("body", "Hello **caravan**")],
+            &[("body", "Hello **caravan**"), ("audience", "public")],
         )
         .await;
     assert_eq!(r.status, 303, "{}", r.body);
@@ -80,7 +80,7 @@ async fn the_first_account_is_the_admin_and_later_ones_are_not() {
     // Anonymous visitors are sent to the login page.
     let anon = hub.browser().get("/admin").await;
     assert_eq!(anon.status, 303);
-    assert_eq!(anon.location.as_deref(), Some("/login"));
+    assert_eq!(anon.location.as_deref(), Some("/login?next=%2Fadmin"));
     net.stop().await;
 }
 
@@ -99,7 +99,7 @@ async fn verification_links_work_once_and_expire() {
     assert!(bogus.has("not valid"));
 
     let b2 = hub.browser();
-    b2.submit(
+    b2.submit_and_follow(
         "/register",
         "/register",
         &[("email", "late@example.org"), ("password", PW)],
@@ -119,7 +119,7 @@ async fn unverified_accounts_cannot_log_in_and_get_a_fresh_link() {
     let net = TestNet::single().await;
     let hub = net.hub("alpha");
     let b = hub.browser();
-    b.submit(
+    b.submit_and_follow(
         "/register",
         "/register",
         &[("email", "slow@example.org"), ("password", PW)],
@@ -193,12 +193,12 @@ async fn password_reset_sets_a_new_password_once() {
     hub.account("forgetful@example.org", PW).await;
     let b = hub.browser();
     let r = b
-        .submit("/reset", "/reset", &[("email", "forgetful@example.org")])
+        .submit_and_follow("/reset", "/reset", &[("email", "forgetful@example.org")])
         .await;
     r.expect_status(200);
     // Unknown addresses get the same answer and no mail.
     let r2 = b
-        .submit("/reset", "/reset", &[("email", "nobody@example.org")])
+        .submit_and_follow("/reset", "/reset", &[("email", "nobody@example.org")])
         .await;
     r2.expect_status(200);
     assert_eq!(
@@ -214,7 +214,7 @@ async fn password_reset_sets_a_new_password_once() {
     let weak = b.submit(path, path, &[("password", "short")]).await;
     weak.expect_status(422);
     let ok = b
-        .submit(path, path, &[("password", "Another-Horse-77")])
+        .submit_and_follow(path, path, &[("password", "Another-Horse-77")])
         .await;
     ok.expect_status(200);
     assert!(ok.has("Password changed"));
@@ -233,7 +233,7 @@ async fn password_reset_sets_a_new_password_once() {
     old.expect_status(422);
 
     // Reset links expire.
-    b.submit("/reset", "/reset", &[("email", "forgetful@example.org")])
+    b.submit_and_follow("/reset", "/reset", &[("email", "forgetful@example.org")])
         .await
         .expect_status(200);
     let used = link.clone();
@@ -257,7 +257,7 @@ async fn approval_policy_holds_new_accounts_until_the_admin_approves() {
     register_and_verify(hub, &admin, "admin@example.org").await;
     admin.login("admin@example.org", PW).await;
     let r = admin
-        .submit("/admin", "/admin/policy", &[("policy", "approve")])
+        .submit_and_follow("/admin", "/admin/policy", &[("policy", "approve")])
         .await;
     r.expect_status(200);
     assert!(r.has("Registration policy saved."));
@@ -284,7 +284,7 @@ async fn approval_policy_holds_new_accounts_until_the_admin_approves() {
         rest[..rest.find('"').unwrap()].to_string()
     };
     admin
-        .submit("/admin", &format!("/admin/approve/{id}"), &[])
+        .submit_and_follow("/admin", &format!("/admin/approve/{id}"), &[])
         .await
         .expect_status(200);
     b.login("waiting@example.org", PW).await;
@@ -368,7 +368,7 @@ async fn login_and_registration_are_rate_limited_per_client() {
 
     for i in 0..2 {
         let email = format!("r{i}@example.org");
-        b.submit(
+        b.submit_and_follow(
             "/register",
             "/register",
             &[("email", &email), ("password", PW)],

@@ -65,7 +65,7 @@ async fn verification_mail_goes_out_through_smtp_when_configured() {
     .await;
     let hub = net.hub("alpha");
     let b = hub.browser();
-    b.submit(
+    b.submit_and_follow(
         "/register",
         "/register",
         &[

@@ -1,5 +1,6 @@
 //! Every page renders, with the right status, headers and cookies.
 
+use hub::service::perms::Audience;
 use hub_tests::TestNet;
 
 use crate::accounts::PW;
@@ -66,7 +67,8 @@ async fn pages_that_need_a_login_send_visitors_to_it() {
     for path in ["/channels", "/channels/new", "/admin"] {
         let r = b.get(path).await;
         assert_eq!(r.status, 303, "{path}");
-        assert_eq!(r.location.as_deref(), Some("/login"), "{path}");
+        let back = format!("/login?next={}", path.replace('/', "%2F"));
+        assert_eq!(r.location.as_deref(), Some(back.as_str()), "{path}");
     }
     net.stop().await;
 }
@@ -94,9 +96,14 @@ async fn channel_pages_show_posts_newest_first_in_pages_with_permalinks() {
     let owner = hub.account("owner@example.org", PW).await;
     let ch = hub.channel(owner, "pager", "Pager").await;
     for i in 0..25 {
-        hub::service::item::post(hub.ctx(), &ch, &format!("post number {i:02}"))
-            .await
-            .unwrap();
+        hub::service::item::post(
+            hub.ctx(),
+            &ch,
+            &format!("post number {i:02}"),
+            Audience::Public,
+        )
+        .await
+        .unwrap();
         net.clock.advance(std::time::Duration::from_secs(60));
     }
     let b = hub.browser();

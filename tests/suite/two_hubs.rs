@@ -1,6 +1,7 @@
 //! Two hubs in one process do not interfere: separate databases, keys, sessions and channels,
 //! one shared clock, and they reach each other by host name.
 
+use hub::service::perms::Audience;
 use hub_tests::TestNet;
 
 use crate::accounts::PW;
@@ -20,7 +21,7 @@ async fn two_hubs_run_side_by_side_without_interfering() {
     let on_beta = beta.channel(a2, "alice", "Alice on beta").await;
     assert_ne!(on_alpha.channel_hash, on_beta.channel_hash);
     assert_ne!(on_alpha.channel_guid, on_beta.channel_guid);
-    hub::service::item::post(alpha.ctx(), &on_alpha, "only on alpha")
+    hub::service::item::post(alpha.ctx(), &on_alpha, "only on alpha", Audience::Public)
         .await
         .unwrap();
 
@@ -56,7 +57,7 @@ async fn two_hubs_run_side_by_side_without_interfering() {
 
     // Mail stays in each hub's own directory.
     beta.browser()
-        .submit("/reset", "/reset", &[("email", "alice@example.org")])
+        .submit_and_follow("/reset", "/reset", &[("email", "alice@example.org")])
         .await
         .expect_status(200);
     assert!(hub_tests::mail::mails_to(&alpha.mail_dir(), "alice@example.org").is_empty());
