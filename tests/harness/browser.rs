@@ -42,21 +42,61 @@ pub fn csrf_of(html: &str) -> Option<String> {
 pub struct Browser {
     pub base: String,
     client: reqwest::Client,
+    jar: Arc<reqwest::cookie::Jar>,
+    resolver: Arc<crate::net::Resolver>,
 }
 
 impl Browser {
     /// A new browser (empty cookie jar) for the hub at `base`, resolving test host names.
     pub fn new(base: &str, resolver: Arc<crate::net::Resolver>) -> Self {
+        Self::with_jar(base, resolver, Arc::new(reqwest::cookie::Jar::default()))
+    }
+
+    fn with_jar(
+        base: &str,
+        resolver: Arc<crate::net::Resolver>,
+        jar: Arc<reqwest::cookie::Jar>,
+    ) -> Self {
         let client = reqwest::Client::builder()
-            .cookie_store(true)
+            .cookie_provider(jar.clone())
             .redirect(reqwest::redirect::Policy::none())
-            .dns_resolver(resolver)
+            .dns_resolver(resolver.clone())
             .build()
             .expect("client");
         Self {
             base: base.trim_end_matches('/').to_string(),
             client,
+            jar,
+            resolver,
         }
+    }
+
+    /// A second browser holding a copy of this one's cookies as they are now (what an attacker
+    /// who copied the cookie has); later changes to either jar do not reach the other.
+    pub fn copy_cookies(&self) -> Self {
+        let url: url::Url = self.base.parse().expect("base URL");
+        let jar = Arc::new(reqwest::cookie::Jar::default());
+        if let Some(header) = reqwest::cookie::CookieStore::cookies(&*self.jar, &url) {
+            for pair in header.to_str().expect("cookie header").split("; ") {
+                jar.add_cookie_str(pair, &url);
+            }
+        }
+        Self::with_jar(&self.base, self.resolver.clone(), jar)
+    }
+
+    /// Sends a request with any method and extra headers.
+    pub async fn request(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: Vec<u8>,
+    ) -> Resp {
+        let mut req = self.client.request(method, self.url(path)).body(body);
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
+        Self::read(req.send().await.expect("request")).await
     }
 
     fn url(&self, path: &str) -> String {
@@ -156,4 +196,33 @@ impl Browser {
         assert_eq!(r.status, 303, "login failed: {}", r.body);
         assert_eq!(r.location.as_deref(), Some("/channels"));
     }
+}
+
+/// Sends one raw HTTP/1.1 request over TCP exactly as given (no path normalisation, unlike an
+/// HTTP client) and returns the status and the whole answer. Bounded: gives up after 15 s.
+pub async fn raw_request(addr: std::net::SocketAddr, request: &[u8]) -> (u16, String) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let work = async {
+        let mut stream = tokio::net::TcpStream::connect(addr).await.expect("connect");
+        stream.write_all(request).await.expect("write");
+        let mut out = Vec::new();
+        let _ = stream.read_to_end(&mut out).await;
+        out
+    };
+    let out = tokio::time::timeout(std::time::Duration::from_secs(15), work)
+        .await
+        .expect("the hub answered within 15 s");
+    let text = String::from_utf8_lossy(&out).into_owned();
+    let status = text
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    (status, text)
+}
+
+/// A raw `GET path` with `Connection: close`.
+pub async fn raw_get(addr: std::net::SocketAddr, path: &str) -> (u16, String) {
+    let req = format!("GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+    raw_request(addr, req.as_bytes()).await
 }

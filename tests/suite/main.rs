@@ -5,6 +5,8 @@
 mod accounts;
 mod bad_input;
 mod browser;
+mod hardening_accounts;
+mod hardening_web;
 mod identity;
 mod mail;
 mod pages;
