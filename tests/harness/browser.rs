@@ -167,7 +167,6 @@ impl Browser {
 
     /// Like [`Browser::submit`] for a form that succeeds: panics unless it answers with a
     /// redirect (post/redirect/get), then follows it and returns the page it leads to.
-    #[track_caller]
     pub async fn submit_and_follow(
         &self,
         page: &str,

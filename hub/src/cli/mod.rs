@@ -14,7 +14,7 @@ use crate::config::{CliOverrides, Config};
 use crate::error::Result;
 use crate::service;
 
-/// Caravan: a nomadic-identity hub speaking Zot6.
+/// Caravan: a hub for the Zot network (accounts, channels, posts; federation is not built yet).
 #[derive(Debug, Parser)]
 #[command(name = "hub", version, about)]
 pub struct Cli {

@@ -42,14 +42,15 @@ pub struct CredentialsForm {
     next: String,
 }
 
-/// The notices a successful form redirects to: (heading, message, link).
-fn notice_text(
-    which: &str,
-) -> Option<(
+/// A notice page: heading, message, and an optional (href, label) link.
+type Notice = (
     &'static str,
     &'static str,
     Option<(&'static str, &'static str)>,
-)> {
+);
+
+/// The notices a successful form redirects to.
+fn notice_text(which: &str) -> Option<Notice> {
     Some(match which {
         "registered" => (
             "Almost there",
