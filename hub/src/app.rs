@@ -18,7 +18,6 @@ use crate::error::{Error, Result, ResultExt};
 use crate::hashing::PasswordHasher;
 use crate::mail::{self, Mailer};
 use crate::ratelimit::RateLimiter;
-use crate::service;
 use crate::store::Db;
 
 /// What a hub gets from outside; tests replace the defaults.
@@ -96,7 +95,7 @@ impl Hub {
         if !applied.is_empty() {
             tracing::info!(?applied, backend = ?db.backend(), "database migrated");
         }
-        let site = service::site::load_or_create(&db, &config, deps.clock.now_db())?;
+        let site = crate::identity::load_or_create(&db, &config, deps.clock.now_db())?;
         let session_key = load_or_create_session_key(&config)?;
         let mailer = match deps.mailer {
             Some(m) => m,
@@ -111,6 +110,7 @@ impl Hub {
                 .context("building the HTTP client")?,
         };
         let ctx = Ctx::new(Inner {
+            uris: config.uris(),
             config,
             db,
             clock: deps.clock,

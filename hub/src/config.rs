@@ -789,19 +789,10 @@ impl Config {
         Self::from_raw(RawConfig::load(file)?, cli)
     }
 
-    /// The base URL as text without a trailing slash (`z_root()` in Hubzilla).
-    pub fn site_url(&self) -> String {
-        self.base_url.as_str().trim_end_matches('/').to_string()
-    }
-
-    /// The host part of channel addresses (`nick@authority`): host, plus the port when the base
-    /// URL names one.
-    pub fn authority(&self) -> String {
-        let host = self.base_url.host_str().unwrap_or_default();
-        match self.base_url.port() {
-            Some(p) => format!("{host}:{p}"),
-            None => host.to_string(),
-        }
+    /// The URLs and addresses derived from the base URL (`Ctx` holds one; this is for code
+    /// that runs before a hub exists).
+    pub fn uris(&self) -> crate::uris::Uris {
+        crate::uris::Uris::new(&self.base_url)
     }
 
     /// A configuration for tests: data in `dir`, the given base URL, mail to files, generous

@@ -7,10 +7,11 @@ use std::sync::Arc;
 use crate::clock::Clock;
 use crate::config::Config;
 use crate::hashing::PasswordHasher;
+use crate::identity::SiteIdentity;
 use crate::mail::Mailer;
 use crate::ratelimit::RateLimiter;
-use crate::service::site::SiteIdentity;
 use crate::store::Db;
+use crate::uris::Uris;
 
 /// Shared state of one hub. Cheap to clone.
 #[derive(Clone, Debug)]
@@ -21,6 +22,8 @@ pub struct Ctx(Arc<Inner>);
 pub struct Inner {
     /// Validated configuration.
     pub config: Config,
+    /// Every URL and address the hub hands out (from `config.base_url`).
+    pub uris: Uris,
     /// Database pool.
     pub db: Db,
     /// Time source.

@@ -28,6 +28,10 @@ pub enum ErrorKind {
         /// Human-readable reason, safe to show.
         reason: String,
     },
+    /// A signature or credential from another server did not verify; the reason is safe to show.
+    Unauthorized(&'static str),
+    /// Another server answered wrongly or not at all (discovery, delivery); safe to show.
+    Remote(&'static str),
     /// The request could not be read (malformed query, path, form or body); the reason is
     /// safe to show.
     BadRequest(&'static str),
@@ -55,6 +59,8 @@ impl ErrorKind {
             Self::Forbidden(_) => 403,
             Self::Invalid { .. } => 422,
             Self::Conflict { .. } => 409,
+            Self::Unauthorized(_) => 401,
+            Self::Remote(_) => 502,
             Self::BadRequest(_) => 400,
             Self::MethodNotAllowed { .. } => 405,
             Self::Timeout => 408,
@@ -72,6 +78,8 @@ impl ErrorKind {
             Self::Forbidden(_) => "forbidden",
             Self::Invalid { .. } => "invalid",
             Self::Conflict { .. } => "conflict",
+            Self::Unauthorized(_) => "unauthorized",
+            Self::Remote(_) => "remote_failed",
             Self::BadRequest(_) => "bad_request",
             Self::MethodNotAllowed { .. } => "method_not_allowed",
             Self::Timeout => "timeout",
@@ -88,7 +96,7 @@ impl ErrorKind {
             Self::NotLoggedIn => "Please log in first.".into(),
             Self::Forbidden(why) => (*why).into(),
             Self::Invalid { reason, .. } | Self::Conflict { reason, .. } => reason.clone(),
-            Self::BadRequest(why) => (*why).into(),
+            Self::BadRequest(why) | Self::Unauthorized(why) | Self::Remote(why) => (*why).into(),
             Self::MethodNotAllowed { allow } => {
                 format!("This address does not answer this method (it answers {allow}).")
             }
@@ -188,9 +196,24 @@ impl From<diesel::result::Error> for Error {
 }
 
 impl From<zot::Error> for Error {
+    /// Protocol errors are the peer's fault, not ours: a signature that does not verify is
+    /// `Unauthorized`, undecodable input `BadRequest`; only a failing crypto library is internal.
     #[track_caller]
     fn from(e: zot::Error) -> Self {
-        Self::internal(e)
+        let kind = match &e {
+            zot::Error::BadSignature | zot::Error::BadKey(_) | zot::Error::Expired => {
+                ErrorKind::Unauthorized("signature invalid")
+            }
+            zot::Error::Malformed { .. } => ErrorKind::BadRequest("malformed message"),
+            zot::Error::UnsupportedAlgorithm(_) => ErrorKind::BadRequest("unsupported algorithm"),
+            zot::Error::Decrypt(_) => ErrorKind::BadRequest("cannot decrypt"),
+            _ => ErrorKind::Internal,
+        };
+        Self {
+            kind,
+            source: Some(e.into()),
+            at: Location::caller(),
+        }
     }
 }
 

@@ -11,10 +11,11 @@ pub mod error;
 pub mod files;
 pub mod hashing;
 pub mod http;
+pub mod identity;
 pub mod mail;
 pub mod ratelimit;
 pub mod service;
 pub mod store;
-pub mod templates;
+pub mod uris;
 
 pub use app::{Deps, Hub, RunningHub};

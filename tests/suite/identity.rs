@@ -69,7 +69,10 @@ async fn a_new_channel_has_a_consistent_zot_identity() {
     zot::sign::simple_verify(&key, ch.channel_guid.as_bytes(), &ch.channel_guid_sig).unwrap();
     assert!(zot::sign::simple_verify(&key, b"other", &ch.channel_guid_sig).is_err());
     let site = &hub.ctx().site;
-    assert_eq!(site.site_id, zot::id::site_id(&site.url, &site.public_pem));
+    assert_eq!(
+        site.site_id,
+        zot::id::site_id(hub.ctx().uris.base(), &site.public_pem)
+    );
     // The site key survives a restart: the stored key is loaded, not regenerated.
     let pem = hub::store::site::get_config(&mut hub.ctx().db.conn().unwrap(), "system", "pubkey")
         .unwrap();

@@ -12,7 +12,7 @@ async fn two_hubs_run_side_by_side_without_interfering() {
     let (alpha, beta) = (net.hub("alpha"), net.hub("beta"));
     assert_ne!(alpha.ctx().site.site_id, beta.ctx().site.site_id);
     assert_ne!(alpha.ctx().site.public_pem, beta.ctx().site.public_pem);
-    assert_eq!(alpha.ctx().site.url, alpha.base_url);
+    assert_eq!(alpha.ctx().uris.base(), alpha.base_url);
 
     // The same email and nickname on both hubs are different accounts and channels.
     let a1 = alpha.account("alice@example.org", PW).await;

@@ -190,7 +190,7 @@ pub fn run(mut cli: Cli) -> anyhow::Result<ExitCode> {
             ConfigCommand::Check => {
                 let config = load_config(&cli, None)?;
                 println!("configuration is valid");
-                println!("  base_url  = {}", config.site_url());
+                println!("  base_url  = {}", config.uris().base());
                 println!("  bind      = {}", config.bind);
                 println!("  data_dir  = {}", config.data_dir.display());
                 println!(
@@ -256,8 +256,10 @@ fn admin(config: Config, what: &AdminCommand) -> anyhow::Result<ExitCode> {
                     })?;
                 let ch = service::channel::create(&ctx, acct.account_id, nick, name, role).await?;
                 Ok(format!(
-                    "channel {} created: {}/channel/{}\nportable id: {}",
-                    ch.channel_address, ctx.site.url, ch.channel_address, ch.channel_hash
+                    "channel {} created: {}\nportable id: {}",
+                    ch.channel_address,
+                    ctx.uris.channel(&ch.channel_address),
+                    ch.channel_hash
                 ))
             }
         }
@@ -280,7 +282,7 @@ fn serve(cli: &Cli, args: &ServeArgs) -> anyhow::Result<ExitCode> {
     let bind = config.bind;
     let listener = std::net::TcpListener::bind(bind)
         .map_err(|e| anyhow::anyhow!("cannot listen on {bind}: {e}"))?;
-    let url = config.site_url();
+    let url = config.uris().base().to_string();
     let data = config.data_dir.clone();
     let hub = Hub::build(config, Deps::production()).map_err(anyhow_of)?;
     for (path, mode) in crate::files::wider_than_private(&data) {

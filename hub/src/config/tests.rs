@@ -57,7 +57,7 @@ fn committed_example_is_current() {
 #[test]
 fn defaults_give_a_local_sqlite_hub() {
     let c = Config::from_raw(RawConfig::default(), &CliOverrides::default()).unwrap();
-    assert_eq!(c.site_url(), "http://127.0.0.1:8080");
+    assert_eq!(c.uris().base(), "http://127.0.0.1:8080");
     assert_eq!(c.db_url, "data/hub.sqlite");
     assert_eq!(c.initial_register_policy, RegisterPolicy::Open);
     assert!(matches!(c.mail, MailMode::File(_)));
@@ -80,7 +80,7 @@ fn file_then_env_then_cli_override_in_that_order() {
         assert_eq!(c.site_name, "From file");
         assert_eq!(c.workers, 5);
         assert_eq!(c.db_url, "postgres://u@127.0.0.1/db");
-        assert_eq!(c.site_url(), "http://127.0.0.1:9000");
+        assert_eq!(c.uris().base(), "http://127.0.0.1:9000");
         assert_eq!(c.data_dir, PathBuf::from("/tmp/x"));
         Ok(())
     });

@@ -17,7 +17,7 @@ use askama::Template;
 
 use crate::ctx::Ctx;
 use crate::error::{Error, ErrorKind, Result};
-use crate::templates::{ErrorPage, PageCtx};
+use crate::http::templates::{ErrorPage, PageCtx};
 
 /// Renders a page with a status; a template failure becomes a plain 500.
 pub fn render(status: StatusCode, page: &impl Template) -> HttpResponse {
@@ -42,6 +42,8 @@ fn title_of(kind: &ErrorKind) -> &'static str {
         ErrorKind::Invalid { .. } => "Please check your input",
         ErrorKind::Conflict { .. } => "Already taken",
         ErrorKind::BadRequest(_) => "Bad request",
+        ErrorKind::Unauthorized(_) => "Not authorised",
+        ErrorKind::Remote(_) => "Another server failed",
         ErrorKind::MethodNotAllowed { .. } => "Method not allowed",
         ErrorKind::Timeout => "Too slow",
         ErrorKind::TooLarge => "Too large",

@@ -8,6 +8,7 @@ pub mod errors;
 pub mod middleware;
 pub(crate) mod routes;
 pub mod session;
+pub mod templates;
 pub mod web;
 
 use actix_session::SessionMiddleware;

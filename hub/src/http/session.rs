@@ -10,9 +10,9 @@ use rand::RngCore;
 
 use crate::ctx::Ctx;
 use crate::error::{Error, ErrorKind, Result};
+use crate::http::templates::{PageCtx, ViewerInfo};
 use crate::service;
 use crate::service::account::Account;
-use crate::templates::{PageCtx, ViewerInfo};
 
 const SESSION_KEY: &str = "sid";
 const CSRF_KEY: &str = "csrf";

@@ -113,7 +113,7 @@ pub async fn register(
 /// Mails the verification link. A mail failure is logged, not fatal: the account exists, and
 /// logging in sends a fresh link.
 async fn send_verification(ctx: &Ctx, email: &str, token: &str) {
-    let link = format!("{}/verify/{token}", ctx.config.site_url());
+    let link = ctx.uris.verify_link(token);
     let mail = Mail {
         to: email.to_string(),
         subject: format!("Confirm your email address for {}", ctx.config.site_name),
@@ -132,7 +132,7 @@ async fn send_verification(ctx: &Ctx, email: &str, token: &str) {
 
 /// Tells the owner of an address that somebody tried to register with it.
 async fn send_already_registered(ctx: &Ctx, email: &str) {
-    let site = ctx.config.site_url();
+    let (login, reset) = (ctx.uris.page("/login"), ctx.uris.page("/reset"));
     let mail = Mail {
         to: email.to_string(),
         subject: format!(
@@ -142,7 +142,7 @@ async fn send_already_registered(ctx: &Ctx, email: &str) {
         body: format!(
             "Somebody, perhaps you, tried to register a new account on {name} with this email \
              address. It already has an account, so nothing was created.\n\n\
-             If it was you: log in at {site}/login, or choose a new password at {site}/reset.\n\
+             If it was you: log in at {login}, or choose a new password at {reset}.\n\
              If it was not you, ignore this mail: your account is unchanged.\n",
             name = ctx.config.site_name,
         ),

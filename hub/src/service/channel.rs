@@ -4,10 +4,7 @@
 use crate::ctx::Ctx;
 use crate::error::{Error, ErrorKind, Result, ResultExt};
 use crate::service::{lookalike, text};
-use crate::store::{
-    self,
-    channel::{NewChannel, NewHubloc, Profile, Xchan},
-};
+use crate::store::{self, channel::NewChannel, hubloc::NewHubloc, profile::Profile, xchan::Xchan};
 
 pub use crate::store::channel::Channel;
 
@@ -208,14 +205,13 @@ pub async fn create(
     if owned >= max {
         return Err(too_many());
     }
-    let site_url = ctx.site.url.clone();
+    let site_url = ctx.uris.base().to_string();
     let n3 = nick.clone();
     let id = tokio::task::spawn_blocking(move || generate_identity(&site_url, &n3))
         .await
         .context("key generation task")??;
     let now = ctx.clock.now_db();
-    let host_port = ctx.config.authority();
-    let site_url = ctx.site.url.clone();
+    let uris = ctx.uris.clone();
     let site_id = ctx.site.site_id.clone();
     let sitekey = ctx.site.public_pem.clone();
     let channel_id = ctx
@@ -251,8 +247,8 @@ pub async fn create(
                     e
                 }
             })?;
-            let channel_url = format!("{site_url}/channel/{nick}");
-            store::channel::insert_xchan(
+            let channel_url = uris.channel(&nick);
+            store::xchan::insert(
                 conn,
                 &Xchan {
                     xchan_hash: id.hash.clone(),
@@ -260,7 +256,7 @@ pub async fn create(
                     xchan_guid_sig: id.guid_sig.clone(),
                     xchan_pubkey: id.pubkey.clone(),
                     xchan_epubkey: id.emultibase.clone(),
-                    xchan_addr: format!("{nick}@{host_port}"),
+                    xchan_addr: uris.address(&nick),
                     xchan_url: channel_url.clone(),
                     xchan_name: name.clone(),
                     xchan_network: "zot6".into(),
@@ -268,26 +264,26 @@ pub async fn create(
                     xchan_deleted: false,
                 },
             )?;
-            store::channel::insert_hubloc(
+            store::hubloc::insert(
                 conn,
                 &NewHubloc {
                     hubloc_guid: id.guid.clone(),
                     hubloc_hash: id.hash.clone(),
-                    hubloc_addr: format!("{nick}@{host_port}"),
+                    hubloc_addr: uris.address(&nick),
                     hubloc_id_url: channel_url,
-                    hubloc_url: site_url.clone(),
+                    hubloc_url: uris.base().to_string(),
                     hubloc_url_sig: id.url_sig.clone(),
                     hubloc_site_id: site_id.clone(),
-                    hubloc_host: host_port.clone(),
-                    hubloc_callback: format!("{site_url}/zot"),
+                    hubloc_host: uris.authority().to_string(),
+                    hubloc_callback: uris.zot_endpoint(),
                     hubloc_sitekey: sitekey.clone(),
                     hubloc_primary: true,
                     hubloc_updated: now,
                 },
             )?;
-            store::channel::insert_profile(conn, channel_id, now)?;
-            store::channel::insert_abook(conn, account_id, channel_id, &id.hash, true, now)?;
-            store::channel::set_pconfig(conn, channel_id, "system", "permissions_role", &role)?;
+            store::profile::insert(conn, channel_id, now)?;
+            store::abook::insert(conn, account_id, channel_id, &id.hash, true, now)?;
+            store::pconfig::set(conn, channel_id, "system", "permissions_role", &role)?;
             Ok(channel_id)
         })
         .await?;
@@ -336,7 +332,7 @@ pub struct ProfileView {
 pub async fn profile(ctx: &Ctx, channel_id: i64) -> Result<ProfileView> {
     let profile = ctx
         .db
-        .run(move |conn| store::channel::find_profile(conn, channel_id))
+        .run(move |conn| store::profile::find(conn, channel_id))
         .await?
         .ok_or_else(|| Error::new(ErrorKind::NotFound))?;
     let about_html = text::markdown_to_safe_html(&profile.about);
@@ -406,10 +402,10 @@ pub async fn update_profile(ctx: &Ctx, channel: &Channel, edit: ProfileEdit) -> 
     let now = ctx.clock.now_db();
     ctx.db
         .tx(move |conn| {
-            store::channel::update_profile(conn, uid, &edit.about, &homepage, &locality, now)?;
+            store::profile::update(conn, uid, &edit.about, &homepage, &locality, now)?;
             if rename {
                 store::channel::update_name(conn, uid, &name)?;
-                store::channel::update_xchan_name(conn, &hash, &name, now)?;
+                store::xchan::update_name(conn, &hash, &name, now)?;
             }
             Ok(())
         })

@@ -39,7 +39,7 @@ pub async fn post(ctx: &Ctx, channel: &Channel, body: &str, audience: Audience) 
         ));
     }
     let uuid = uuid::Uuid::new_v4().to_string();
-    let mid = format!("{}/item/{uuid}", ctx.site.url);
+    let mid = ctx.uris.item(&uuid);
     let now = ctx.clock.now_db();
     let uid = channel.channel_id;
     let account_id = channel.channel_account_id;

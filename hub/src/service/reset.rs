@@ -38,7 +38,7 @@ pub async fn request_reset(ctx: &Ctx, email: &str, client: IpAddr) -> Result<()>
         )
         .await?;
     if found {
-        let link = format!("{}/reset/{token}", ctx.config.site_url());
+        let link = ctx.uris.reset_link(&token);
         let mail = Mail {
             to: email,
             subject: format!("Reset your password on {}", ctx.config.site_name),

@@ -2,12 +2,17 @@
 //! the URL through diesel's `MultiConnection`. Owns the pool, the embedded migrations and every
 //! query (the submodules). Makes no decisions: services open transactions and decide.
 
+pub mod abook;
 pub mod account;
 pub mod channel;
+pub mod hubloc;
 pub mod item;
+pub mod pconfig;
+pub mod profile;
 pub mod schema;
 pub mod session;
 pub mod site;
+pub mod xchan;
 
 use std::time::Duration;
 

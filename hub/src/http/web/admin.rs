@@ -14,9 +14,9 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::http::errors::render;
 use crate::http::routes::resource;
 use crate::http::session::{CsrfOnly, check_csrf, page_ctx, require_viewer};
+use crate::http::templates::{AdminAccountView, AdminPage};
 use crate::service;
 use crate::service::account::{Account, AccountSummary};
-use crate::templates::{AdminAccountView, AdminPage};
 
 /// Accounts shown in the admin list.
 const LIST_LIMIT: i64 = 500;

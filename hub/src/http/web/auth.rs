@@ -13,8 +13,8 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::http::errors::render;
 use crate::http::routes::resource;
 use crate::http::session::{CsrfOnly, check_csrf, log_in, log_out, page_ctx, viewer};
+use crate::http::templates::{LoginPage, NoticePage, RegisterPage, ResetPage, ResetRequestPage};
 use crate::service::{self, account::Registered};
-use crate::templates::{LoginPage, NoticePage, RegisterPage, ResetPage, ResetRequestPage};
 
 /// Registers the routes of this module.
 pub fn configure(cfg: &mut web::ServiceConfig) {

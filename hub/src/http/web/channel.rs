@@ -12,12 +12,12 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::http::errors::render;
 use crate::http::routes::resource;
 use crate::http::session::{check_csrf, page_ctx, require_viewer, viewer};
+use crate::http::templates::{
+    ChannelPage, ChannelView, ChannelsPage, NewChannelPage, PostView, ProfileEditPage,
+};
 use crate::service;
 use crate::service::perms::{Audience, ChannelAccess};
 use crate::service::{account::Account, channel::Channel, item::Item};
-use crate::templates::{
-    ChannelPage, ChannelView, ChannelsPage, NewChannelPage, PostView, ProfileEditPage,
-};
 
 /// Registers the routes of this module.
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -30,7 +30,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 
 /// How a channel is shown.
 pub fn channel_view(channel: &Channel, ctx: &Ctx) -> ChannelView {
-    let host = ctx.config.authority();
+    let host = ctx.uris.authority();
     ChannelView {
         nick: channel.channel_address.clone(),
         name: channel.channel_name.clone(),
@@ -83,7 +83,7 @@ fn new_channel_page(
             .map(|(v, l)| (v.to_string(), l.to_string()))
             .collect(),
         error,
-        host: ctx.config.authority(),
+        host: ctx.uris.authority().to_string(),
     };
     render(status, &page)
 }

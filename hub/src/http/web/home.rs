@@ -9,8 +9,8 @@ use crate::error::Result;
 use crate::http::errors::render;
 use crate::http::routes::resource;
 use crate::http::session::{page_ctx, viewer};
+use crate::http::templates::HomePage;
 use crate::service;
-use crate::templates::HomePage;
 
 /// Registers the routes of this module.
 pub fn configure(cfg: &mut web::ServiceConfig) {

@@ -11,8 +11,8 @@ use crate::error::Result;
 use crate::http::errors::render;
 use crate::http::routes::resource;
 use crate::http::session::{page_ctx, viewer};
+use crate::http::templates::ItemPage;
 use crate::service;
-use crate::templates::ItemPage;
 
 /// Registers the routes of this module.
 pub fn configure(cfg: &mut web::ServiceConfig) {

@@ -12,9 +12,9 @@ use crate::error::Result;
 use crate::http::errors::render;
 use crate::http::routes::resource;
 use crate::http::session::{CsrfOnly, check_csrf, log_in, page_ctx, require_viewer, session_token};
+use crate::http::templates::{SessionView, SettingsPage};
 use crate::service;
 use crate::service::account::Account;
-use crate::templates::{SessionView, SettingsPage};
 
 /// Registers the routes of this module.
 pub fn configure(cfg: &mut web::ServiceConfig) {

@@ -1,0 +1,62 @@
+//! Public identities (`xchan` table), local or remote, keyed by portable id.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::AnyConnection;
+use super::schema::xchan;
+use crate::error::Result;
+
+/// A public identity (local or remote).
+#[derive(Debug, Clone, Queryable, Insertable)]
+#[diesel(table_name = xchan)]
+pub struct Xchan {
+    /// Portable id.
+    pub xchan_hash: String,
+    /// guid.
+    pub xchan_guid: String,
+    /// guid signature.
+    pub xchan_guid_sig: String,
+    /// SPKI PEM.
+    pub xchan_pubkey: String,
+    /// Ed25519 public key, multibase.
+    pub xchan_epubkey: String,
+    /// `nick@host` of the primary location.
+    pub xchan_addr: String,
+    /// Channel URL at the primary location.
+    pub xchan_url: String,
+    /// Display name.
+    pub xchan_name: String,
+    /// Protocol (`zot6`).
+    pub xchan_network: String,
+    /// When the name last changed.
+    pub xchan_name_date: NaiveDateTime,
+    /// Identity deleted.
+    pub xchan_deleted: bool,
+}
+
+/// Inserts an xchan.
+pub fn insert(conn: &mut AnyConnection, row: &Xchan) -> Result<()> {
+    diesel::insert_into(xchan::table)
+        .values(row)
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Finds an xchan by portable id.
+pub fn find(conn: &mut AnyConnection, hash: &str) -> Result<Option<Xchan>> {
+    Ok(xchan::table.find(hash).first::<Xchan>(conn).optional()?)
+}
+
+/// Renames an xchan.
+pub fn update_name(
+    conn: &mut AnyConnection,
+    hash: &str,
+    name: &str,
+    at: NaiveDateTime,
+) -> Result<()> {
+    diesel::update(xchan::table.find(hash))
+        .set((xchan::xchan_name.eq(name), xchan::xchan_name_date.eq(at)))
+        .execute(conn)?;
+    Ok(())
+}

@@ -1,0 +1,149 @@
+//! The one place that builds the URLs and addresses this hub hands out: channel and item URLs,
+//! Zot endpoints, webfinger subjects, `nick@host` addresses and mailed links. Everything is
+//! derived from the configured base URL (`site.base_url`), held once here.
+
+use url::Url;
+
+/// URL builder for one hub. Cheap to clone.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Uris {
+    base: String,
+    authority: String,
+    https: bool,
+}
+
+impl Uris {
+    /// Builds from the validated base URL (scheme, host, optional port, no path).
+    pub fn new(base_url: &Url) -> Self {
+        let host = base_url.host_str().unwrap_or_default();
+        let authority = match base_url.port() {
+            Some(p) => format!("{host}:{p}"),
+            None => host.to_string(),
+        };
+        Self {
+            base: base_url.as_str().trim_end_matches('/').to_string(),
+            authority,
+            https: base_url.scheme() == "https",
+        }
+    }
+
+    /// The base URL without a trailing slash (`z_root()` in Hubzilla).
+    pub fn base(&self) -> &str {
+        &self.base
+    }
+
+    /// Host, plus the port when the base URL names one: the part after `@` in addresses.
+    pub fn authority(&self) -> &str {
+        &self.authority
+    }
+
+    /// Whether the hub is reached over https.
+    pub fn is_https(&self) -> bool {
+        self.https
+    }
+
+    /// `nick@host`.
+    pub fn address(&self, nick: &str) -> String {
+        format!("{nick}@{}", self.authority)
+    }
+
+    /// `acct:nick@host`, the webfinger subject of a channel.
+    pub fn acct(&self, nick: &str) -> String {
+        format!("acct:{}", self.address(nick))
+    }
+
+    /// Path of a channel page (also its Zot id URL, keyId and channel-info endpoint).
+    pub fn channel_path(nick: &str) -> String {
+        format!("/channel/{nick}")
+    }
+
+    /// A channel's URL: `<base>/channel/<nick>`.
+    pub fn channel(&self, nick: &str) -> String {
+        format!("{}{}", self.base, Self::channel_path(nick))
+    }
+
+    /// Path of an item permalink.
+    pub fn item_path(uuid: &str) -> String {
+        format!("/item/{uuid}")
+    }
+
+    /// An item's message id (and permalink): `<base>/item/<uuid>`.
+    pub fn item(&self, uuid: &str) -> String {
+        format!("{}{}", self.base, Self::item_path(uuid))
+    }
+
+    /// The Zot endpoint of this hub (`hubloc_callback`, site `post`).
+    pub fn zot_endpoint(&self) -> String {
+        format!("{}/zot", self.base)
+    }
+
+    /// The OpenWebAuth endpoint.
+    pub fn owa(&self) -> String {
+        format!("{}/owa", self.base)
+    }
+
+    /// The magic-auth redirector.
+    pub fn magic(&self) -> String {
+        format!("{}/magic", self.base)
+    }
+
+    /// The portable-contacts URL of a channel.
+    pub fn poco(&self, nick: &str) -> String {
+        format!("{}/poco/{nick}", self.base)
+    }
+
+    /// The follow template (`%s` stands for the address to follow).
+    pub fn follow_template(&self) -> String {
+        format!("{}/follow?f=&url=%s", self.base)
+    }
+
+    /// The email verification link for a token.
+    pub fn verify_link(&self, token: &str) -> String {
+        format!("{}/verify/{token}", self.base)
+    }
+
+    /// The password reset link for a token.
+    pub fn reset_link(&self, token: &str) -> String {
+        format!("{}/reset/{token}", self.base)
+    }
+
+    /// A page of this hub by path (`/login`).
+    pub fn page(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    /// The nickname of one of this hub's channel URLs (`<base>/channel/<nick>`), if it is one.
+    pub fn nick_of_channel_url<'a>(&self, url: &'a str) -> Option<&'a str> {
+        let rest = url.strip_prefix(&self.base)?.strip_prefix("/channel/")?;
+        (!rest.is_empty() && !rest.contains(['/', '?', '#'])).then_some(rest)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_url_derives_from_the_base() {
+        let u = Uris::new(&Url::parse("https://hub.example.org").unwrap());
+        assert_eq!(u.base(), "https://hub.example.org");
+        assert_eq!(u.address("alice"), "alice@hub.example.org");
+        assert_eq!(u.acct("alice"), "acct:alice@hub.example.org");
+        assert_eq!(u.channel("alice"), "https://hub.example.org/channel/alice");
+        assert_eq!(u.item("x-1"), "https://hub.example.org/item/x-1");
+        assert_eq!(u.zot_endpoint(), "https://hub.example.org/zot");
+        assert!(u.is_https());
+        let p = Uris::new(&Url::parse("http://127.0.0.1:8080/").unwrap());
+        assert_eq!(p.address("bob"), "bob@127.0.0.1:8080");
+        assert_eq!(p.channel("bob"), "http://127.0.0.1:8080/channel/bob");
+        assert_eq!(
+            p.nick_of_channel_url("http://127.0.0.1:8080/channel/bob"),
+            Some("bob")
+        );
+        assert_eq!(p.nick_of_channel_url("http://other/channel/bob"), None);
+        assert_eq!(
+            p.nick_of_channel_url("http://127.0.0.1:8080/channel/bob/x"),
+            None
+        );
+    }
+}
