@@ -5,7 +5,6 @@
 
 use std::net::TcpListener;
 use std::sync::Arc;
-use std::time::Duration;
 
 use actix_web::cookie::Key;
 use base64::Engine;
@@ -17,18 +16,29 @@ use crate::ctx::{Ctx, Inner};
 use crate::error::{Error, Result, ResultExt};
 use crate::hashing::PasswordHasher;
 use crate::mail::{self, Mailer};
+use crate::net::Net;
 use crate::ratelimit::RateLimiter;
 use crate::store::Db;
 
 /// What a hub gets from outside; tests replace the defaults.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Deps {
     /// Time source.
     pub clock: Arc<dyn Clock>,
     /// Mailer; `None` builds the one the configuration asks for.
     pub mailer: Option<Arc<dyn Mailer>>,
-    /// Outbound HTTP client; `None` builds the default one.
-    pub http: Option<reqwest::Client>,
+    /// Name resolver for outbound requests; `None` uses the system's (test networks resolve
+    /// their own host names). Internal addresses are refused either way unless configured.
+    pub resolver: Option<Arc<dyn reqwest::dns::Resolve>>,
+}
+
+impl std::fmt::Debug for Deps {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Deps")
+            .field("clock", &self.clock)
+            .field("custom_resolver", &self.resolver.is_some())
+            .finish_non_exhaustive()
+    }
 }
 
 impl Deps {
@@ -37,7 +47,7 @@ impl Deps {
         Self {
             clock: Arc::new(SystemClock),
             mailer: None,
-            http: None,
+            resolver: None,
         }
     }
 }
@@ -101,14 +111,7 @@ impl Hub {
             Some(m) => m,
             None => mail::from_config(&config)?,
         };
-        let http = match deps.http {
-            Some(c) => c,
-            None => reqwest::Client::builder()
-                .timeout(Duration::from_secs(config.federation.request_timeout_secs))
-                .user_agent(concat!("Caravan/", env!("CARGO_PKG_VERSION"), " (zot6)"))
-                .build()
-                .context("building the HTTP client")?,
-        };
+        let net = Net::new(&config, deps.clock.clone(), deps.resolver)?;
         let ctx = Ctx::new(Inner {
             uris: config.uris(),
             config,
@@ -118,7 +121,7 @@ impl Hub {
             site,
             limiter: RateLimiter::default(),
             hasher: PasswordHasher::for_this_machine(),
-            http,
+            net,
         });
         Ok(Self { ctx, session_key })
     }

@@ -236,6 +236,9 @@ pub struct RawFederation {
     pub allow_private_addresses: bool,
     /// Timeout of one outbound request, in seconds.
     pub request_timeout_secs: u64,
+    /// A PEM bundle of extra certificate authorities trusted for outbound https (private CAs,
+    /// test networks), added to the system's. Unset: the system roots only.
+    pub ca_file: Option<String>,
 }
 
 impl Default for RawFederation {
@@ -244,6 +247,7 @@ impl Default for RawFederation {
             allow_http: false,
             allow_private_addresses: false,
             request_timeout_secs: 20,
+            ca_file: None,
         }
     }
 }
@@ -473,6 +477,13 @@ const KEY_DOCS: &[KeyDoc] = &[
         key: "request_timeout_secs",
         doc: "Timeout of one outbound request, in seconds.",
         example: "",
+    },
+    KeyDoc {
+        section: "federation",
+        key: "ca_file",
+        doc: "PEM bundle of extra certificate authorities trusted for outbound https (private CAs,\n\
+              test networks), added to the system's.",
+        example: "\"/etc/caravan/extra-ca.pem\"",
     },
 ];
 

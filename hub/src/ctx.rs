@@ -9,6 +9,7 @@ use crate::config::Config;
 use crate::hashing::PasswordHasher;
 use crate::identity::SiteIdentity;
 use crate::mail::Mailer;
+use crate::net::Net;
 use crate::ratelimit::RateLimiter;
 use crate::store::Db;
 use crate::uris::Uris;
@@ -36,8 +37,8 @@ pub struct Inner {
     pub limiter: RateLimiter,
     /// Bounded argon2 hashing for every password check.
     pub hasher: PasswordHasher,
-    /// Outbound HTTP client (tests pass one that resolves test host names).
-    pub http: reqwest::Client,
+    /// The only outbound HTTP client (address guard, size and time caps, signing).
+    pub net: Net,
 }
 
 impl Ctx {

@@ -13,6 +13,7 @@ pub mod hashing;
 pub mod http;
 pub mod identity;
 pub mod mail;
+pub mod net;
 pub mod ratelimit;
 pub mod service;
 pub mod store;

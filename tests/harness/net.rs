@@ -137,10 +137,6 @@ impl TestNet {
             resolver.add(&host);
             bound.push((name.to_string(), host, addr, listener));
         }
-        let http = reqwest::Client::builder()
-            .dns_resolver(resolver.clone())
-            .build()
-            .unwrap();
         let mut hubs = Vec::new();
         for (name, host, addr, listener) in bound {
             let dir = tempfile::tempdir().unwrap();
@@ -151,7 +147,7 @@ impl TestNet {
             let deps = Deps {
                 clock: Arc::new(clock.clone()),
                 mailer: None,
-                http: Some(http.clone()),
+                resolver: Some(resolver.clone()),
             };
             let hub = Hub::build(config, deps).expect("build hub");
             let running = hub.serve(listener).expect("serve");
