@@ -71,21 +71,26 @@ impl std::fmt::Debug for Hub {
 pub struct RunningHub {
     handle: actix_web::dev::ServerHandle,
     task: tokio::task::JoinHandle<std::io::Result<()>>,
+    worker: Option<tokio::task::JoinHandle<()>>,
 }
 
 impl RunningHub {
     /// Stops accepting connections, finishes requests in flight, and waits for the server.
     pub async fn stop(self) {
+        if let Some(w) = &self.worker {
+            w.abort();
+        }
         self.handle.stop(true).await;
         let _ = self.task.await;
     }
 
     /// Waits until the server stops (by signal or `stop`).
     pub async fn wait(self) -> Result<()> {
-        self.task
-            .await
-            .context("server task")?
-            .context("HTTP server")
+        let out = self.task.await;
+        if let Some(w) = &self.worker {
+            w.abort();
+        }
+        out.context("server task")?.context("HTTP server")
     }
 
     /// A handle to stop the server from elsewhere.
@@ -122,6 +127,7 @@ impl Hub {
             limiter: RateLimiter::default(),
             hasher: PasswordHasher::for_this_machine(),
             net,
+            queue: crate::queue::Queue::default(),
         });
         Ok(Self { ctx, session_key })
     }
@@ -149,7 +155,17 @@ impl Hub {
             .run();
         let handle = server.handle();
         let task = tokio::spawn(server);
-        Ok(RunningHub { handle, task })
+        let worker = self
+            .ctx
+            .config
+            .federation
+            .queue_worker
+            .then(|| crate::queue::spawn(self.ctx.clone()));
+        Ok(RunningHub {
+            handle,
+            task,
+            worker,
+        })
     }
 }
 

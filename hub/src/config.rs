@@ -239,6 +239,13 @@ pub struct RawFederation {
     /// A PEM bundle of extra certificate authorities trusted for outbound https (private CAs,
     /// test networks), added to the system's. Unset: the system roots only.
     pub ca_file: Option<String>,
+    /// Run the delivery worker in this process (`hub serve`). Several processes on one
+    /// PostgreSQL database may all run it: they share the queue without sending twice.
+    pub queue_worker: bool,
+    /// A destination failing this many days in a row is not tried again until it contacts us.
+    pub dead_after_days: u32,
+    /// Days delivery reports (sent messages) are kept for their authors before pruning.
+    pub report_days: u32,
 }
 
 impl Default for RawFederation {
@@ -248,6 +255,9 @@ impl Default for RawFederation {
             allow_private_addresses: false,
             request_timeout_secs: 20,
             ca_file: None,
+            queue_worker: true,
+            dead_after_days: 30,
+            report_days: 7,
         }
     }
 }
@@ -484,6 +494,25 @@ const KEY_DOCS: &[KeyDoc] = &[
         doc: "PEM bundle of extra certificate authorities trusted for outbound https (private CAs,\n\
               test networks), added to the system's.",
         example: "\"/etc/caravan/extra-ca.pem\"",
+    },
+    KeyDoc {
+        section: "federation",
+        key: "queue_worker",
+        doc: "Run the delivery worker in this process (hub serve). Several processes on one\n\
+              PostgreSQL database may all run it: they share the queue without sending twice.",
+        example: "",
+    },
+    KeyDoc {
+        section: "federation",
+        key: "dead_after_days",
+        doc: "A destination failing this many days in a row is not tried again until it contacts us.",
+        example: "",
+    },
+    KeyDoc {
+        section: "federation",
+        key: "report_days",
+        doc: "Days delivery reports (sent messages) are kept for their authors before pruning.",
+        example: "",
     },
 ];
 
@@ -825,6 +854,8 @@ impl Config {
         raw.limits.posts_per_hour = 1000;
         raw.federation.allow_http = true;
         raw.federation.allow_private_addresses = true;
+        // Tests deliver with TestNet::drain(), never on a timer.
+        raw.federation.queue_worker = false;
         match Self::from_raw(raw, &CliOverrides::default()) {
             Ok(c) => c,
             Err(e) => panic!("test config invalid: {e}"),

@@ -10,6 +10,7 @@ use crate::hashing::PasswordHasher;
 use crate::identity::SiteIdentity;
 use crate::mail::Mailer;
 use crate::net::Net;
+use crate::queue::Queue;
 use crate::ratelimit::RateLimiter;
 use crate::store::Db;
 use crate::uris::Uris;
@@ -37,6 +38,8 @@ pub struct Inner {
     pub limiter: RateLimiter,
     /// Bounded argon2 hashing for every password check.
     pub hasher: PasswordHasher,
+    /// The delivery queue's worker identity and wake-up bell.
+    pub queue: Queue,
     /// The only outbound HTTP client (address guard, size and time caps, signing).
     pub net: Net,
 }

@@ -14,6 +14,7 @@ pub mod http;
 pub mod identity;
 pub mod mail;
 pub mod net;
+pub mod queue;
 pub mod ratelimit;
 pub mod service;
 pub mod store;

@@ -15,21 +15,21 @@ fn open() -> (Db, TestDb, tempfile::TempDir) {
 }
 
 const TABLES: &[&str] = &[
-    "abook", "account", "channel", "config", "hubloc", "item", "outq", "pconfig", "profile",
-    "session", "site", "verify", "xchan",
+    "abconfig", "abook", "account", "channel", "config", "dest", "hubloc", "item", "notify",
+    "outq", "pconfig", "profile", "session", "site", "verify", "xchan",
 ];
 
 #[test]
 fn migrations_go_up_down_and_up_again() {
     let (db, _tdb, _dir) = open();
     let applied = db.migrate().unwrap();
-    assert_eq!(applied.len(), 2);
+    assert_eq!(applied.len(), 3);
     assert_eq!(db.table_names().unwrap(), TABLES);
     assert!(
         db.migrate().unwrap().is_empty(),
         "second run applies nothing"
     );
-    assert_eq!(db.revert_all().unwrap(), 2);
+    assert_eq!(db.revert_all().unwrap(), 3);
     assert!(
         db.table_names().unwrap().is_empty(),
         "down.sql leaves tables behind"

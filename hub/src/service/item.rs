@@ -69,6 +69,11 @@ pub async fn post(ctx: &Ctx, channel: &Channel, body: &str, audience: Audience) 
                     created: now,
                     edited: now,
                     item_private: audience == Audience::Connections,
+                    verb: "Create",
+                    thr_parent: "",
+                    item_origin: true,
+                    route: "",
+                    signed_data: "",
                 },
             )?;
             tracing::debug!(id, %uuid, "post stored");

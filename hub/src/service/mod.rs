@@ -4,8 +4,10 @@
 pub mod account;
 pub mod channel;
 pub mod credentials;
+pub mod discovery;
 pub mod item;
 pub mod lookalike;
+pub mod outbound;
 pub mod perms;
 pub mod reset;
 pub mod session;

@@ -47,6 +47,18 @@ impl Audience {
     }
 }
 
+/// The channel's limits, from its role (an unknown role: only the owner, for everything).
+fn limits_of(channel: &Channel) -> Limits {
+    zot::perms::role(&channel.channel_role)
+        .map(|r| r.limits)
+        .unwrap_or_else(|| Limits(Permission::ALL.into_iter().map(|p| (p, 0)).collect()))
+}
+
+/// What a new connection is granted under a role preset (`perms_connect`).
+pub fn role_grants(role: &str) -> Option<std::collections::BTreeSet<Permission>> {
+    zot::perms::role(role).map(|r| r.perms_connect)
+}
+
 /// What one viewer may do on one channel.
 #[derive(Debug, Clone)]
 pub struct ChannelAccess {
@@ -68,11 +80,38 @@ impl ChannelAccess {
             },
             None => Viewer::Anonymous,
         };
-        let limits = zot::perms::role(&channel.channel_role)
-            .map(|r| r.limits)
-            // An unknown role falls back to the most private limits: only the owner.
-            .unwrap_or_else(|| Limits(Permission::ALL.into_iter().map(|p| (p, 0)).collect()));
-        Self { viewer, limits }
+        Self {
+            viewer,
+            limits: limits_of(channel),
+        }
+    }
+
+    /// The access of an identity on the network (a remote channel, or another channel of this
+    /// hub) with its connection to `channel`, if any.
+    pub fn of_identity(
+        channel: &Channel,
+        identity: &str,
+        same_site: bool,
+        connection: Option<zot::perms::Connection>,
+    ) -> Self {
+        let viewer = if identity == channel.channel_hash {
+            Viewer::Owner
+        } else {
+            Viewer::Identity {
+                zot: true,
+                same_site,
+                connection,
+            }
+        };
+        Self {
+            viewer,
+            limits: limits_of(channel),
+        }
+    }
+
+    /// Every permission the viewer holds.
+    pub fn granted(&self) -> std::collections::BTreeSet<Permission> {
+        zot::perms::all_allowed(&self.limits, &self.viewer)
     }
 
     /// Whether the viewer holds a permission.

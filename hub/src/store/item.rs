@@ -40,6 +40,16 @@ pub struct Item {
     pub item_private: bool,
     /// Deleted.
     pub item_deleted: bool,
+    /// Activity verb (`Create`, `Like`, `Dislike`).
+    pub verb: String,
+    /// The message id this one answers directly (empty for a top post).
+    pub thr_parent: String,
+    /// Created on this hub (not received).
+    pub item_origin: bool,
+    /// Relay hops (comma list of portable ids) a received comment travelled.
+    pub route: String,
+    /// The JSalmon-signed activity as received or sent, for relaying unchanged.
+    pub signed_data: String,
 }
 
 /// A new item.
@@ -72,6 +82,16 @@ pub struct NewItem<'a> {
     pub edited: NaiveDateTime,
     /// Private.
     pub item_private: bool,
+    /// Verb.
+    pub verb: &'a str,
+    /// Direct parent message id (empty for a top post).
+    pub thr_parent: &'a str,
+    /// Created here.
+    pub item_origin: bool,
+    /// Relay hops.
+    pub route: &'a str,
+    /// Signed activity.
+    pub signed_data: &'a str,
 }
 
 /// Inserts an item; returns its id.

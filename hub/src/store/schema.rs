@@ -146,6 +146,22 @@ diesel::table! {
         abook_xchan -> Text,
         abook_self -> Bool,
         abook_created -> Timestamp,
+        abook_pending -> Bool,
+        abook_blocked -> Bool,
+        abook_ignored -> Bool,
+        abook_archived -> Bool,
+        abook_role -> Text,
+    }
+}
+
+diesel::table! {
+    abconfig (id) {
+        id -> BigInt,
+        chan -> BigInt,
+        xchan -> Text,
+        cat -> Text,
+        k -> Text,
+        v -> Text,
     }
 }
 
@@ -166,20 +182,53 @@ diesel::table! {
         edited -> Timestamp,
         item_private -> Bool,
         item_deleted -> Bool,
+        verb -> Text,
+        thr_parent -> Text,
+        item_origin -> Bool,
+        route -> Text,
+        signed_data -> Text,
     }
 }
 
 diesel::table! {
-    outq (outq_hash) {
-        outq_hash -> Text,
+    outq (outq_id) {
+        outq_id -> BigInt,
+        outq_dest -> Text,
         outq_channel -> BigInt,
-        outq_posturl -> Text,
         outq_msg -> Text,
-        outq_attempts -> Integer,
-        outq_last_error -> Text,
-        outq_delivered -> Bool,
+        outq_encrypt -> Bool,
+        outq_mid -> Text,
         outq_created -> Timestamp,
-        outq_scheduled -> Timestamp,
+        outq_done -> Nullable<Timestamp>,
+        outq_status -> Text,
+        outq_detail -> Text,
+    }
+}
+
+diesel::table! {
+    dest (dest_url) {
+        dest_url -> Text,
+        dest_failures -> Integer,
+        dest_next -> Timestamp,
+        dest_first_failure -> Nullable<Timestamp>,
+        dest_last_error -> Text,
+        dest_last_success -> Nullable<Timestamp>,
+        dest_dead -> Bool,
+        dest_lease_owner -> Text,
+        dest_lease_until -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    notify (id) {
+        id -> BigInt,
+        uid -> BigInt,
+        ntype -> Text,
+        xchan -> Text,
+        link -> Text,
+        msg -> Text,
+        created -> Timestamp,
+        seen -> Bool,
     }
 }
 
@@ -189,6 +238,6 @@ diesel::joinable!(item -> channel (uid));
 diesel::joinable!(profile -> channel (uid));
 
 diesel::allow_tables_to_appear_in_same_query!(
-    config, site, account, session, verify, channel, profile, pconfig, xchan, hubloc, abook, item,
-    outq,
+    config, site, account, session, verify, channel, abconfig, dest, notify, profile, pconfig,
+    xchan, hubloc, abook, item, outq,
 );

@@ -60,3 +60,29 @@ pub fn update_name(
         .execute(conn)?;
     Ok(())
 }
+
+/// Inserts or replaces an xchan (a rediscovered identity).
+pub fn upsert(conn: &mut AnyConnection, row: &Xchan) -> Result<()> {
+    let n = diesel::update(xchan::table.find(&row.xchan_hash))
+        .set((
+            xchan::xchan_addr.eq(&row.xchan_addr),
+            xchan::xchan_url.eq(&row.xchan_url),
+            xchan::xchan_name.eq(&row.xchan_name),
+            xchan::xchan_epubkey.eq(&row.xchan_epubkey),
+            xchan::xchan_name_date.eq(row.xchan_name_date),
+            xchan::xchan_deleted.eq(row.xchan_deleted),
+        ))
+        .execute(conn)?;
+    if n == 0 {
+        insert(conn, row)?;
+    }
+    Ok(())
+}
+
+/// Finds an identity by address (`nick@host`).
+pub fn find_by_addr(conn: &mut AnyConnection, addr: &str) -> Result<Option<Xchan>> {
+    Ok(xchan::table
+        .filter(xchan::xchan_addr.eq(addr))
+        .first::<Xchan>(conn)
+        .optional()?)
+}
