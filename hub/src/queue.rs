@@ -281,10 +281,7 @@ fn classify(ctx: &Ctx, status: u16, body: &[u8], encrypted: bool) -> Outcome {
         }
         Ok(r) => Outcome::Dropped(format!(
             "refused: {}",
-            r.extra
-                .get("message")
-                .and_then(|m| m.as_str())
-                .unwrap_or("no reason given")
+            r.message.as_deref().unwrap_or("no reason given")
         )),
         Err(_) => Outcome::Delivered("delivered".into(), "no readable report".into()),
     }

@@ -183,6 +183,39 @@ impl TestNet {
             .unwrap_or_else(|| panic!("no hub {name}"))
     }
 
+    /// Runs every due delivery on every running hub, round after round, until the network is
+    /// quiet; returns the messages attempted. Panics with a dump of the queues if it is still
+    /// busy after 200 rounds (a delivery loop).
+    pub async fn drain(&self) -> usize {
+        let mut total = 0;
+        for _ in 0..200 {
+            let mut round = 0;
+            for h in self.hubs.iter().filter(|h| h.running.is_some()) {
+                round += hub::queue::run_due(h.ctx()).await.expect("delivery round");
+            }
+            if round == 0 {
+                return total;
+            }
+            total += round;
+        }
+        let mut dump = String::new();
+        for h in &self.hubs {
+            let status = h
+                .ctx()
+                .db
+                .run(hub::store::outq::status)
+                .await
+                .unwrap_or_default();
+            for (d, depth, oldest) in status {
+                dump.push_str(&format!(
+                    "{}: {} depth {depth} oldest {oldest:?} failures {} next {} error {:?}\n",
+                    h.name, d.dest_url, d.dest_failures, d.dest_next, d.dest_last_error
+                ));
+            }
+        }
+        panic!("the network is not quiet after 200 rounds:\n{dump}");
+    }
+
     /// Stops every hub.
     pub async fn stop(mut self) {
         for h in &mut self.hubs {

@@ -5,6 +5,7 @@
 mod accounts;
 mod bad_input;
 mod browser;
+mod federation;
 mod hardening_accounts;
 mod hardening_web;
 mod identity;

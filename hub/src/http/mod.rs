@@ -10,6 +10,7 @@ pub(crate) mod routes;
 pub mod session;
 pub mod templates;
 pub mod web;
+pub mod zot;
 
 use actix_session::SessionMiddleware;
 use actix_session::storage::CookieSessionStore;
@@ -89,6 +90,7 @@ pub fn app(
             },
         ))
         .wrap(from_fn(middleware::log_requests))
+        .configure(zot::configure)
         .configure(web::configure)
         .configure(|cfg| resource!(cfg, "/static/{path:.*}", get => assets::get_static))
         .default_service(aweb::to(errors::not_found))

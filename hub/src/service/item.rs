@@ -1,14 +1,17 @@
-//! Posts: writing a channel's post (Markdown stored as written, sanitised HTML stored beside it,
-//! to the audience its owner chose) and reading a channel's posts, newest first, in pages, as
-//! far as `perms::ChannelAccess` lets the viewer see them.
+//! Posts, comments and likes: writing them (Markdown stored as written, sanitised HTML beside
+//! it, to the audience its owner chose), queueing them for every hub of that audience in the
+//! same transaction, editing and deleting them; and reading a channel's posts and stream,
+//! newest first, in pages, as far as `perms::ChannelAccess` lets the viewer see them.
 
 use chrono::Duration;
+
+use zot::message::MessageType;
 
 use crate::ctx::Ctx;
 use crate::error::{Error, ErrorKind, Result};
 use crate::service::perms::{Audience, ChannelAccess};
-use crate::service::{lookalike, text};
-use crate::store::{self, channel::Channel, item::NewItem};
+use crate::service::{activity, inbound, lookalike, outbound, text};
+use crate::store::{self, AnyConnection, channel::Channel, item::NewItem};
 
 pub use crate::store::item::Item;
 
@@ -17,10 +20,8 @@ pub const MAX_BODY_CHARS: usize = 100_000;
 /// Posts per page on a channel page.
 pub const PAGE_SIZE: i64 = 20;
 
-/// Publishes a post on the channel's own wall. Refuses empty posts and posts that render to
-/// nothing visible, and more than `limits.posts_per_hour` posts per account (counted in the
-/// transaction that inserts, so concurrent posts cannot exceed it).
-pub async fn post(ctx: &Ctx, channel: &Channel, body: &str, audience: Audience) -> Result<Item> {
+/// Checks and renders a body; `Invalid` when empty, too long, or rendering to nothing.
+fn prepare(body: &str) -> Result<(String, String)> {
     let body = lookalike::nfc(body);
     if body.trim().is_empty() {
         return Err(Error::invalid("body", "Please write something first."));
@@ -38,48 +39,273 @@ pub async fn post(ctx: &Ctx, channel: &Channel, body: &str, audience: Audience) 
             "This post would show nothing: write some visible text.",
         ));
     }
+    Ok((body, html))
+}
+
+/// Refuses more than `limits.posts_per_hour` items per account, counted under the account's
+/// lock in the inserting transaction.
+fn check_rate(
+    conn: &mut AnyConnection,
+    account_id: i64,
+    per_hour: i64,
+    now: chrono::NaiveDateTime,
+) -> Result<()> {
+    store::account::lock(conn, account_id)?;
+    if store::item::count_by_account_since(conn, account_id, now - Duration::hours(1))? >= per_hour
+    {
+        return Err(Error::new(ErrorKind::RateLimited));
+    }
+    Ok(())
+}
+
+/// Signs the item's activity with the channel key and queues it for `to`, in the caller's
+/// transaction; stores the signed form on the item (for relays).
+fn publish(
+    conn: &mut AnyConnection,
+    ctx: &Ctx,
+    channel: &Channel,
+    item: &Item,
+    kind: MessageType,
+    to: &outbound::Audience,
+) -> Result<()> {
+    let public = matches!(to, outbound::Audience::Public(_));
+    let author_url = ctx.uris.channel(&channel.channel_address);
+    let doc = activity::encode(item, &author_url, public);
+    let key = zot::keys::RsaKeypair::from_private_pem(&channel.channel_prvkey)?;
+    let salmon = zot::salmon::JSalmon::sign(&doc, &key, &author_url)?;
+    let data =
+        serde_json::to_value(&salmon).map_err(|e| Error::internal(anyhow::anyhow!("{e}")))?;
+    store::item::update_signed_data(conn, item.id, &data.to_string())?;
+    outbound::queue(
+        conn,
+        &outbound::Outgoing {
+            channel_id: channel.channel_id,
+            sender: &channel.channel_hash,
+            site_id: &ctx.site.site_id,
+            kind,
+            data: Some(("activitystreams", data)),
+            mid: &item.mid,
+        },
+        to,
+        ctx.clock.now_db(),
+    )?;
+    Ok(())
+}
+
+/// Publishes a post on the channel's own wall, to `audience` (or, when `to` names identities,
+/// to them alone), and queues it for every hub of its audience in the same transaction.
+/// Refuses empty posts, posts that render to nothing, and more than `limits.posts_per_hour`.
+pub async fn post(ctx: &Ctx, channel: &Channel, body: &str, audience: Audience) -> Result<Item> {
+    post_to(ctx, channel, body, audience, &[]).await
+}
+
+/// [`post`], restricted to the identities in `to` when it is not empty.
+pub async fn post_to(
+    ctx: &Ctx,
+    channel: &Channel,
+    body: &str,
+    audience: Audience,
+    to: &[String],
+) -> Result<Item> {
+    let (body, html) = prepare(body)?;
     let uuid = uuid::Uuid::new_v4().to_string();
     let mid = ctx.uris.item(&uuid);
     let now = ctx.clock.now_db();
-    let uid = channel.channel_id;
-    let account_id = channel.channel_account_id;
     let per_hour = i64::from(ctx.config.limits.posts_per_hour);
-    let hash = channel.channel_hash.clone();
-    ctx.db
+    let ch = channel.clone();
+    let to = to.to_vec();
+    let c2 = ctx.clone();
+    let item = ctx
+        .db
         .tx(move |conn| {
-            store::account::lock(conn, account_id)?;
-            if store::item::count_by_account_since(conn, account_id, now - Duration::hours(1))?
-                >= per_hour
-            {
-                return Err(Error::new(ErrorKind::RateLimited));
-            }
-            let id = store::item::insert(
+            check_rate(conn, ch.channel_account_id, per_hour, now)?;
+            let restricted = !to.is_empty() || audience == Audience::Connections;
+            let allow = to.join(",");
+            store::item::insert(
                 conn,
                 &NewItem {
                     uuid: &uuid,
                     mid: &mid,
                     parent_mid: &mid,
-                    uid,
-                    author_xchan: &hash,
-                    owner_xchan: &hash,
+                    uid: ch.channel_id,
+                    author_xchan: &ch.channel_hash,
+                    owner_xchan: &ch.channel_hash,
                     title: "",
                     body: &body,
                     html: &html,
                     mimetype: "text/markdown",
                     created: now,
                     edited: now,
-                    item_private: audience == Audience::Connections,
+                    item_private: restricted,
                     verb: "Create",
                     thr_parent: "",
                     item_origin: true,
                     route: "",
                     signed_data: "",
+                    allow_cid: &allow,
                 },
             )?;
-            tracing::debug!(id, %uuid, "post stored");
-            store::item::find_by_uuid(conn, &uuid)?.ok_or_else(|| Error::new(ErrorKind::Internal))
+            let item = store::item::find_by_uuid(conn, &uuid)?
+                .ok_or_else(|| Error::new(ErrorKind::Internal))?;
+            let audience = if !to.is_empty() {
+                outbound::Audience::Private(to.clone())
+            } else {
+                let ids = inbound::stream_audience(conn, &ch)?;
+                if restricted {
+                    outbound::Audience::Private(ids)
+                } else {
+                    outbound::Audience::Public(ids)
+                }
+            };
+            publish(conn, &c2, &ch, &item, MessageType::Activity, &audience)?;
+            tracing::debug!(id = item.id, %uuid, "post stored and queued");
+            Ok(item)
         })
-        .await
+        .await?;
+    ctx.queue.wake();
+    Ok(item)
+}
+
+/// Replies to (`verb` Create, with `body`) or likes (`Like`/`Dislike`) an item the channel
+/// holds. The thread's owner relays it to everyone in the thread: if that is this channel, it
+/// goes out at once; otherwise it goes to the owner as a `response`.
+pub async fn respond(
+    ctx: &Ctx,
+    channel: &Channel,
+    parent_uuid: &str,
+    verb: &str,
+    body: &str,
+) -> Result<Item> {
+    let (body, html) = if verb == "Create" {
+        prepare(body)?
+    } else {
+        (String::new(), String::new())
+    };
+    let parent_uuid = parent_uuid.to_string();
+    let uuid = uuid::Uuid::new_v4().to_string();
+    let mid = ctx.uris.item(&uuid);
+    let now = ctx.clock.now_db();
+    let per_hour = i64::from(ctx.config.limits.posts_per_hour);
+    let ch = channel.clone();
+    let verb = verb.to_string();
+    let c2 = ctx.clone();
+    let item = ctx
+        .db
+        .tx(move |conn| {
+            check_rate(conn, ch.channel_account_id, per_hour, now)?;
+            let parent = store::item::find_by_uuid(conn, &parent_uuid)?
+                .filter(|p| p.uid == ch.channel_id)
+                .ok_or_else(|| Error::new(ErrorKind::NotFound))?;
+            let top = store::item::find_by_uid_mid(conn, ch.channel_id, &parent.parent_mid)?
+                .ok_or_else(|| Error::new(ErrorKind::NotFound))?;
+            store::item::insert(
+                conn,
+                &NewItem {
+                    uuid: &uuid,
+                    mid: &mid,
+                    parent_mid: &parent.parent_mid,
+                    uid: ch.channel_id,
+                    author_xchan: &ch.channel_hash,
+                    owner_xchan: &top.owner_xchan,
+                    title: "",
+                    body: &body,
+                    html: &html,
+                    mimetype: "text/markdown",
+                    created: now,
+                    edited: now,
+                    item_private: top.item_private,
+                    verb: &verb,
+                    thr_parent: &parent.mid,
+                    item_origin: true,
+                    route: "",
+                    signed_data: "",
+                    allow_cid: "",
+                },
+            )?;
+            let item = store::item::find_by_uuid(conn, &uuid)?
+                .ok_or_else(|| Error::new(ErrorKind::Internal))?;
+            if top.owner_xchan == ch.channel_hash {
+                let audience = inbound::thread_audience(conn, &ch, &top)?;
+                publish(conn, &c2, &ch, &item, MessageType::Activity, &audience)?;
+            } else {
+                publish(
+                    conn,
+                    &c2,
+                    &ch,
+                    &item,
+                    MessageType::Response,
+                    &outbound::Audience::Private(vec![top.owner_xchan.clone()]),
+                )?;
+            }
+            Ok(item)
+        })
+        .await?;
+    ctx.queue.wake();
+    Ok(item)
+}
+
+/// Changes the text of one of the channel's own items, or deletes it, and sends the change to
+/// the same audience as the item.
+pub async fn edit(
+    ctx: &Ctx,
+    channel: &Channel,
+    uuid: &str,
+    new_body: Option<&str>,
+) -> Result<Item> {
+    let prepared = match new_body {
+        Some(b) => Some(prepare(b)?),
+        None => None,
+    };
+    let uuid = uuid.to_string();
+    let ch = channel.clone();
+    let now = ctx.clock.now_db();
+    let c2 = ctx.clone();
+    let item = ctx
+        .db
+        .tx(move |conn| {
+            let item = store::item::find_by_uuid(conn, &uuid)?
+                .filter(|i| i.uid == ch.channel_id && i.author_xchan == ch.channel_hash)
+                .ok_or_else(|| Error::new(ErrorKind::NotFound))?;
+            match &prepared {
+                Some((body, html)) => store::item::update_content(conn, item.id, body, html, now)?,
+                None => {
+                    store::item::mark_deleted(
+                        conn,
+                        ch.channel_id,
+                        &item.mid,
+                        &ch.channel_hash,
+                        "",
+                        now,
+                    )?;
+                }
+            }
+            let mut changed = item.clone();
+            changed.edited = now;
+            if let Some((body, html)) = prepared {
+                changed.body = body;
+                changed.html = html;
+            } else {
+                changed.item_deleted = true;
+            }
+            let top = store::item::find_by_uid_mid(conn, ch.channel_id, &item.parent_mid)?
+                .unwrap_or_else(|| item.clone());
+            let (kind, audience) = if top.owner_xchan == ch.channel_hash {
+                (
+                    MessageType::Activity,
+                    inbound::thread_audience(conn, &ch, &top)?,
+                )
+            } else {
+                (
+                    MessageType::Response,
+                    outbound::Audience::Private(vec![top.owner_xchan.clone()]),
+                )
+            };
+            publish(conn, &c2, &ch, &changed, kind, &audience)?;
+            Ok(changed)
+        })
+        .await?;
+    ctx.queue.wake();
+    Ok(item)
 }
 
 /// One page of a channel's posts.

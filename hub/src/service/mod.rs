@@ -2,14 +2,19 @@
 //! take a `Ctx` and plain data, open transactions, and never see actix types.
 
 pub mod account;
+pub mod activity;
 pub mod channel;
+pub mod connection;
 pub mod credentials;
 pub mod discovery;
+pub mod inbound;
 pub mod item;
 pub mod lookalike;
 pub mod outbound;
 pub mod perms;
 pub mod reset;
 pub mod session;
+pub mod signatures;
 pub mod site;
 pub mod text;
+pub mod zot_info;

@@ -13,10 +13,15 @@ pub fn markdown_to_safe_html(source: &str) -> String {
     let parser = Parser::new_ext(source, options);
     let mut raw = String::with_capacity(source.len() * 2);
     html::push_html(&mut raw, parser);
+    sanitize_html(&raw)
+}
+
+/// Sanitises HTML that arrived from another hub (the same rules as our own Markdown output).
+pub fn sanitize_html(html: &str) -> String {
     ammonia::Builder::default()
         .link_rel(Some("nofollow noopener noreferrer"))
         .url_schemes(["http", "https", "mailto"].into_iter().collect())
-        .clean(&raw)
+        .clean(html)
         .to_string()
 }
 

@@ -138,3 +138,12 @@ pub fn update_name(conn: &mut AnyConnection, id: i64, name: &str) -> Result<()> 
         .execute(conn)?;
     Ok(())
 }
+
+/// Finds a live channel by portable id.
+pub fn find_by_hash(conn: &mut AnyConnection, hash: &str) -> Result<Option<Channel>> {
+    Ok(channel::table
+        .filter(channel::channel_hash.eq(hash))
+        .filter(channel::channel_removed.eq(false))
+        .first::<Channel>(conn)
+        .optional()?)
+}

@@ -50,6 +50,9 @@ pub struct Item {
     pub route: String,
     /// The JSalmon-signed activity as received or sent, for relaying unchanged.
     pub signed_data: String,
+    /// A restricted item's recipients (portable ids, comma separated); empty: the channel's
+    /// connections (or everyone, if public).
+    pub allow_cid: String,
 }
 
 /// A new item.
@@ -92,6 +95,8 @@ pub struct NewItem<'a> {
     pub route: &'a str,
     /// Signed activity.
     pub signed_data: &'a str,
+    /// Restricted recipients.
+    pub allow_cid: &'a str,
 }
 
 /// Inserts an item; returns its id.
@@ -147,4 +152,104 @@ pub fn find_by_uuid(conn: &mut AnyConnection, uuid: &str) -> Result<Option<Item>
         .filter(item::item_deleted.eq(false))
         .first::<Item>(conn)
         .optional()?)
+}
+
+/// Top posts written on this hub and not deleted (nodeinfo `localPosts`).
+pub fn count_local_posts(conn: &mut AnyConnection) -> Result<i64> {
+    Ok(item::table
+        .filter(item::item_origin.eq(true))
+        .filter(item::item_deleted.eq(false))
+        .filter(item::verb.eq("Create"))
+        .count()
+        .get_result(conn)?)
+}
+
+/// Every copy of an item (one per channel holding it).
+pub fn find_by_mid(conn: &mut AnyConnection, mid: &str) -> Result<Vec<Item>> {
+    Ok(item::table
+        .filter(item::mid.eq(mid))
+        .filter(item::item_deleted.eq(false))
+        .load::<Item>(conn)?)
+}
+
+/// A channel's copy of an item, deleted or not.
+pub fn find_by_uid_mid(conn: &mut AnyConnection, uid: i64, mid: &str) -> Result<Option<Item>> {
+    Ok(item::table
+        .filter(item::uid.eq(uid))
+        .filter(item::mid.eq(mid))
+        .first::<Item>(conn)
+        .optional()?)
+}
+
+/// Replaces an item's text (an edit).
+pub fn update_content(
+    conn: &mut AnyConnection,
+    id: i64,
+    body: &str,
+    html: &str,
+    edited: NaiveDateTime,
+) -> Result<()> {
+    diesel::update(item::table.find(id))
+        .set((
+            item::body.eq(body),
+            item::html.eq(html),
+            item::edited.eq(edited),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Marks a channel's copy of an item deleted, if `by` is its author or `owner` its thread
+/// owner; returns how many rows changed.
+pub fn mark_deleted(
+    conn: &mut AnyConnection,
+    uid: i64,
+    mid: &str,
+    by: &str,
+    owner: &str,
+    at: NaiveDateTime,
+) -> Result<usize> {
+    Ok(diesel::update(
+        item::table
+            .filter(item::uid.eq(uid))
+            .filter(item::mid.eq(mid))
+            .filter(item::author_xchan.eq(by).or(item::owner_xchan.eq(owner))),
+    )
+    .set((item::item_deleted.eq(true), item::edited.eq(at)))
+    .execute(conn)?)
+}
+
+/// The items of a thread held by a channel (top post and replies), oldest first.
+pub fn find_thread(conn: &mut AnyConnection, uid: i64, parent_mid: &str) -> Result<Vec<Item>> {
+    Ok(item::table
+        .filter(item::uid.eq(uid))
+        .filter(item::parent_mid.eq(parent_mid))
+        .filter(item::item_deleted.eq(false))
+        .order((item::created.asc(), item::id.asc()))
+        .load::<Item>(conn)?)
+}
+
+/// A channel's newest thread tops (its own posts and those received), one page.
+pub fn find_stream(
+    conn: &mut AnyConnection,
+    uid: i64,
+    offset: i64,
+    limit: i64,
+) -> Result<Vec<Item>> {
+    Ok(item::table
+        .filter(item::uid.eq(uid))
+        .filter(item::item_deleted.eq(false))
+        .filter(item::thr_parent.eq(""))
+        .order((item::created.desc(), item::id.desc()))
+        .offset(offset)
+        .limit(limit)
+        .load::<Item>(conn)?)
+}
+
+/// Stores the signed activity of an item.
+pub fn update_signed_data(conn: &mut AnyConnection, id: i64, data: &str) -> Result<()> {
+    diesel::update(item::table.find(id))
+        .set(item::signed_data.eq(data))
+        .execute(conn)?;
+    Ok(())
 }

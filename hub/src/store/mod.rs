@@ -7,6 +7,7 @@ pub mod account;
 pub mod channel;
 pub mod hubloc;
 pub mod item;
+pub mod notify;
 pub mod outq;
 pub mod pconfig;
 pub mod profile;

@@ -187,6 +187,7 @@ diesel::table! {
         item_origin -> Bool,
         route -> Text,
         signed_data -> Text,
+        allow_cid -> Text,
     }
 }
 

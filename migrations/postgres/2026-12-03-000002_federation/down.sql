@@ -15,6 +15,7 @@ CREATE TABLE outq (
 CREATE INDEX outq_posturl_scheduled_idx ON outq (outq_posturl, outq_scheduled);
 DROP INDEX item_parent_mid_idx;
 DROP INDEX item_uid_mid_idx;
+ALTER TABLE item DROP COLUMN allow_cid;
 ALTER TABLE item DROP COLUMN signed_data;
 ALTER TABLE item DROP COLUMN route;
 ALTER TABLE item DROP COLUMN item_origin;

@@ -23,6 +23,7 @@ ALTER TABLE item ADD COLUMN thr_parent TEXT NOT NULL DEFAULT '';
 ALTER TABLE item ADD COLUMN item_origin BOOLEAN NOT NULL DEFAULT 1;
 ALTER TABLE item ADD COLUMN route TEXT NOT NULL DEFAULT '';
 ALTER TABLE item ADD COLUMN signed_data TEXT NOT NULL DEFAULT '';
+ALTER TABLE item ADD COLUMN allow_cid TEXT NOT NULL DEFAULT '';
 CREATE UNIQUE INDEX item_uid_mid_idx ON item (uid, mid);
 CREATE INDEX item_parent_mid_idx ON item (parent_mid);
 

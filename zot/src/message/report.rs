@@ -114,6 +114,14 @@ impl ZotResponse {
         }
     }
 
+    /// `{"success":true,"delivery_report":[…]}`
+    pub fn with_reports(reports: Vec<DeliveryReport>) -> Self {
+        Self {
+            delivery_report: Some(Some(reports)),
+            ..Self::ok()
+        }
+    }
+
     /// `{"success":false,"message":…}`
     pub fn failure(message: &str) -> Self {
         Self {

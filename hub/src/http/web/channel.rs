@@ -3,7 +3,7 @@
 
 use actix_session::Session;
 use actix_web::http::StatusCode;
-use actix_web::{HttpResponse, web};
+use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Deserialize;
 
 use super::{form_status, see_other};
@@ -23,7 +23,7 @@ use crate::service::{account::Account, channel::Channel, item::Item};
 pub fn configure(cfg: &mut web::ServiceConfig) {
     resource!(cfg, "/channels", get => get_channels);
     resource!(cfg, "/channels/new", get => get_new_channel, post => post_new_channel);
-    resource!(cfg, "/channel/{nick}", get => get_channel);
+    resource!(cfg, "/channel/{nick}", get => get_channel, post => post_channel_info);
     resource!(cfg, "/channel/{nick}/post", post => post_channel_post);
     resource!(cfg, "/channel/{nick}/profile", get => get_profile_edit, post => post_profile_edit);
 }
@@ -187,13 +187,27 @@ async fn channel_page(
     Ok(render(status, &page))
 }
 
-/// GET /channel/{nick}
+/// POST /channel/{nick}: channel info for hubs (Hubzilla's Zotfinger posts a token).
+async fn post_channel_info(
+    ctx: web::Data<Ctx>,
+    req: HttpRequest,
+    nick: web::Path<String>,
+    body: web::Bytes,
+) -> HttpResponse {
+    crate::http::zot::channel_info(&ctx, &req, &nick, &body).await
+}
+
+/// GET /channel/{nick}: the channel page, or its channel info for a hub asking for Zot.
 async fn get_channel(
     ctx: web::Data<Ctx>,
+    req: HttpRequest,
     session: Session,
     nick: web::Path<String>,
     query: web::Query<PageQuery>,
 ) -> Result<HttpResponse> {
+    if crate::http::zot::wants_zot(&req) {
+        return Ok(crate::http::zot::channel_info(&ctx, &req, &nick, &[]).await);
+    }
     let channel = service::channel::by_nick(&ctx, &nick).await?;
     let viewer = viewer(&ctx, &session).await?;
     let input = ChannelPageInput {

@@ -2,7 +2,7 @@
 
 use actix_session::Session;
 use actix_web::http::StatusCode;
-use actix_web::{HttpResponse, web};
+use actix_web::{HttpRequest, HttpResponse, web};
 
 use crate::ctx::Ctx;
 use crate::error::Result;
@@ -17,8 +17,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     resource!(cfg, "/", get => get_home);
 }
 
-/// GET /
-async fn get_home(ctx: web::Data<Ctx>, session: Session) -> Result<HttpResponse> {
+/// GET /: the home page, or the site info for a hub asking for Zot.
+async fn get_home(ctx: web::Data<Ctx>, req: HttpRequest, session: Session) -> Result<HttpResponse> {
+    if crate::http::zot::wants_zot(&req) {
+        return Ok(crate::http::zot::site_info(&ctx, &req).await);
+    }
     let viewer = viewer(&ctx, &session).await?;
     let registration_open = service::site::web_registration_possible(&ctx).await?;
     let page = HomePage {

@@ -1,0 +1,202 @@
+//! Items as ActivityStreams activities and back (zot6.md §4.1): a post or comment is a
+//! `Create` (an edit `Update`) of a `Note`, a like `Like` / `Dislike` of the item, a deletion
+//! `Delete` of a `Tombstone`; public ones say so in `to`. Outgoing activities are wrapped in a
+//! JSalmon envelope signed by the author's channel key, so they stay verifiable however many
+//! hubs relay them.
+
+use zot::activity::{Activity, ActivityType, PUBLIC};
+
+use crate::error::{Error, Result};
+use crate::service::text;
+use crate::store::item::Item;
+
+/// The JSON-LD context Hubzilla sends.
+fn context() -> serde_json::Value {
+    serde_json::json!([
+        "https://www.w3.org/ns/activitystreams",
+        "https://w3id.org/security/v1"
+    ])
+}
+
+fn iso(t: chrono::NaiveDateTime) -> String {
+    t.and_utc().format("%Y-%m-%dT%H:%M:%SZ").to_string()
+}
+
+/// The activity id of an item (`/item/` → `/activity/`, as Hubzilla derives it).
+pub fn activity_id(mid: &str) -> String {
+    mid.replacen("/item/", "/activity/", 1)
+}
+
+/// The activity for a post, comment or like written here, by `author_url`.
+pub fn encode(item: &Item, author_url: &str, public: bool) -> serde_json::Value {
+    let to = if public {
+        serde_json::json!([PUBLIC])
+    } else {
+        serde_json::json!([])
+    };
+    if item.item_deleted {
+        return serde_json::json!({
+            "@context": context(),
+            "type": "Delete",
+            "id": format!("{}#delete", activity_id(&item.mid)),
+            "actor": author_url,
+            "object": {"type": "Tombstone", "id": item.mid, "formerType": "Note",
+                        "inReplyTo": (!item.thr_parent.is_empty()).then(|| item.thr_parent.clone())},
+            "to": to,
+        });
+    }
+    if item.verb == "Like" || item.verb == "Dislike" {
+        return serde_json::json!({
+            "@context": context(),
+            "type": item.verb,
+            "id": activity_id(&item.mid),
+            "actor": author_url,
+            "object": item.thr_parent,
+            "inReplyTo": item.thr_parent,
+            "published": iso(item.created),
+            "to": to,
+        });
+    }
+    let kind = if item.edited > item.created {
+        "Update"
+    } else {
+        "Create"
+    };
+    let mut object = serde_json::json!({
+        "type": "Note",
+        "id": item.mid,
+        "published": iso(item.created),
+        "updated": iso(item.edited),
+        "attributedTo": author_url,
+        "content": item.html,
+        "source": {"content": item.body, "mediaType": item.mimetype},
+        "to": to,
+    });
+    if !item.thr_parent.is_empty() {
+        object["inReplyTo"] = item.thr_parent.clone().into();
+    }
+    serde_json::json!({
+        "@context": context(),
+        "type": kind,
+        "id": activity_id(&item.mid),
+        "actor": author_url,
+        "published": iso(item.created),
+        "object": object,
+        "to": to,
+    })
+}
+
+/// What an incoming activity asks, read into the hub's terms.
+#[derive(Debug, Clone)]
+pub struct Incoming {
+    /// Create / Update / Delete / Like / Dislike.
+    pub kind: ActivityType,
+    /// The author's channel URL.
+    pub actor: String,
+    /// The item's message id (for likes: the like's own id).
+    pub mid: String,
+    /// The item it answers (comments, likes), if any.
+    pub in_reply_to: Option<String>,
+    /// Addressed to the public.
+    pub public: bool,
+    /// The source text as written, if given.
+    pub source: String,
+    /// Sanitised HTML.
+    pub html: String,
+    /// Published.
+    pub published: Option<chrono::NaiveDateTime>,
+    /// Updated.
+    pub updated: Option<chrono::NaiveDateTime>,
+}
+
+fn time_of(v: Option<&serde_json::Value>) -> Option<chrono::NaiveDateTime> {
+    let s = v?.as_str()?;
+    chrono::DateTime::parse_from_rfc3339(s)
+        .ok()
+        .map(|d| d.naive_utc())
+        .or_else(|| chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M:%S").ok())
+}
+
+/// Reads an activity; an activity without actor, or a type we do not handle, is refused.
+pub fn decode(value: serde_json::Value) -> Result<Incoming> {
+    let act = Activity::from_value(value)?;
+    let kind = act.activity_type();
+    let actor = act
+        .actor_id()
+        .map(str::to_string)
+        .ok_or_else(|| zot::Error::malformed("activity", "no actor"))?;
+    let object = act.object();
+    let public = act.is_public()
+        || object.as_ref().is_some_and(|o| {
+            o.extra
+                .get("to")
+                .is_some_and(|t| t.to_string().contains(PUBLIC))
+        });
+    match &kind {
+        ActivityType::Create | ActivityType::Update => {
+            let o = object.ok_or_else(|| zot::Error::malformed("activity", "no object"))?;
+            let mid =
+                o.id.clone()
+                    .ok_or_else(|| zot::Error::malformed("activity", "object without id"))?;
+            let source = o
+                .extra
+                .get("source")
+                .and_then(|s| s.get("content"))
+                .and_then(|c| c.as_str())
+                .map(str::to_string);
+            let html = text::sanitize_html(o.content.as_deref().unwrap_or_default());
+            Ok(Incoming {
+                kind,
+                actor,
+                mid,
+                in_reply_to: o.in_reply_to.clone(),
+                public,
+                source: source.unwrap_or_else(|| html.clone()),
+                html,
+                published: time_of(o.extra.get("published")),
+                updated: time_of(o.extra.get("updated")),
+            })
+        }
+        ActivityType::Like | ActivityType::Dislike => {
+            let target = act
+                .object_id()
+                .map(str::to_string)
+                .ok_or_else(|| zot::Error::malformed("activity", "like without object"))?;
+            Ok(Incoming {
+                kind,
+                actor,
+                mid: act.id.clone().unwrap_or_else(|| format!("{target}#like")),
+                in_reply_to: Some(target),
+                public,
+                source: String::new(),
+                html: String::new(),
+                published: time_of(act.extra.get("published")),
+                updated: None,
+            })
+        }
+        ActivityType::Delete => {
+            let mid = act
+                .object_id()
+                .map(str::to_string)
+                .ok_or_else(|| zot::Error::malformed("activity", "delete without object"))?;
+            Ok(Incoming {
+                kind,
+                actor,
+                mid,
+                in_reply_to: object.and_then(|o| o.in_reply_to),
+                public,
+                source: String::new(),
+                html: String::new(),
+                published: None,
+                updated: None,
+            })
+        }
+        other => Err(Error::new(crate::error::ErrorKind::BadRequest(
+            "activity type not handled",
+        )))
+        .map_err(|e: Error| {
+            tracing::debug!(kind = ?other, "activity type not handled");
+            e
+        }),
+    }
+}

@@ -1,0 +1,323 @@
+//! Connections between channels, on this hub or others (zot6.md §5.4): connecting with a
+//! role preset, approving (or refusing) a request, editing per-connection permissions,
+//! blocking, ignoring, archiving and removing. There is no permission payload in Zot6: a side
+//! that changes what it grants sends a `refresh`, and the other side fetches the channel info
+//! signed as itself to learn what it is granted now (`their_perms`).
+
+use std::collections::BTreeSet;
+
+use zot::message::MessageType;
+use zot::perms::Permission;
+
+use crate::ctx::Ctx;
+use crate::error::{Error, ErrorKind, Result};
+use crate::service::discovery::{self, Remote};
+use crate::service::outbound::{self, Audience, Outgoing};
+use crate::store::{self, AnyConnection, abook::Abook, channel::Channel, xchan::Xchan};
+
+/// A connection as its channel sees it.
+#[derive(Debug, Clone)]
+pub struct ConnectionView {
+    /// The other identity.
+    pub xchan: Xchan,
+    /// The connection row.
+    pub abook: Abook,
+    /// What the channel grants.
+    pub my_perms: BTreeSet<Permission>,
+    /// What the other side grants the channel.
+    pub their_perms: BTreeSet<Permission>,
+}
+
+fn perms_of(
+    conn: &mut AnyConnection,
+    channel_id: i64,
+    xchan: &str,
+    cat: &str,
+) -> Result<BTreeSet<Permission>> {
+    let mut set = BTreeSet::new();
+    for p in Permission::ALL {
+        if store::abook::get_config(conn, channel_id, xchan, cat, p.name())?.as_deref() == Some("1")
+        {
+            set.insert(p);
+        }
+    }
+    Ok(set)
+}
+
+fn write_perms(
+    conn: &mut AnyConnection,
+    channel_id: i64,
+    xchan: &str,
+    cat: &str,
+    perms: &BTreeSet<Permission>,
+) -> Result<()> {
+    for p in Permission::ALL {
+        let v = if perms.contains(&p) { "1" } else { "0" };
+        store::abook::set_config(conn, channel_id, xchan, cat, p.name(), v)?;
+    }
+    Ok(())
+}
+
+/// Queues a `refresh` from `channel` to `to` (so it re-reads what it is granted).
+fn queue_refresh(ctx: &Ctx, conn: &mut AnyConnection, channel: &Channel, to: &str) -> Result<()> {
+    let msg = Outgoing {
+        channel_id: channel.channel_id,
+        sender: &channel.channel_hash,
+        site_id: &ctx.site.site_id,
+        kind: MessageType::Refresh,
+        data: None,
+        mid: "",
+    };
+    outbound::queue(
+        conn,
+        &msg,
+        &Audience::Private(vec![to.to_string()]),
+        ctx.clock.now_db(),
+    )?;
+    Ok(())
+}
+
+fn role_or_err(role: &str) -> Result<BTreeSet<Permission>> {
+    crate::service::perms::role_grants(role).ok_or_else(|| {
+        Error::invalid(
+            "role",
+            "Choose one of the roles: personal, public, group or custom.",
+        )
+    })
+}
+
+/// Connects `channel` to the channel at `target` (an address or channel URL) with a role
+/// preset: the connection is active on our side at once; the other side sees a request.
+pub async fn connect(ctx: &Ctx, channel: &Channel, target: &str, role: &str) -> Result<Xchan> {
+    let grants = role_or_err(role)?;
+    let remote = discovery::resolve(ctx, target).await?;
+    if remote.xchan.xchan_hash == channel.channel_hash {
+        return Err(Error::invalid(
+            "address",
+            "A channel cannot connect to itself.",
+        ));
+    }
+    let ch = channel.clone();
+    let role = role.to_string();
+    let hash = remote.xchan.xchan_hash.clone();
+    let now = ctx.clock.now_db();
+    let c2 = ctx.clone();
+    ctx.db
+        .tx(move |conn| {
+            match store::abook::find(conn, ch.channel_id, &hash)? {
+                Some(ab) => {
+                    store::abook::update_state(conn, ab.abook_id, false, false, false, false)?;
+                    store::abook::update_role(conn, ab.abook_id, &role)?;
+                }
+                None => store::abook::insert_full(
+                    conn,
+                    ch.channel_account_id,
+                    ch.channel_id,
+                    &hash,
+                    false,
+                    false,
+                    &role,
+                    now,
+                )?,
+            }
+            write_perms(conn, ch.channel_id, &hash, "my_perms", &grants)?;
+            queue_refresh(&c2, conn, &ch, &hash)
+        })
+        .await?;
+    ctx.queue.wake();
+    tracing::info!(channel = %channel.channel_address, to = %remote.xchan.xchan_addr, "connection requested");
+    Ok(remote.xchan)
+}
+
+/// The portable id of a connection given by address, URL or portable id.
+async fn connection_hash(ctx: &Ctx, channel: &Channel, who: &str) -> Result<String> {
+    let who = who.trim().trim_start_matches("acct:").to_string();
+    let id = channel.channel_id;
+    ctx.db
+        .run(move |conn| {
+            if store::abook::find(conn, id, &who)?.is_some() {
+                return Ok(who);
+            }
+            let by = if who.starts_with("http") {
+                store::hubloc::find_by_id_url(conn, &who)?
+            } else {
+                store::hubloc::find_by_addr(conn, &who)?
+            };
+            by.map(|h| h.hubloc_hash)
+                .ok_or_else(|| Error::new(ErrorKind::NotFound))
+        })
+        .await
+}
+
+/// Approves a pending connection request with a role preset.
+pub async fn approve(ctx: &Ctx, channel: &Channel, who: &str, role: &str) -> Result<()> {
+    let grants = role_or_err(role)?;
+    let hash = connection_hash(ctx, channel, who).await?;
+    let ch = channel.clone();
+    let role = role.to_string();
+    let c2 = ctx.clone();
+    ctx.db
+        .tx(move |conn| {
+            let ab = store::abook::find(conn, ch.channel_id, &hash)?
+                .ok_or_else(|| Error::new(ErrorKind::NotFound))?;
+            store::abook::update_state(
+                conn,
+                ab.abook_id,
+                false,
+                ab.abook_blocked,
+                ab.abook_ignored,
+                ab.abook_archived,
+            )?;
+            store::abook::update_role(conn, ab.abook_id, &role)?;
+            write_perms(conn, ch.channel_id, &hash, "my_perms", &grants)?;
+            queue_refresh(&c2, conn, &ch, &hash)
+        })
+        .await?;
+    ctx.queue.wake();
+    Ok(())
+}
+
+/// Replaces what `channel` grants a connection; the other side learns it on the next refresh.
+pub async fn set_permissions(
+    ctx: &Ctx,
+    channel: &Channel,
+    who: &str,
+    perms: BTreeSet<Permission>,
+) -> Result<()> {
+    let hash = connection_hash(ctx, channel, who).await?;
+    let ch = channel.clone();
+    let c2 = ctx.clone();
+    ctx.db
+        .tx(move |conn| {
+            write_perms(conn, ch.channel_id, &hash, "my_perms", &perms)?;
+            queue_refresh(&c2, conn, &ch, &hash)
+        })
+        .await?;
+    ctx.queue.wake();
+    Ok(())
+}
+
+/// What to do to a connection.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StateChange {
+    /// Refuse everything from it.
+    Block,
+    /// Accept it again.
+    Unblock,
+    /// Keep only public exchanges.
+    Ignore,
+    /// Exchange normally again.
+    Unignore,
+    /// Keep it out of the way.
+    Archive,
+    /// Bring it back.
+    Unarchive,
+}
+
+/// Blocks, ignores or archives a connection (or undoes it).
+pub async fn change_state(
+    ctx: &Ctx,
+    channel: &Channel,
+    who: &str,
+    change: StateChange,
+) -> Result<()> {
+    let hash = connection_hash(ctx, channel, who).await?;
+    let id = channel.channel_id;
+    ctx.db
+        .tx(move |conn| {
+            let ab = store::abook::find(conn, id, &hash)?
+                .ok_or_else(|| Error::new(ErrorKind::NotFound))?;
+            let (mut b, mut i, mut a) = (ab.abook_blocked, ab.abook_ignored, ab.abook_archived);
+            match change {
+                StateChange::Block => b = true,
+                StateChange::Unblock => b = false,
+                StateChange::Ignore => i = true,
+                StateChange::Unignore => i = false,
+                StateChange::Archive => a = true,
+                StateChange::Unarchive => a = false,
+            }
+            store::abook::update_state(conn, ab.abook_id, ab.abook_pending, b, i, a)
+        })
+        .await
+}
+
+/// The connections of a channel, oldest first.
+pub async fn list(ctx: &Ctx, channel: &Channel) -> Result<Vec<ConnectionView>> {
+    let id = channel.channel_id;
+    ctx.db
+        .run(move |conn| {
+            let mut out = Vec::new();
+            for ab in store::abook::find_by_channel(conn, id)? {
+                let Some(xchan) = store::xchan::find(conn, &ab.abook_xchan)? else {
+                    continue;
+                };
+                out.push(ConnectionView {
+                    my_perms: perms_of(conn, id, &ab.abook_xchan, "my_perms")?,
+                    their_perms: perms_of(conn, id, &ab.abook_xchan, "their_perms")?,
+                    xchan,
+                    abook: ab,
+                });
+            }
+            Ok(out)
+        })
+        .await
+}
+
+/// A `refresh` from `sender` for our `recipient`: fetch the sender's channel info signed as
+/// the recipient, store what it grants us, and, if the recipient had no connection with it,
+/// record a pending request and notify. Returns the delivery-report status.
+pub async fn on_refresh(ctx: &Ctx, recipient: &Channel, sender: &Remote) -> Result<&'static str> {
+    let url = sender
+        .primary()
+        .map(|h| h.hubloc_id_url.clone())
+        .ok_or_else(|| Error::new(ErrorKind::NotFound))?;
+    let info = discovery::fetch_info(ctx, &url, Some(recipient)).await?;
+    let granted = info
+        .extra
+        .get("permissions")
+        .and_then(|p| p.as_str())
+        .map(zot::perms::parse_list)
+        .unwrap_or_default();
+    discovery::import_info(ctx, info, &url).await?;
+    let ch = recipient.clone();
+    let hash = sender.xchan.xchan_hash.clone();
+    let name = sender.xchan.xchan_name.clone();
+    let now = ctx.clock.now_db();
+    ctx.db
+        .tx(move |conn| {
+            if store::abook::find(conn, ch.channel_id, &hash)?.is_none() {
+                store::abook::insert_full(
+                    conn,
+                    ch.channel_account_id,
+                    ch.channel_id,
+                    &hash,
+                    false,
+                    true,
+                    "",
+                    now,
+                )?;
+                write_perms(conn, ch.channel_id, &hash, "my_perms", &BTreeSet::new())?;
+                store::notify::insert(
+                    conn,
+                    ch.channel_id,
+                    "request",
+                    &hash,
+                    "/connections",
+                    &format!("{name} wants to connect with you"),
+                    now,
+                )?;
+            }
+            write_perms(conn, ch.channel_id, &hash, "their_perms", &granted)
+        })
+        .await?;
+    Ok("updated")
+}
+
+/// A `purge` from `sender` for our `recipient`: the other side ended the connection.
+pub async fn on_purge(ctx: &Ctx, recipient: &Channel, sender: &str) -> Result<()> {
+    let id = recipient.channel_id;
+    let hash = sender.to_string();
+    ctx.db
+        .tx(move |conn| store::abook::delete(conn, id, &hash).map(|_| ()))
+        .await
+}

@@ -1,0 +1,350 @@
+//! What this hub says about itself and its channels (zot6.md §2): the webfinger JRD, the
+//! signed channel info (with the permissions granted to a signed requester, encrypted for its
+//! hub when we know its key), the signed site info, and nodeinfo. Signing the answer needs the
+//! request line, which the caller passes in.
+
+use zot::discovery::{Jrd, Location, SiteInfo, ZotInfo};
+use zot::perms::Permission;
+
+use crate::ctx::Ctx;
+use crate::error::{Error, ErrorKind, Result};
+use crate::service::discovery::ZOT_JSON;
+use crate::service::perms::ChannelAccess;
+use crate::service::signatures::SignedBy;
+use crate::store::{self, channel::Channel};
+
+/// A JSON answer with its Digest and HTTP signature.
+#[derive(Debug, Clone)]
+pub struct SignedJson {
+    /// The body as sent (possibly an encrypted envelope).
+    pub body: Vec<u8>,
+    /// `Digest` header value.
+    pub digest: String,
+    /// `Signature` header value.
+    pub signature: String,
+}
+
+/// Signs `body` as an answer to `method target` with `key` (keyId `key_id`), over
+/// `content-type digest (request-target)` like Hubzilla.
+fn sign_answer(
+    body: Vec<u8>,
+    key: &zot::keys::RsaKeypair,
+    key_id: &str,
+    method: &str,
+    target: &str,
+) -> Result<SignedJson> {
+    let digest = zot::httpsig::digest_header(&body);
+    let headers = vec![
+        ("content-type".to_string(), ZOT_JSON.to_string()),
+        ("digest".to_string(), digest.clone()),
+    ];
+    let method = method.to_ascii_lowercase();
+    let msg = zot::httpsig::Message {
+        method: &method,
+        path_and_query: target,
+        headers: &headers,
+    };
+    let signature = zot::httpsig::sign(
+        &msg,
+        key,
+        key_id,
+        zot::httpsig::Algorithm::RsaSha256,
+        &["content-type", "digest", "(request-target)"],
+    )?;
+    Ok(SignedJson {
+        body,
+        digest,
+        signature,
+    })
+}
+
+/// The site block of this hub.
+pub async fn site_block(ctx: &Ctx) -> Result<SiteInfo> {
+    let policy = crate::service::site::current_register_policy(ctx).await?;
+    let mut extra = serde_json::Map::new();
+    extra.insert("directory_mode".into(), "normal".into());
+    extra.insert("register_policy".into(), policy.as_str().into());
+    extra.insert("access_policy".into(), "free".into());
+    extra.insert("sitename".into(), ctx.config.site_name.clone().into());
+    extra.insert("realm".into(), "RED_GLOBAL".into());
+    extra.insert("project".into(), "caravan".into());
+    extra.insert("version".into(), env!("CARGO_PKG_VERSION").into());
+    Ok(SiteInfo::build(ctx.uris.base(), &ctx.site.keypair, extra)?)
+}
+
+/// The signed site info (`GET /` with the Zot media type), keyId = the site URL.
+pub async fn site_info(ctx: &Ctx, method: &str, target: &str) -> Result<SignedJson> {
+    let site = site_block(ctx).await?;
+    let body = serde_json::to_vec(&site).map_err(|e| Error::internal(anyhow::anyhow!("{e}")))?;
+    sign_answer(body, &ctx.site.keypair, ctx.uris.base(), method, target)
+}
+
+/// The connection of a channel with an identity, as the permission decider sees it.
+pub fn connection_of(
+    conn: &mut store::AnyConnection,
+    channel_id: i64,
+    xchan: &str,
+) -> Result<Option<zot::perms::Connection>> {
+    let Some(ab) = store::abook::find(conn, channel_id, xchan)? else {
+        return Ok(None);
+    };
+    let mut my_perms = std::collections::BTreeSet::new();
+    for p in Permission::ALL {
+        if store::abook::get_config(conn, channel_id, xchan, "my_perms", p.name())?.as_deref()
+            == Some("1")
+        {
+            my_perms.insert(p);
+        }
+    }
+    Ok(Some(zot::perms::Connection {
+        approved: !ab.abook_pending,
+        blocked: ab.abook_blocked,
+        ignored: ab.abook_ignored,
+        my_perms,
+    }))
+}
+
+/// The signed channel info of `nick`, for an anonymous or a signed requester.
+pub async fn channel_info(
+    ctx: &Ctx,
+    nick: &str,
+    requester: Option<&SignedBy>,
+    method: &str,
+    target: &str,
+) -> Result<SignedJson> {
+    let nick = nick.to_string();
+    let who = requester.map(|r| r.remote.xchan.xchan_hash.clone());
+    let (channel, locations, connection, requester_site) = ctx
+        .db
+        .run(move |conn| {
+            let channel = store::channel::find_by_address(conn, &nick)?
+                .ok_or_else(|| Error::new(ErrorKind::NotFound))?;
+            let locations = store::hubloc::find_by_hash(conn, &channel.channel_hash)?;
+            let (connection, site) = match &who {
+                Some(h) => {
+                    let c = connection_of(conn, channel.channel_id, h)?;
+                    let site = store::hubloc::find_by_hash(conn, h)?
+                        .into_iter()
+                        .next()
+                        .and_then(|l| store::site::find_site(conn, &l.hubloc_url).ok().flatten());
+                    (c, site)
+                }
+                None => (None, None),
+            };
+            Ok((channel, locations, connection, site))
+        })
+        .await?;
+    let access = match requester {
+        Some(r) => ChannelAccess::of_identity(
+            &channel,
+            &r.remote.xchan.xchan_hash,
+            r.remote
+                .locations
+                .iter()
+                .any(|l| l.hubloc_url == ctx.uris.base()),
+            connection.clone(),
+        ),
+        None => ChannelAccess::of(&channel, None),
+    };
+    let mut perms = zot::perms::format_list(&access.granted());
+    if requester.is_some() && connection.is_some() {
+        perms = if perms.is_empty() {
+            "connected".into()
+        } else {
+            format!("{perms},connected")
+        };
+    }
+    let doc = build_info(ctx, &channel, &locations, perms, requester).await?;
+    let mut body = serde_json::to_vec(&doc).map_err(|e| Error::internal(anyhow::anyhow!("{e}")))?;
+    if let Some(site) = requester_site {
+        let offers: Vec<String> = site.site_crypto.split(',').map(str::to_string).collect();
+        if zot::crypt::best_algorithm(&offers).is_some() {
+            let to = zot::keys::PublicKey::from_pem(&site.site_sitekey)?;
+            body = serde_json::to_vec(&zot::crypt::encrypt(&body, &to)?)
+                .map_err(|e| Error::internal(anyhow::anyhow!("{e}")))?;
+        }
+    }
+    let key = zot::keys::RsaKeypair::from_private_pem(&channel.channel_prvkey)?;
+    sign_answer(
+        body,
+        &key,
+        &ctx.uris.channel(&channel.channel_address),
+        method,
+        target,
+    )
+}
+
+async fn build_info(
+    ctx: &Ctx,
+    channel: &Channel,
+    locations: &[store::hubloc::Hubloc],
+    permissions: String,
+    requester: Option<&SignedBy>,
+) -> Result<ZotInfo> {
+    let key = zot::keys::RsaKeypair::from_private_pem(&channel.channel_prvkey)?;
+    let nick = &channel.channel_address;
+    let locs: Vec<Location> = locations
+        .iter()
+        .map(|h| {
+            let mut extra = serde_json::Map::new();
+            extra.insert("deleted".into(), false.into());
+            Location {
+                host: h.hubloc_host.clone(),
+                address: h.hubloc_addr.clone(),
+                id_url: h.hubloc_id_url.clone(),
+                primary: h.hubloc_primary.into(),
+                url: h.hubloc_url.clone(),
+                url_sig: h.hubloc_url_sig.clone(),
+                site_id: h.hubloc_site_id.clone(),
+                callback: h.hubloc_callback.clone(),
+                sitekey: h.hubloc_sitekey.clone(),
+                extra,
+            }
+        })
+        .collect();
+    let primary = locations
+        .iter()
+        .find(|h| h.hubloc_primary)
+        .or(locations.first());
+    let ed = zot::keys::Ed25519Keypair::from_private_b64(&channel.channel_eprvkey)
+        .map(|k| k.public_multibase())
+        .unwrap_or_default();
+    let access = ChannelAccess::of(channel, None);
+    let scope = |p: Permission| {
+        if access.may(p) { "public" } else { "contacts" }
+    };
+    let mut extra = serde_json::Map::new();
+    extra.insert(
+        "primary_location".into(),
+        serde_json::json!({
+            "address": primary.map(|p| p.hubloc_addr.clone()).unwrap_or_else(|| ctx.uris.address(nick)),
+            "url": primary.map(|p| p.hubloc_id_url.clone()).unwrap_or_else(|| ctx.uris.channel(nick)),
+            "connections_url": ctx.uris.poco(nick),
+            "follow_url": ctx.uris.follow_template(),
+        }),
+    );
+    extra.insert("ed25519_key".into(), ed.into());
+    extra.insert("signing_algorithm".into(), "rsa-sha256".into());
+    extra.insert("username".into(), nick.clone().into());
+    extra.insert("name".into(), channel.channel_name.clone().into());
+    extra.insert(
+        "name_updated".into(),
+        channel
+            .channel_created
+            .format("%Y-%m-%d %H:%M:%S")
+            .to_string()
+            .into(),
+    );
+    extra.insert("channel_role".into(), channel.channel_role.clone().into());
+    extra.insert(
+        "channel_type".into(),
+        if channel.channel_role == "group" {
+            "group"
+        } else {
+            "normal"
+        }
+        .into(),
+    );
+    extra.insert("protocols".into(), serde_json::json!(["zot6"]));
+    extra.insert("searchable".into(), true.into());
+    extra.insert("adult_content".into(), false.into());
+    extra.insert(
+        "public_forum".into(),
+        (channel.channel_role == "group").into(),
+    );
+    extra.insert("comments".into(), scope(Permission::PostComments).into());
+    extra.insert("mail".into(), scope(Permission::PostMail).into());
+    extra.insert("deleted".into(), false.into());
+    extra.insert("follow_url".into(), ctx.uris.follow_template().into());
+    extra.insert("permissions".into(), permissions.into());
+    extra.insert(
+        "permissions_for".into(),
+        requester
+            .map(|r| r.key_id.clone())
+            .unwrap_or_default()
+            .into(),
+    );
+    let site = site_block(ctx).await?;
+    Ok(ZotInfo::build(
+        &channel.channel_guid,
+        &key,
+        locs,
+        site,
+        extra,
+    )?)
+}
+
+/// The webfinger answer for `resource` (`acct:nick@host`, a channel URL, or the site URL).
+pub async fn webfinger(ctx: &Ctx, resource: &str) -> Result<Jrd> {
+    let base = ctx.uris.base();
+    let resource = resource.trim();
+    if resource.trim_end_matches('/') == base {
+        let mut props = serde_json::Map::new();
+        props.insert(
+            zot::discovery::webfinger::PROP_PUBLIC_KEY.into(),
+            ctx.site.public_pem.clone().into(),
+        );
+        return Ok(Jrd {
+            subject: resource.to_string(),
+            aliases: Vec::new(),
+            properties: props,
+            links: vec![zot::discovery::webfinger::Link {
+                rel: zot::discovery::webfinger::REL_OWA.into(),
+                media_type: Some(ZOT_JSON.into()),
+                href: Some(ctx.uris.owa()),
+                extra: serde_json::Map::new(),
+            }],
+            extra: serde_json::Map::new(),
+        });
+    }
+    let nick = if let Some(acct) = resource.strip_prefix("acct:") {
+        let (nick, host) = acct
+            .trim_start_matches('@')
+            .rsplit_once('@')
+            .ok_or_else(|| Error::new(ErrorKind::NotFound))?;
+        if !host.eq_ignore_ascii_case(ctx.uris.authority()) {
+            return Err(Error::new(ErrorKind::NotFound));
+        }
+        nick.to_string()
+    } else if let Some(n) = ctx.uris.nick_of_channel_url(resource) {
+        n.to_string()
+    } else {
+        return Err(Error::new(ErrorKind::NotFound));
+    };
+    let channel = crate::service::channel::by_nick(ctx, &nick).await?;
+    Ok(Jrd::for_channel(
+        resource,
+        base,
+        &channel.channel_address,
+        ctx.uris.authority(),
+        &channel.channel_name,
+        &channel.channel_pubkey,
+    ))
+}
+
+/// The nodeinfo 2.1 document.
+pub async fn nodeinfo(ctx: &Ctx) -> Result<serde_json::Value> {
+    let (accounts, posts) = ctx
+        .db
+        .run(|conn| {
+            Ok((
+                store::account::count(conn)?,
+                store::item::count_local_posts(conn)?,
+            ))
+        })
+        .await?;
+    let policy = crate::service::site::current_register_policy(ctx).await?;
+    Ok(serde_json::json!({
+        "version": "2.1",
+        "software": {
+            "name": "caravan",
+            "version": env!("CARGO_PKG_VERSION"),
+            "homepage": "https://caravan.invalid/"
+        },
+        "protocols": ["zot"],
+        "services": {"inbound": [], "outbound": []},
+        "openRegistrations": policy != crate::config::RegisterPolicy::Closed,
+        "usage": {"users": {"total": accounts}, "localPosts": posts},
+        "metadata": {"nodeName": ctx.config.site_name}
+    }))
+}
