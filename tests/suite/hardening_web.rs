@@ -206,7 +206,7 @@ async fn every_get_route_answers_head_and_wrong_methods_get_405_with_allow() {
     }
     for (method, path, allow) in [
         (reqwest::Method::DELETE, "/login", "GET, HEAD, POST"),
-        (reqwest::Method::PUT, "/channel/headed", "GET, HEAD"),
+        (reqwest::Method::PUT, "/channel/headed", "GET, HEAD, POST"),
         (reqwest::Method::GET, "/logout", "POST"),
         (
             reqwest::Method::PATCH,
