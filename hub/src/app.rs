@@ -102,7 +102,7 @@ impl RunningHub {
 impl Hub {
     /// Opens (creating if needed) the data directory and database, runs migrations, loads or
     /// creates the site key. Blocking; call before serving.
-    pub fn build(config: Config, deps: Deps) -> Result<Self> {
+    pub fn build(mut config: Config, deps: Deps) -> Result<Self> {
         crate::files::create_private_dir(&config.data_dir)
             .context("creating the data directory")?;
         let db = Db::open(&config.db_url, config.pool_size)?;
@@ -110,6 +110,7 @@ impl Hub {
         if !applied.is_empty() {
             tracing::info!(?applied, backend = ?db.backend(), "database migrated");
         }
+        crate::identity::adopt_stored_base_url(&db, &mut config)?;
         let site = crate::identity::load_or_create(&db, &config, deps.clock.now_db())?;
         let session_key = load_or_create_session_key(&config)?;
         let mailer = match deps.mailer {

@@ -577,6 +577,9 @@ pub struct Config {
     pub site_name: String,
     /// Public base URL without trailing slash, e.g. `http://127.0.0.1:8080`.
     pub base_url: Url,
+    /// Whether `base_url` was configured (else it was derived from `http.bind`, and a hub that
+    /// already has a stored base URL keeps that one: its identity never changes by accident).
+    pub base_url_configured: bool,
     /// Registration policy used on a fresh database.
     pub initial_register_policy: RegisterPolicy,
     /// Listen address.
@@ -804,6 +807,7 @@ impl Config {
         }
         Ok(Self {
             site_name: raw.site.name,
+            base_url_configured: raw.site.base_url.is_some(),
             base_url,
             initial_register_policy,
             bind,

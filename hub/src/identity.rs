@@ -28,6 +28,22 @@ impl std::fmt::Debug for SiteIdentity {
     }
 }
 
+/// When the base URL was not configured, a hub created earlier keeps the one it was created
+/// with (so `hub admin …` and `hub channel …` need no `--base-url`, and a new `--bind` does not
+/// silently change the hub's identity).
+pub fn adopt_stored_base_url(db: &Db, config: &mut Config) -> Result<()> {
+    if config.base_url_configured {
+        return Ok(());
+    }
+    let stored = db.tx_blocking(|conn| store::site::get_config(conn, "system", "baseurl"))?;
+    if let Some(url) = stored
+        && let Ok(parsed) = url::Url::parse(&url)
+    {
+        config.base_url = parsed;
+    }
+    Ok(())
+}
+
 /// Loads the site key from the database, creating it (and the `site` row) on first start.
 /// Blocking: called while building the hub, before it serves.
 pub fn load_or_create(

@@ -1,6 +1,7 @@
 //! The command line (clap): `serve` (the default), `migrate`, `admin …`, `config …`, `zot …`.
 //! Every command takes `--config FILE` and `--data DIR`.
 
+pub mod channel;
 pub mod zot;
 
 use std::io::Read;
@@ -47,6 +48,18 @@ pub enum Command {
         /// What to do.
         #[command(subcommand)]
         what: ConfigCommand,
+    },
+    /// Federation as a channel: connect, approve, post, show.
+    Channel {
+        /// What to do.
+        #[command(subcommand)]
+        cmd: channel::ChannelCommand,
+    },
+    /// The delivery queue.
+    Queue {
+        /// What to do.
+        #[command(subcommand)]
+        cmd: channel::QueueCommand,
     },
     /// Federation debugging tools.
     Zot {
@@ -204,10 +217,41 @@ pub fn run(mut cli: Cli) -> anyhow::Result<ExitCode> {
             let config = load_config(&cli, None)?;
             admin(config, what)
         }
+        Some(Command::Channel { cmd }) => {
+            let config = load_config(&cli, None)?;
+            with_hub(config, |ctx| Box::pin(async move { channel::run(&ctx, cmd).await }))
+        }
+        Some(Command::Queue { cmd }) => {
+            let config = load_config(&cli, None)?;
+            with_hub(config, |ctx| Box::pin(async move { channel::run_queue(&ctx, cmd).await }))
+        }
         Some(Command::Zot { .. }) => match command {
             Some(Command::Zot { cmd }) => Ok(zot::run(cmd)),
             _ => Ok(ExitCode::FAILURE),
         },
+    }
+}
+
+/// Builds the hub (no server), runs `f` on a runtime, and reports a hub error on stderr.
+fn with_hub<'a>(
+    config: Config,
+    f: impl FnOnce(
+        crate::ctx::Ctx,
+    ) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<ExitCode>> + 'a>>,
+) -> anyhow::Result<ExitCode> {
+    let hub = Hub::build(config, Deps::production()).map_err(anyhow_of)?;
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()?;
+    let ctx = hub.ctx().clone();
+    match rt.block_on(f(ctx)) {
+        Ok(code) => Ok(code),
+        Err(e) => {
+            tracing::debug!(error = %e, "command failed");
+            eprintln!("error: {}", e.kind.safe_message());
+            Ok(ExitCode::FAILURE)
+        }
     }
 }
 

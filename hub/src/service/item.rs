@@ -384,3 +384,29 @@ pub async fn by_uuid(
     }
     Ok((item, channel))
 }
+
+/// Where an item went: one row per destination hub (status, detail, when).
+pub async fn delivery_status(ctx: &Ctx, mid: &str) -> Result<Vec<store::outq::Outq>> {
+    let mid = mid.to_string();
+    ctx.db
+        .run(move |conn| store::outq::find_by_mid(conn, &mid))
+        .await
+}
+
+/// The newest thread tops in a channel's stream (its own and received), each with its
+/// author's address.
+pub async fn stream(ctx: &Ctx, channel: &Channel, limit: i64) -> Result<Vec<(Item, String)>> {
+    let id = channel.channel_id;
+    ctx.db
+        .run(move |conn| {
+            let mut out = Vec::new();
+            for i in store::item::find_stream(conn, id, 0, limit)? {
+                let author = store::xchan::find(conn, &i.author_xchan)?
+                    .map(|x| x.xchan_addr)
+                    .unwrap_or_else(|| i.author_xchan.clone());
+                out.push((i, author));
+            }
+            Ok(out)
+        })
+        .await
+}

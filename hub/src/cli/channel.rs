@@ -1,0 +1,237 @@
+//! `hub channel …` and `hub queue …`: federation from the command line, for operators and
+//! scripts. Each command works on the hub's database while `hub serve` runs on it: what it
+//! queues, the running server's delivery worker sends. Every command can answer `--json`.
+
+use std::process::ExitCode;
+
+use clap::Subcommand;
+use serde_json::json;
+
+use crate::ctx::Ctx;
+use crate::error::{Error, Result};
+use crate::service;
+use crate::service::perms::Audience;
+
+/// `hub channel …`
+#[derive(Debug, Subcommand)]
+pub enum ChannelCommand {
+    /// Connect a channel of this hub to a channel anywhere (address or channel URL).
+    Connect {
+        /// The local channel.
+        #[arg(long)]
+        nick: String,
+        /// Whom to connect to: nick@host or a channel URL.
+        #[arg(long)]
+        to: String,
+        /// Role preset for what the connection is granted.
+        #[arg(long, default_value = "personal")]
+        role: String,
+        /// Answer in JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Approve a pending connection request.
+    Approve {
+        /// The local channel.
+        #[arg(long)]
+        nick: String,
+        /// Whose request: nick@host, channel URL or portable id.
+        #[arg(long)]
+        from: String,
+        /// Role preset for what the connection is granted.
+        #[arg(long, default_value = "personal")]
+        role: String,
+        /// Answer in JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Post as a channel: to everyone allowed, or only to the given connections.
+    Post {
+        /// The local channel.
+        #[arg(long)]
+        nick: String,
+        /// Only to these connections (nick@host), privately; repeatable.
+        #[arg(long = "to")]
+        to: Vec<String>,
+        /// The text (Markdown).
+        #[arg(long, conflicts_with = "body_file")]
+        body: Option<String>,
+        /// Read the text from this file.
+        #[arg(long)]
+        body_file: Option<std::path::PathBuf>,
+        /// Answer in JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show a channel's connections and the newest items of its stream.
+    Show {
+        /// The local channel.
+        #[arg(long)]
+        nick: String,
+        /// Answer in JSON.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// `hub queue …`
+#[derive(Debug, Subcommand)]
+pub enum QueueCommand {
+    /// Per destination: depth, oldest message, next attempt, last error, dead.
+    Status {
+        /// Answer in JSON.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+fn print(json_out: bool, value: serde_json::Value, text: String) -> ExitCode {
+    if json_out {
+        println!("{value}");
+    } else {
+        println!("{text}");
+    }
+    ExitCode::SUCCESS
+}
+
+/// Runs a channel command.
+pub async fn run(ctx: &Ctx, cmd: &ChannelCommand) -> Result<ExitCode> {
+    match cmd {
+        ChannelCommand::Connect {
+            nick,
+            to,
+            role,
+            json,
+        } => {
+            let ch = service::channel::by_nick(ctx, nick).await?;
+            let x = service::connection::connect(ctx, &ch, to, role).await?;
+            Ok(print(
+                *json,
+                json!({"connected": x.xchan_addr, "portable_id": x.xchan_hash, "role": role}),
+                format!("{nick} connected to {} ({}); they see a request", x.xchan_addr, x.xchan_name),
+            ))
+        }
+        ChannelCommand::Approve {
+            nick,
+            from,
+            role,
+            json,
+        } => {
+            let ch = service::channel::by_nick(ctx, nick).await?;
+            service::connection::approve(ctx, &ch, from, role).await?;
+            Ok(print(
+                *json,
+                json!({"approved": from, "role": role}),
+                format!("{nick} approved {from} as {role}"),
+            ))
+        }
+        ChannelCommand::Post {
+            nick,
+            to,
+            body,
+            body_file,
+            json,
+        } => {
+            let text = match (body, body_file) {
+                (Some(b), _) => b.clone(),
+                (None, Some(f)) => std::fs::read_to_string(f)
+                    .map_err(|e| Error::invalid("body_file", format!("{}: {e}", f.display())))?,
+                (None, None) => {
+                    return Err(Error::invalid("body", "Give --body TEXT or --body-file FILE."));
+                }
+            };
+            let ch = service::channel::by_nick(ctx, nick).await?;
+            let mut recipients = Vec::new();
+            for t in to {
+                recipients.push(service::discovery::resolve(ctx, t).await?.xchan.xchan_hash);
+            }
+            let item = service::item::post_to(ctx, &ch, &text, Audience::Public, &recipients).await?;
+            let queued = service::item::delivery_status(ctx, &item.mid).await?;
+            Ok(print(
+                *json,
+                json!({"mid": item.mid, "private": item.item_private, "destinations": queued.len()}),
+                format!("posted {} (queued for {} hub(s))", item.mid, queued.len()),
+            ))
+        }
+        ChannelCommand::Show { nick, json } => {
+            let ch = service::channel::by_nick(ctx, nick).await?;
+            let conns = service::connection::list(ctx, &ch).await?;
+            let stream = service::item::stream(ctx, &ch, 20).await?;
+            let conns_json: Vec<_> = conns
+                .iter()
+                .map(|c| {
+                    json!({
+                        "address": c.xchan.xchan_addr,
+                        "name": c.xchan.xchan_name,
+                        "portable_id": c.xchan.xchan_hash,
+                        "pending": c.abook.abook_pending,
+                        "blocked": c.abook.abook_blocked,
+                        "role": c.abook.abook_role,
+                        "my_perms": zot::perms::format_list(&c.my_perms),
+                        "their_perms": zot::perms::format_list(&c.their_perms),
+                    })
+                })
+                .collect();
+            let items_json: Vec<_> = stream
+                .iter()
+                .map(|(i, author)| {
+                    json!({"mid": i.mid, "author": author, "body": i.body,
+                           "private": i.item_private, "created": i.created.to_string()})
+                })
+                .collect();
+            let mut text = format!("{} ({})\nconnections:\n", ch.channel_name, ctx.uris.address(nick));
+            for c in &conns {
+                text.push_str(&format!(
+                    "  {} [{}] my: {} | their: {}\n",
+                    c.xchan.xchan_addr,
+                    if c.abook.abook_pending { "pending" } else { "connected" },
+                    zot::perms::format_list(&c.my_perms),
+                    zot::perms::format_list(&c.their_perms)
+                ));
+            }
+            text.push_str("stream:\n");
+            for (i, author) in &stream {
+                text.push_str(&format!("  {author}: {}\n", i.body.replace('\n', " ")));
+            }
+            Ok(print(
+                *json,
+                json!({"channel": ctx.uris.address(nick), "connections": conns_json, "stream": items_json}),
+                text,
+            ))
+        }
+    }
+}
+
+/// Runs a queue command.
+pub async fn run_queue(ctx: &Ctx, cmd: &QueueCommand) -> Result<ExitCode> {
+    match cmd {
+        QueueCommand::Status { json } => {
+            let rows = ctx.db.run(crate::store::outq::status).await?;
+            let list: Vec<_> = rows
+                .iter()
+                .map(|(d, depth, oldest)| {
+                    json!({
+                        "destination": d.dest_url, "depth": depth,
+                        "oldest": oldest.map(|t| t.to_string()),
+                        "next_attempt": d.dest_next.to_string(),
+                        "failures": d.dest_failures, "last_error": d.dest_last_error,
+                        "dead": d.dest_dead,
+                    })
+                })
+                .collect();
+            let mut text = String::from("destination depth oldest next-attempt failures dead last-error\n");
+            for (d, depth, oldest) in &rows {
+                text.push_str(&format!(
+                    "{} {depth} {} {} {} {} {}\n",
+                    d.dest_url,
+                    oldest.map_or("-".into(), |t| t.to_string()),
+                    d.dest_next,
+                    d.dest_failures,
+                    d.dest_dead,
+                    if d.dest_last_error.is_empty() { "-" } else { &d.dest_last_error }
+                ));
+            }
+            Ok(print(*json, json!({"destinations": list}), text))
+        }
+    }
+}
