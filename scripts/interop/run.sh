@@ -13,3 +13,5 @@ if ! "$VENV/bin/python" -c 'import httpsig' 2>/dev/null; then
 fi
 timeout 600 cargo run -q -p zot --example interop_sign > target/interop-signed.jsonl
 "$VENV/bin/python" scripts/interop/verify_httpsig.py < target/interop-signed.jsonl
+# Two hubs from the hub binary federate through the CLI (connect, approve, post, show).
+timeout 300 bash scripts/interop/two-hubs.sh
