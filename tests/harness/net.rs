@@ -53,6 +53,8 @@ pub struct TestHub {
     pub base_url: String,
     pub addr: SocketAddr,
     pub hub: Hub,
+    config: Config,
+    deps: Deps,
     resolver: Arc<Resolver>,
     running: Option<RunningHub>,
     // Dropped last: the database and files.
@@ -100,11 +102,26 @@ impl TestHub {
             .expect("create channel")
     }
 
-    /// Stops serving (the data stays).
+    /// Stops serving (the data stays): the hub is offline, connections to it are refused.
     pub async fn stop(&mut self) {
         if let Some(r) = self.running.take() {
             r.stop().await;
         }
+    }
+
+    /// Whether the hub is serving.
+    pub fn is_running(&self) -> bool {
+        self.running.is_some()
+    }
+
+    /// Starts the hub again on the same address, from its data (as after a crash or a
+    /// restart: a new process, nothing kept in memory).
+    pub async fn restart(&mut self) {
+        self.stop().await;
+        let hub = Hub::build(self.config.clone(), self.deps.clone()).expect("rebuild hub");
+        let listener = std::net::TcpListener::bind(self.addr).expect("bind the same address");
+        self.running = Some(hub.serve(listener).expect("serve"));
+        self.hub = hub;
     }
 }
 
@@ -149,7 +166,7 @@ impl TestNet {
                 mailer: None,
                 resolver: Some(resolver.clone()),
             };
-            let hub = Hub::build(config, deps).expect("build hub");
+            let hub = Hub::build(config.clone(), deps.clone()).expect("build hub");
             let running = hub.serve(listener).expect("serve");
             hubs.push(TestHub {
                 name,
@@ -157,6 +174,8 @@ impl TestNet {
                 base_url,
                 addr,
                 hub,
+                config,
+                deps,
                 resolver: resolver.clone(),
                 running: Some(running),
                 _db: db,
@@ -214,6 +233,14 @@ impl TestNet {
             }
         }
         panic!("the network is not quiet after 200 rounds:\n{dump}");
+    }
+
+    /// The hub with this name, to stop or restart it.
+    pub fn hub_mut(&mut self, name: &str) -> &mut TestHub {
+        self.hubs
+            .iter_mut()
+            .find(|h| h.name == name)
+            .unwrap_or_else(|| panic!("no hub {name}"))
     }
 
     /// Stops every hub.

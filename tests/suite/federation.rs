@@ -74,3 +74,362 @@ async fn channels_on_two_hubs_connect_and_a_public_post_arrives() {
     assert_eq!(stream_bodies(b, &bob).await, vec!["Hello from **alpha**"]);
     net.stop().await;
 }
+
+/// alice on alpha, bob on beta, carol on gamma; alice connected (both ways) with bob and carol.
+async fn three_hubs() -> (
+    TestNet,
+    hub::store::channel::Channel,
+    hub::store::channel::Channel,
+    hub::store::channel::Channel,
+) {
+    let net = TestNet::start(&["alpha", "beta", "gamma"]).await;
+    let (a, b, g) = (net.hub("alpha"), net.hub("beta"), net.hub("gamma"));
+    let alice = channel(a, "alice").await;
+    let bob = channel(b, "bob").await;
+    let carol = channel(g, "carol").await;
+    for (hub, ch, other) in [(b, &bob, "bob"), (g, &carol, "carol")] {
+        let target = hub.ctx().uris.address(other);
+        hub::service::connection::connect(a.ctx(), &alice, &target, "personal")
+            .await
+            .unwrap();
+        net.drain().await;
+        hub::service::connection::approve(hub.ctx(), ch, &addr(a, "alice"), "personal")
+            .await
+            .unwrap();
+        net.drain().await;
+    }
+    (net, alice, bob, carol)
+}
+
+async fn items_of(hub: &TestHub, ch: &hub::store::channel::Channel) -> Vec<hub::store::item::Item> {
+    let id = ch.channel_id;
+    hub.ctx()
+        .db
+        .run(move |c| {
+            use diesel::prelude::*;
+            use hub::store::schema::item;
+            Ok(item::table
+                .filter(item::uid.eq(id))
+                .order(item::id.asc())
+                .load::<hub::store::item::Item>(c)?)
+        })
+        .await
+        .unwrap()
+}
+
+#[actix_web::test]
+async fn public_and_private_posts_reach_exactly_their_audience() {
+    let (net, alice, bob, carol) = three_hubs().await;
+    let (a, b, g) = (net.hub("alpha"), net.hub("beta"), net.hub("gamma"));
+    // A stranger on gamma, not connected: gets nothing.
+    let dave = channel(g, "dave").await;
+    hub::service::item::post(a.ctx(), &alice, "public hello", Audience::Public)
+        .await
+        .unwrap();
+    net.drain().await;
+    assert_eq!(stream_bodies(b, &bob).await, vec!["public hello"]);
+    assert_eq!(stream_bodies(g, &carol).await, vec!["public hello"]);
+    assert!(stream_bodies(g, &dave).await.is_empty());
+    // One delivery per destination hub, not per recipient.
+    let mid = items_of(a, &alice).await[0].mid.clone();
+    let sent = hub::service::item::delivery_status(a.ctx(), &mid)
+        .await
+        .unwrap();
+    assert_eq!(sent.len(), 2, "beta and gamma: {sent:?}");
+    assert!(sent.iter().all(|r| r.outq_status == "posted"), "{sent:?}");
+    // A private post to bob alone: only beta gets a message, encrypted; carol sees nothing.
+    let bob_hash = bob.channel_hash.clone();
+    let secret = hub::service::item::post_to(
+        a.ctx(),
+        &alice,
+        "for bob only",
+        Audience::Public,
+        &[bob_hash],
+    )
+    .await
+    .unwrap();
+    net.drain().await;
+    let sent = hub::service::item::delivery_status(a.ctx(), &secret.mid)
+        .await
+        .unwrap();
+    assert_eq!(sent.len(), 1);
+    assert!(sent[0].outq_dest.contains("beta.test"));
+    assert!(sent[0].outq_encrypt);
+    let bob_items = items_of(b, &bob).await;
+    let got = bob_items.iter().find(|i| i.body == "for bob only").unwrap();
+    assert!(got.item_private, "stored as private");
+    assert!(
+        !stream_bodies(g, &carol)
+            .await
+            .contains(&"for bob only".to_string())
+    );
+    // It is not shown on alice's public channel page to anonymous visitors.
+    let page = a.browser().get("/channel/alice").await;
+    assert!(page.has("public hello") && !page.has("for bob only"));
+    net.stop().await;
+}
+
+#[actix_web::test]
+async fn a_comment_reaches_the_others_through_the_thread_owner_and_likes_edits_deletes_follow() {
+    let (net, alice, bob, carol) = three_hubs().await;
+    let (a, b, g) = (net.hub("alpha"), net.hub("beta"), net.hub("gamma"));
+    let top = hub::service::item::post(a.ctx(), &alice, "a thread", Audience::Public)
+        .await
+        .unwrap();
+    net.drain().await;
+    // bob comments on his copy: it goes to alice (response), she relays it to carol.
+    let bob_copy = items_of(b, &bob)
+        .await
+        .into_iter()
+        .find(|i| i.mid == top.mid)
+        .unwrap();
+    hub::service::item::respond(b.ctx(), &bob, &bob_copy.uuid, "Create", "bob says hi")
+        .await
+        .unwrap();
+    net.drain().await;
+    let alice_items = items_of(a, &alice).await;
+    let comment = alice_items
+        .iter()
+        .find(|i| i.body == "bob says hi")
+        .expect("alice has it");
+    assert_eq!(comment.parent_mid, top.mid);
+    assert_eq!(comment.author_xchan, bob.channel_hash);
+    let carol_items = items_of(g, &carol).await;
+    let relayed = carol_items
+        .iter()
+        .find(|i| i.body == "bob says hi")
+        .expect("carol got the comment through alice");
+    assert_eq!(
+        relayed.author_xchan, bob.channel_hash,
+        "still bob's, signed by bob"
+    );
+    assert_eq!(relayed.owner_xchan, alice.channel_hash);
+    // alice is notified.
+    let n = a
+        .ctx()
+        .db
+        .run({
+            let id = alice.channel_id;
+            move |c| hub::store::notify::find_by_channel(c, id, 10)
+        })
+        .await
+        .unwrap();
+    assert!(n.iter().any(|x| x.ntype == "comment"), "{n:?}");
+    // carol likes the top post: alice gets it and relays it to bob.
+    let carol_copy = carol_items.iter().find(|i| i.mid == top.mid).unwrap();
+    hub::service::item::respond(g.ctx(), &carol, &carol_copy.uuid, "Like", "")
+        .await
+        .unwrap();
+    net.drain().await;
+    assert!(items_of(a, &alice).await.iter().any(|i| i.verb == "Like"));
+    assert!(
+        items_of(b, &bob)
+            .await
+            .iter()
+            .any(|i| i.verb == "Like" && i.author_xchan == carol.channel_hash)
+    );
+    // alice edits, then deletes, the top post: both propagate.
+    net.clock.advance(std::time::Duration::from_secs(60));
+    hub::service::item::edit(a.ctx(), &alice, &top.uuid, Some("a thread, edited"))
+        .await
+        .unwrap();
+    net.drain().await;
+    for (hub, ch) in [(b, &bob), (g, &carol)] {
+        let copy = items_of(hub, ch)
+            .await
+            .into_iter()
+            .find(|i| i.mid == top.mid)
+            .unwrap();
+        assert_eq!(copy.body, "a thread, edited", "{}", hub.name);
+    }
+    net.clock.advance(std::time::Duration::from_secs(60));
+    hub::service::item::edit(a.ctx(), &alice, &top.uuid, None)
+        .await
+        .unwrap();
+    net.drain().await;
+    for (hub, ch) in [(b, &bob), (g, &carol)] {
+        let copy = items_of(hub, ch)
+            .await
+            .into_iter()
+            .find(|i| i.mid == top.mid)
+            .unwrap();
+        assert!(copy.item_deleted, "{}", hub.name);
+    }
+    net.stop().await;
+}
+
+#[actix_web::test]
+async fn blocks_and_permission_changes_take_effect_on_the_next_delivery() {
+    let (net, alice, bob, _carol) = three_hubs().await;
+    let (a, b) = (net.hub("alpha"), net.hub("beta"));
+    // bob blocks alice: her next post is refused on beta.
+    hub::service::connection::change_state(
+        b.ctx(),
+        &bob,
+        &addr(a, "alice"),
+        hub::service::connection::StateChange::Block,
+    )
+    .await
+    .unwrap();
+    let p = hub::service::item::post(a.ctx(), &alice, "while blocked", Audience::Public)
+        .await
+        .unwrap();
+    net.drain().await;
+    assert!(stream_bodies(b, &bob).await.is_empty());
+    let sent = hub::service::item::delivery_status(a.ctx(), &p.mid)
+        .await
+        .unwrap();
+    let to_beta = sent
+        .iter()
+        .find(|r| r.outq_dest.contains("beta.test"))
+        .unwrap();
+    assert_eq!(to_beta.outq_status, "permission denied");
+    hub::service::connection::change_state(
+        b.ctx(),
+        &bob,
+        &addr(a, "alice"),
+        hub::service::connection::StateChange::Unblock,
+    )
+    .await
+    .unwrap();
+    // bob stops accepting alice's stream: her next post is refused on beta, and once he
+    // grants it again, the one after arrives.
+    let mut perms = hub::service::perms::role_grants("personal").unwrap();
+    perms.remove(&zot::perms::Permission::SendStream);
+    hub::service::connection::set_permissions(b.ctx(), &bob, &addr(a, "alice"), perms.clone())
+        .await
+        .unwrap();
+    net.drain().await;
+    let p = hub::service::item::post(a.ctx(), &alice, "not accepted", Audience::Public)
+        .await
+        .unwrap();
+    net.drain().await;
+    let sent = hub::service::item::delivery_status(a.ctx(), &p.mid)
+        .await
+        .unwrap();
+    let to_beta = sent
+        .iter()
+        .find(|r| r.outq_dest.contains("beta.test"))
+        .unwrap();
+    assert_eq!(to_beta.outq_status, "permission denied");
+    assert!(
+        !stream_bodies(b, &bob)
+            .await
+            .contains(&"not accepted".to_string())
+    );
+    perms.insert(zot::perms::Permission::SendStream);
+    hub::service::connection::set_permissions(b.ctx(), &bob, &addr(a, "alice"), perms)
+        .await
+        .unwrap();
+    net.drain().await;
+    hub::service::item::post(a.ctx(), &alice, "accepted again", Audience::Public)
+        .await
+        .unwrap();
+    net.drain().await;
+    assert!(
+        stream_bodies(b, &bob)
+            .await
+            .contains(&"accepted again".to_string())
+    );
+    // alice learned each change through the refresh: she now knows bob accepts her stream.
+    let mine = hub::service::connection::list(a.ctx(), &alice)
+        .await
+        .unwrap();
+    let with_bob = mine
+        .iter()
+        .find(|c| c.xchan.xchan_hash == bob.channel_hash)
+        .unwrap();
+    assert!(
+        with_bob
+            .their_perms
+            .contains(&zot::perms::Permission::SendStream)
+    );
+    net.stop().await;
+}
+
+#[actix_web::test]
+async fn an_offline_hub_gets_all_fifty_posts_once_and_in_order_and_does_not_delay_the_others() {
+    let (mut net, alice, bob, carol) = three_hubs().await;
+    net.hub_mut("gamma").stop().await;
+    for i in 0..50 {
+        hub::service::item::post(
+            net.hub("alpha").ctx(),
+            &alice,
+            &format!("post {i:02}"),
+            Audience::Public,
+        )
+        .await
+        .unwrap();
+        net.clock.advance(std::time::Duration::from_secs(1));
+    }
+    net.drain().await;
+    // beta has everything although gamma is down.
+    assert_eq!(stream_bodies(net.hub("beta"), &bob).await.len(), 50);
+    let status = net
+        .hub("alpha")
+        .ctx()
+        .db
+        .run(hub::store::outq::status)
+        .await
+        .unwrap();
+    let gamma = status
+        .iter()
+        .find(|(d, _, _)| d.dest_url.contains("gamma.test"))
+        .unwrap();
+    assert_eq!(gamma.1, 50, "all 50 wait for gamma");
+    assert!(gamma.0.dest_failures >= 1 && !gamma.0.dest_last_error.is_empty());
+    // gamma comes back; once the backoff has passed, everything arrives.
+    net.hub_mut("gamma").restart().await;
+    net.clock.advance(std::time::Duration::from_secs(2 * 3600));
+    net.drain().await;
+    let got: Vec<String> = items_of(net.hub("gamma"), &carol)
+        .await
+        .into_iter()
+        .map(|i| i.body)
+        .collect();
+    let want: Vec<String> = (0..50).map(|i| format!("post {i:02}")).collect();
+    assert_eq!(got, want, "exactly once, in order");
+    net.stop().await;
+}
+
+#[actix_web::test]
+async fn a_sender_that_crashes_after_sending_redelivers_without_duplicates() {
+    let (mut net, alice, bob, carol) = three_hubs().await;
+    for i in 0..3 {
+        hub::service::item::post(
+            net.hub("alpha").ctx(),
+            &alice,
+            &format!("fan {i}"),
+            Audience::Public,
+        )
+        .await
+        .unwrap();
+    }
+    net.drain().await;
+    // The crash: the sends happened but their commits were lost.
+    net.hub("alpha")
+        .ctx()
+        .db
+        .run(|c| {
+            use diesel::prelude::*;
+            use hub::store::schema::outq;
+            diesel::update(outq::table)
+                .set((
+                    outq::outq_done.eq(None::<chrono::NaiveDateTime>),
+                    outq::outq_status.eq("queued"),
+                ))
+                .execute(c)?;
+            Ok(())
+        })
+        .await
+        .unwrap();
+    net.hub_mut("alpha").restart().await;
+    let resent = net.drain().await;
+    assert!(resent >= 6, "everything went out again: {resent}");
+    for (hub, ch) in [(net.hub("beta"), &bob), (net.hub("gamma"), &carol)] {
+        let mut bodies = stream_bodies(hub, ch).await;
+        bodies.sort();
+        assert_eq!(bodies, vec!["fan 0", "fan 1", "fan 2"], "{}", hub.name);
+    }
+    net.stop().await;
+}

@@ -108,7 +108,10 @@ pub async fn run(ctx: &Ctx, cmd: &ChannelCommand) -> Result<ExitCode> {
             Ok(print(
                 *json,
                 json!({"connected": x.xchan_addr, "portable_id": x.xchan_hash, "role": role}),
-                format!("{nick} connected to {} ({}); they see a request", x.xchan_addr, x.xchan_name),
+                format!(
+                    "{nick} connected to {} ({}); they see a request",
+                    x.xchan_addr, x.xchan_name
+                ),
             ))
         }
         ChannelCommand::Approve {
@@ -137,7 +140,10 @@ pub async fn run(ctx: &Ctx, cmd: &ChannelCommand) -> Result<ExitCode> {
                 (None, Some(f)) => std::fs::read_to_string(f)
                     .map_err(|e| Error::invalid("body_file", format!("{}: {e}", f.display())))?,
                 (None, None) => {
-                    return Err(Error::invalid("body", "Give --body TEXT or --body-file FILE."));
+                    return Err(Error::invalid(
+                        "body",
+                        "Give --body TEXT or --body-file FILE.",
+                    ));
                 }
             };
             let ch = service::channel::by_nick(ctx, nick).await?;
@@ -145,7 +151,8 @@ pub async fn run(ctx: &Ctx, cmd: &ChannelCommand) -> Result<ExitCode> {
             for t in to {
                 recipients.push(service::discovery::resolve(ctx, t).await?.xchan.xchan_hash);
             }
-            let item = service::item::post_to(ctx, &ch, &text, Audience::Public, &recipients).await?;
+            let item =
+                service::item::post_to(ctx, &ch, &text, Audience::Public, &recipients).await?;
             let queued = service::item::delivery_status(ctx, &item.mid).await?;
             Ok(print(
                 *json,
@@ -179,12 +186,20 @@ pub async fn run(ctx: &Ctx, cmd: &ChannelCommand) -> Result<ExitCode> {
                            "private": i.item_private, "created": i.created.to_string()})
                 })
                 .collect();
-            let mut text = format!("{} ({})\nconnections:\n", ch.channel_name, ctx.uris.address(nick));
+            let mut text = format!(
+                "{} ({})\nconnections:\n",
+                ch.channel_name,
+                ctx.uris.address(nick)
+            );
             for c in &conns {
                 text.push_str(&format!(
                     "  {} [{}] my: {} | their: {}\n",
                     c.xchan.xchan_addr,
-                    if c.abook.abook_pending { "pending" } else { "connected" },
+                    if c.abook.abook_pending {
+                        "pending"
+                    } else {
+                        "connected"
+                    },
                     zot::perms::format_list(&c.my_perms),
                     zot::perms::format_list(&c.their_perms)
                 ));
@@ -219,7 +234,8 @@ pub async fn run_queue(ctx: &Ctx, cmd: &QueueCommand) -> Result<ExitCode> {
                     })
                 })
                 .collect();
-            let mut text = String::from("destination depth oldest next-attempt failures dead last-error\n");
+            let mut text =
+                String::from("destination depth oldest next-attempt failures dead last-error\n");
             for (d, depth, oldest) in &rows {
                 text.push_str(&format!(
                     "{} {depth} {} {} {} {} {}\n",
@@ -228,7 +244,11 @@ pub async fn run_queue(ctx: &Ctx, cmd: &QueueCommand) -> Result<ExitCode> {
                     d.dest_next,
                     d.dest_failures,
                     d.dest_dead,
-                    if d.dest_last_error.is_empty() { "-" } else { &d.dest_last_error }
+                    if d.dest_last_error.is_empty() {
+                        "-"
+                    } else {
+                        &d.dest_last_error
+                    }
                 ));
             }
             Ok(print(*json, json!({"destinations": list}), text))

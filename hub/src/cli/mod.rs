@@ -219,11 +219,15 @@ pub fn run(mut cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Some(Command::Channel { cmd }) => {
             let config = load_config(&cli, None)?;
-            with_hub(config, |ctx| Box::pin(async move { channel::run(&ctx, cmd).await }))
+            with_hub(config, |ctx| {
+                Box::pin(async move { channel::run(&ctx, cmd).await })
+            })
         }
         Some(Command::Queue { cmd }) => {
             let config = load_config(&cli, None)?;
-            with_hub(config, |ctx| Box::pin(async move { channel::run_queue(&ctx, cmd).await }))
+            with_hub(config, |ctx| {
+                Box::pin(async move { channel::run_queue(&ctx, cmd).await })
+            })
         }
         Some(Command::Zot { .. }) => match command {
             Some(Command::Zot { cmd }) => Ok(zot::run(cmd)),
