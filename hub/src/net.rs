@@ -107,6 +107,19 @@ impl Fetched {
     }
 }
 
+/// A request ready to send, with every header it will carry (names lowercased).
+#[derive(Debug, Clone)]
+pub struct Prepared {
+    /// Method.
+    pub method: reqwest::Method,
+    /// Target.
+    pub url: Url,
+    /// Headers, including Host, Date, Digest and Signature.
+    pub headers: Vec<(String, String)>,
+    /// Body.
+    pub body: Option<Vec<u8>>,
+}
+
 /// A request to sign with a channel (or site) key.
 pub struct Signer<'a> {
     /// The key.
@@ -201,6 +214,20 @@ impl Net {
         body: Option<Vec<u8>>,
         signer: Option<&Signer<'_>>,
     ) -> Result<Fetched> {
+        let prepared = self.prepare(method, url, headers, body, signer)?;
+        self.send_prepared(prepared).await
+    }
+
+    /// Builds a request as it will go on the wire: Host, Date (from the hub clock), Digest
+    /// and, with a signer, the Signature over the named headers.
+    pub fn prepare(
+        &self,
+        method: reqwest::Method,
+        url: &str,
+        headers: &[(&str, String)],
+        body: Option<Vec<u8>>,
+        signer: Option<&Signer<'_>>,
+    ) -> Result<Prepared> {
         let parsed = Url::parse(url).map_err(|e| Error {
             kind: ErrorKind::Remote("this address is not a URL"),
             source: Some(anyhow::anyhow!("{url}: {e}")),
@@ -243,13 +270,24 @@ impl Net {
             let value = zot::httpsig::sign(&msg, s.key, s.key_id, s.algorithm, s.headers)?;
             all.push(("signature".into(), value));
         }
-        let mut req = self.client.request(method, parsed);
-        for (k, v) in &all {
+        Ok(Prepared {
+            method,
+            url: parsed,
+            headers: all,
+            body,
+        })
+    }
+
+    /// Sends a prepared request and reads the answer, whatever its status.
+    pub async fn send_prepared(&self, p: Prepared) -> Result<Fetched> {
+        self.check(&p.url)?;
+        let mut req = self.client.request(p.method, p.url);
+        for (k, v) in &p.headers {
             if k != "host" {
                 req = req.header(k.as_str(), v.as_str());
             }
         }
-        if let Some(b) = body {
+        if let Some(b) = p.body {
             req = req.body(b);
         }
         let resp = req.send().await.map_err(|e| Error {

@@ -183,7 +183,21 @@ async fn send(ctx: &Ctx, row: &Outq) -> Outcome {
     }
 }
 
-async fn try_send(ctx: &Ctx, row: &Outq) -> Result<Outcome> {
+/// A queued message as it would be sent now: signed by its channel, encrypted for the
+/// destination's site key when private (the flag says whether it was).
+pub async fn prepare(ctx: &Ctx, row: &Outq) -> Result<(crate::net::Prepared, bool)> {
+    match build(ctx, row).await? {
+        Ok(p) => Ok(p),
+        Err(outcome) => Err(Error::internal(anyhow::anyhow!(
+            "cannot build: {outcome:?}"
+        ))),
+    }
+}
+
+async fn build(
+    ctx: &Ctx,
+    row: &Outq,
+) -> Result<std::result::Result<(crate::net::Prepared, bool), Outcome>> {
     let channel_id = row.outq_channel;
     let dest = row.outq_dest.clone();
     let site_url = dest.trim_end_matches("/zot").to_string();
@@ -197,18 +211,18 @@ async fn try_send(ctx: &Ctx, row: &Outq) -> Result<Outcome> {
         })
         .await?;
     let Some(channel) = channel else {
-        return Ok(Outcome::Dropped(
+        return Ok(Err(Outcome::Dropped(
             "the sending channel no longer exists".into(),
-        ));
+        )));
     };
     let key = zot::keys::RsaKeypair::from_private_pem(&channel.channel_prvkey)?;
     let mut body = row.outq_msg.clone().into_bytes();
     let mut encrypted = false;
     if row.outq_encrypt {
         let Some(site) = site else {
-            return Ok(Outcome::Retry(
+            return Ok(Err(Outcome::Retry(
                 "the destination's site key is not known yet".into(),
-            ));
+            )));
         };
         let offers: Vec<String> = site.site_crypto.split(',').map(str::to_string).collect();
         if zot::crypt::best_algorithm(&offers).is_some() {
@@ -234,16 +248,22 @@ async fn try_send(ctx: &Ctx, row: &Outq) -> Result<Outcome> {
         ),
         ("accept", crate::service::discovery::ZOT_JSON.to_string()),
     ];
-    let fetched = ctx
-        .net
-        .send(
-            reqwest::Method::POST,
-            &dest,
-            &headers,
-            Some(body),
-            Some(&signer),
-        )
-        .await?;
+    let prepared = ctx.net.prepare(
+        reqwest::Method::POST,
+        &dest,
+        &headers,
+        Some(body),
+        Some(&signer),
+    )?;
+    Ok(Ok((prepared, encrypted)))
+}
+
+async fn try_send(ctx: &Ctx, row: &Outq) -> Result<Outcome> {
+    let (prepared, encrypted) = match build(ctx, row).await? {
+        Ok(p) => p,
+        Err(outcome) => return Ok(outcome),
+    };
+    let fetched = ctx.net.send_prepared(prepared).await?;
     Ok(classify(ctx, fetched.status, &fetched.body, encrypted))
 }
 

@@ -11,5 +11,6 @@ mod hardening_web;
 mod identity;
 mod mail;
 mod pages;
+mod replay;
 mod store;
 mod two_hubs;

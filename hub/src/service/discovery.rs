@@ -175,7 +175,7 @@ pub async fn fetch_info(ctx: &Ctx, url: &str, as_channel: Option<&Channel>) -> R
 
 /// Checks the HTTP signature of a channel-info answer: keyId = the fetched URL, signed by the
 /// document's own key, Digest signed and matching the raw body.
-fn verify_response_signature(
+pub fn verify_response_signature(
     fetched: &Fetched,
     url: &str,
     method: &str,
