@@ -6,6 +6,7 @@ mod accounts;
 mod bad_input;
 mod browser;
 mod federation;
+mod federation_bad_input;
 mod hardening_accounts;
 mod hardening_web;
 mod identity;
