@@ -433,3 +433,112 @@ async fn a_sender_that_crashes_after_sending_redelivers_without_duplicates() {
     }
     net.stop().await;
 }
+
+#[actix_web::test]
+async fn people_connect_post_comment_and_follow_delivery_from_the_pages() {
+    let net = TestNet::start(&["alpha", "beta"]).await;
+    let (a, b) = (net.hub("alpha"), net.hub("beta"));
+    let alice = channel(a, "alice").await;
+    let _bob = channel(b, "bob").await;
+    let wa = a.browser();
+    wa.login("alice@example.org", PW).await;
+    let wb = b.browser();
+    wb.login("bob@example.org", PW).await;
+    // alice connects from her connections page.
+    let r = wa
+        .submit_and_follow(
+            "/channel/alice/connections",
+            "/channel/alice/connections",
+            &[("address", &addr(b, "bob")), ("role", "personal")],
+        )
+        .await;
+    assert!(r.has("Connection requested"), "{}", r.body);
+    // An address nobody answers for: a clear error on the form, nothing stored.
+    let bad = wa
+        .submit(
+            "/channel/alice/connections",
+            "/channel/alice/connections",
+            &[("address", &addr(b, "nobody")), ("role", "personal")],
+        )
+        .await;
+    bad.expect_status(422);
+    assert!(bad.has("No channel was found"), "{}", bad.body);
+    net.drain().await;
+    // bob sees the request on his page and in his notifications, and approves it there.
+    let notes = wb.get("/channel/bob/notifications").await;
+    assert!(notes.has("wants to connect"), "{}", notes.body);
+    let page = wb.get("/channel/bob/connections").await;
+    assert!(
+        page.has("Requests") && page.has(&addr(a, "alice")),
+        "{}",
+        page.body
+    );
+    let r = wb
+        .submit_and_follow(
+            "/channel/bob/connections",
+            "/channel/bob/connections/approve",
+            &[("who", &alice.channel_hash), ("role", "personal")],
+        )
+        .await;
+    assert!(r.has("Connection approved"), "{}", r.body);
+    net.drain().await;
+    // alice posts from her channel page; bob reads it on his network page and comments.
+    wa.submit(
+        "/channel/alice",
+        "/channel/alice/post",
+        &[("body", "From the **composer**"), ("audience", "public")],
+    )
+    .await
+    .expect_status(303);
+    net.drain().await;
+    let stream = wb.get("/channel/bob/stream").await;
+    stream.expect_status(200);
+    assert!(
+        stream.has("From the <strong>composer</strong>"),
+        "{}",
+        stream.body
+    );
+    let at = stream.body.find("/item/").unwrap();
+    let uuid = &stream.body[at + 6..at + 6 + 36];
+    wb.submit(
+        "/channel/bob/stream",
+        &format!("/channel/bob/item/{uuid}/comment"),
+        &[("body", "Nice one")],
+    )
+    .await
+    .expect_status(303);
+    net.drain().await;
+    let mine = wa.get("/channel/alice/stream").await;
+    assert!(
+        mine.has("Nice one"),
+        "alice sees bob's comment: {}",
+        mine.body
+    );
+    assert!(
+        wa.get("/channel/alice/notifications")
+            .await
+            .has("commented on your post")
+    );
+    // Her post's delivery page says where it went.
+    let at = mine.body.find("/item/").unwrap();
+    let own = mine.body[at..].find("/status").map(|_| ()).is_some();
+    assert!(own, "a delivery link on her own post");
+    let link_at = mine.body.find("/status\"").unwrap();
+    let start = mine.body[..link_at].rfind("href=\"").unwrap() + 6;
+    let status = wa.get(&mine.body[start..link_at + 7]).await;
+    status.expect_status(200);
+    assert!(
+        status.has("delivered") && status.has("beta.test"),
+        "{}",
+        status.body
+    );
+    // Nobody else may see these pages.
+    let stranger = b.browser();
+    assert_eq!(stranger.get("/channel/bob/stream").await.status, 303);
+    a.account("eve@example.org", PW).await;
+    let eve = a.browser();
+    eve.login("eve@example.org", PW).await;
+    assert_eq!(eve.get("/channel/alice/stream").await.status, 403);
+    assert_eq!(eve.get("/channel/alice/connections").await.status, 403);
+    net.stop().await;
+}

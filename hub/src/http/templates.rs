@@ -300,3 +300,132 @@ pub struct ErrorPage {
     /// Safe message.
     pub message: String,
 }
+
+/// One conversation on the network stream.
+#[derive(Debug, Clone)]
+pub struct ThreadView {
+    /// Top post uuid.
+    pub uuid: String,
+    /// Author name.
+    pub author_name: String,
+    /// Author address.
+    pub author_addr: String,
+    /// Sanitised HTML.
+    pub html: String,
+    /// When.
+    pub created: String,
+    /// Restricted audience.
+    pub restricted: bool,
+    /// Written by this channel (its delivery status can be shown).
+    pub own: bool,
+    /// Likes.
+    pub likes: usize,
+    /// Comments.
+    pub comments: Vec<CommentView>,
+}
+
+/// A comment in a conversation.
+#[derive(Debug, Clone)]
+pub struct CommentView {
+    /// Author name.
+    pub author_name: String,
+    /// Author address.
+    pub author_addr: String,
+    /// Sanitised HTML.
+    pub html: String,
+}
+
+/// `/channel/{nick}/stream`
+#[derive(Template)]
+#[template(path = "channel/stream.html")]
+pub struct StreamPage {
+    /// Layout.
+    pub page: PageCtx,
+    /// Channel nickname.
+    pub nick: String,
+    /// Channel name.
+    pub name: String,
+    /// Conversations.
+    pub threads: Vec<ThreadView>,
+    /// Page number.
+    pub page_no: i64,
+    /// An older page exists.
+    pub has_more: bool,
+    /// Form error.
+    pub error: Option<String>,
+}
+
+/// A connection on the connections page.
+#[derive(Debug, Clone)]
+pub struct ConnectionRow {
+    /// Portable id.
+    pub hash: String,
+    /// Name.
+    pub name: String,
+    /// Address.
+    pub addr: String,
+    /// What they grant us, as a list.
+    pub their: String,
+    /// (permission, label, granted by us).
+    pub perms: Vec<(String, String, bool)>,
+    /// Blocked.
+    pub blocked: bool,
+    /// Ignored.
+    pub ignored: bool,
+    /// Archived.
+    pub archived: bool,
+    /// (change, label) buttons.
+    pub actions: Vec<(String, String)>,
+}
+
+/// `/channel/{nick}/connections`
+#[derive(Template)]
+#[template(path = "channel/connections.html")]
+pub struct ConnectionsPage {
+    /// Layout.
+    pub page: PageCtx,
+    /// Channel nickname.
+    pub nick: String,
+    /// Channel name.
+    pub name: String,
+    /// Requests waiting for approval.
+    pub pending: Vec<ConnectionRow>,
+    /// Approved connections.
+    pub connected: Vec<ConnectionRow>,
+    /// Offered roles: (value, label).
+    pub roles: Vec<(String, String)>,
+    /// Address as typed.
+    pub address: String,
+    /// Notice after a successful form.
+    pub message: Option<String>,
+    /// Form error.
+    pub error: Option<String>,
+}
+
+/// `/channel/{nick}/notifications`
+#[derive(Template)]
+#[template(path = "channel/notifications.html")]
+pub struct NotificationsPage {
+    /// Layout.
+    pub page: PageCtx,
+    /// Channel nickname.
+    pub nick: String,
+    /// Channel name.
+    pub name: String,
+    /// (kind, who, link, text, when).
+    pub items: Vec<(String, String, String, String, String)>,
+}
+
+/// `/channel/{nick}/item/{uuid}/status`
+#[derive(Template)]
+#[template(path = "item/status.html")]
+pub struct DeliveryPage {
+    /// Layout.
+    pub page: PageCtx,
+    /// Channel nickname.
+    pub nick: String,
+    /// The post's uuid.
+    pub uuid: String,
+    /// (hub, state, details).
+    pub rows: Vec<(String, String, String)>,
+}

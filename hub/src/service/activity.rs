@@ -191,12 +191,11 @@ pub fn decode(value: serde_json::Value) -> Result<Incoming> {
                 updated: None,
             })
         }
-        other => Err(Error::new(crate::error::ErrorKind::BadRequest(
-            "activity type not handled",
-        )))
-        .map_err(|e: Error| {
+        other => {
             tracing::debug!(kind = ?other, "activity type not handled");
-            e
-        }),
+            Err(Error::new(crate::error::ErrorKind::BadRequest(
+                "activity type not handled",
+            )))
+        }
     }
 }

@@ -325,7 +325,7 @@ async fn deliver_to(
         if !access.may(Permission::PostComments) {
             return Ok("permission denied".into());
         }
-    } else if sender != top_owner && !(incoming.public && !thread_private) {
+    } else if sender != top_owner && (thread_private || !incoming.public) {
         // Downstream, a comment must come from the thread's owner (route check).
         return Ok("comment route mismatch".into());
     }

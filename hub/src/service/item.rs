@@ -410,3 +410,136 @@ pub async fn stream(ctx: &Ctx, channel: &Channel, limit: i64) -> Result<Vec<(Ite
         })
         .await
 }
+
+/// A conversation as the stream shows it.
+#[derive(Debug, Clone)]
+pub struct Thread {
+    /// The top post.
+    pub top: Item,
+    /// Its author's name and address.
+    pub author: (String, String),
+    /// Comments, oldest first, each with its author's name and address.
+    pub comments: Vec<(Item, (String, String))>,
+    /// Likes.
+    pub likes: usize,
+    /// Dislikes.
+    pub dislikes: usize,
+}
+
+fn who(conn: &mut AnyConnection, hash: &str) -> Result<(String, String)> {
+    Ok(store::xchan::find(conn, hash)?
+        .map(|x| (x.xchan_name, x.xchan_addr))
+        .unwrap_or_else(|| (hash.chars().take(12).collect(), String::new())))
+}
+
+/// One page of a channel's network stream: the newest conversations it holds, with their
+/// comments and reactions.
+pub async fn threads(ctx: &Ctx, channel: &Channel, page: i64) -> Result<(Vec<Thread>, bool)> {
+    let page = page.clamp(1, 100_000);
+    let offset = (page - 1) * PAGE_SIZE;
+    let id = channel.channel_id;
+    ctx.db
+        .run(move |conn| {
+            let mut tops = store::item::find_stream(conn, id, offset, PAGE_SIZE + 1)?;
+            let more = tops.len() as i64 > PAGE_SIZE;
+            tops.truncate(PAGE_SIZE as usize);
+            let mut out = Vec::new();
+            for top in tops {
+                let mut comments = Vec::new();
+                let (mut likes, mut dislikes) = (0, 0);
+                for i in store::item::find_thread(conn, id, &top.mid)? {
+                    if i.id == top.id {
+                        continue;
+                    }
+                    match i.verb.as_str() {
+                        "Like" => likes += 1,
+                        "Dislike" => dislikes += 1,
+                        _ => {
+                            let a = who(conn, &i.author_xchan)?;
+                            comments.push((i, a));
+                        }
+                    }
+                }
+                out.push(Thread {
+                    author: who(conn, &top.author_xchan)?,
+                    top,
+                    comments,
+                    likes,
+                    dislikes,
+                });
+            }
+            Ok((out, more))
+        })
+        .await
+}
+
+/// Where an item of the channel went, per destination hub, with the destination's state
+/// (next attempt, last error) while it waits.
+#[derive(Debug, Clone)]
+pub struct Delivery {
+    /// The destination's Zot endpoint.
+    pub destination: String,
+    /// `queued`, `failed`, or the receiver's report.
+    pub status: String,
+    /// Why it failed.
+    pub detail: String,
+    /// When it was delivered or given up.
+    pub done: Option<chrono::NaiveDateTime>,
+    /// Next attempt, while queued.
+    pub next_attempt: Option<chrono::NaiveDateTime>,
+    /// The destination's last error, while queued.
+    pub last_error: String,
+}
+
+/// The delivery status of one of the channel's items, for its author.
+pub async fn deliveries(ctx: &Ctx, channel: &Channel, uuid: &str) -> Result<(Item, Vec<Delivery>)> {
+    let uuid = uuid.to_string();
+    let id = channel.channel_id;
+    ctx.db
+        .run(move |conn| {
+            let item = store::item::find_by_uuid(conn, &uuid)?
+                .filter(|i| i.uid == id && i.item_origin)
+                .ok_or_else(|| Error::new(ErrorKind::NotFound))?;
+            let mut out = Vec::new();
+            for r in store::outq::find_by_mid(conn, &item.mid)? {
+                let dest = store::outq::find_dest(conn, &r.outq_dest)?;
+                let waiting = r.outq_done.is_none();
+                out.push(Delivery {
+                    next_attempt: if waiting {
+                        dest.as_ref().map(|d| d.dest_next)
+                    } else {
+                        None
+                    },
+                    last_error: if waiting {
+                        dest.map(|d| d.dest_last_error).unwrap_or_default()
+                    } else {
+                        String::new()
+                    },
+                    destination: r.outq_dest,
+                    status: r.outq_status,
+                    detail: r.outq_detail,
+                    done: r.outq_done,
+                });
+            }
+            Ok((item, out))
+        })
+        .await
+}
+
+/// The channel's newest notifications: (kind, who, link, text, when).
+pub async fn notifications(
+    ctx: &Ctx,
+    channel: &Channel,
+) -> Result<Vec<(String, String, String, String, chrono::NaiveDateTime)>> {
+    let id = channel.channel_id;
+    ctx.db
+        .run(move |conn| {
+            let mut out = Vec::new();
+            for n in store::notify::find_by_channel(conn, id, 100)? {
+                let (name, _) = who(conn, &n.xchan)?;
+                out.push((n.ntype, name, n.link, n.msg, n.created));
+            }
+            Ok(out)
+        })
+        .await
+}

@@ -5,6 +5,7 @@ pub mod auth;
 pub mod channel;
 pub mod home;
 pub mod item;
+pub mod network;
 pub mod settings;
 
 use std::net::IpAddr;
@@ -21,6 +22,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     auth::configure(cfg);
     channel::configure(cfg);
     item::configure(cfg);
+    network::configure(cfg);
     settings::configure(cfg);
     admin::configure(cfg);
 }
