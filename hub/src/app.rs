@@ -144,9 +144,18 @@ impl Hub {
         let key = self.session_key.clone();
         let workers = ctx.config.workers;
         let header_timeout = ctx.config.header_timeout;
-        let server = actix_web::HttpServer::new(move || crate::http::app(ctx.clone(), key.clone()))
-            .listen(listener)
-            .context("listening")?
+        let tls = match &ctx.config.tls {
+            Some((cert, key)) => Some(tls_config(cert, key)?),
+            None => None,
+        };
+        let server = actix_web::HttpServer::new(move || crate::http::app(ctx.clone(), key.clone()));
+        let server = match tls {
+            Some(cfg) => server
+                .listen_rustls_0_23(listener, cfg)
+                .context("listening with TLS")?,
+            None => server.listen(listener).context("listening")?,
+        };
+        let server = server
             .workers(workers)
             // The time a client has for its request head; bodies have `http.body_timeout_secs`
             // (see `http::middleware::deadline_body`).
@@ -168,6 +177,26 @@ impl Hub {
             worker,
         })
     }
+}
+
+/// The rustls configuration for `tls.cert_file` and `tls.key_file`.
+fn tls_config(cert: &std::path::Path, key: &std::path::Path) -> Result<rustls::ServerConfig> {
+    use rustls_pki_types::pem::PemObject;
+    use rustls_pki_types::{CertificateDer, PrivateKeyDer};
+    let certs = CertificateDer::pem_file_iter(cert)
+        .map_err(|e| Error::internal(anyhow::anyhow!("{}: {e}", cert.display())))?
+        .collect::<std::result::Result<Vec<_>, _>>()
+        .map_err(|e| Error::internal(anyhow::anyhow!("{}: {e}", cert.display())))?;
+    let key = PrivateKeyDer::from_pem_file(key)
+        .map_err(|e| Error::internal(anyhow::anyhow!("{}: {e}", key.display())))?;
+    rustls::ServerConfig::builder_with_provider(std::sync::Arc::new(
+        rustls::crypto::aws_lc_rs::default_provider(),
+    ))
+    .with_safe_default_protocol_versions()
+    .context("TLS protocol versions")?
+    .with_no_client_auth()
+    .with_single_cert(certs, key)
+    .context("TLS certificate and key")
 }
 
 /// The key signing and encrypting session cookies: 64 random bytes in `<data_dir>/session.key`,

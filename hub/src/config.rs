@@ -30,6 +30,18 @@ pub struct RawConfig {
     pub limits: RawLimits,
     /// `[federation]`
     pub federation: RawFederation,
+    /// `[tls]`
+    pub tls: RawTls,
+}
+
+/// `[tls]`: serving https without a proxy.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RawTls {
+    /// PEM certificate chain. With `key_file`, `hub serve` speaks https on `http.bind`.
+    pub cert_file: Option<String>,
+    /// PEM private key of the certificate (PKCS#8, PKCS#1 or SEC1).
+    pub key_file: Option<String>,
 }
 
 /// `[site]`: who this hub is.
@@ -514,6 +526,19 @@ const KEY_DOCS: &[KeyDoc] = &[
         doc: "Days delivery reports (sent messages) are kept for their authors before pruning.",
         example: "",
     },
+    KeyDoc {
+        section: "tls",
+        key: "cert_file",
+        doc: "PEM certificate chain. With key_file, hub serve speaks https on http.bind (no proxy\n\
+              needed). Set site.base_url to the https URL.",
+        example: "\"/etc/caravan/fullchain.pem\"",
+    },
+    KeyDoc {
+        section: "tls",
+        key: "key_file",
+        doc: "PEM private key of the certificate (PKCS#8, PKCS#1 or SEC1).",
+        example: "\"/etc/caravan/privkey.pem\"",
+    },
 ];
 
 /// Registration policy of the hub (Hubzilla's REGISTER_OPEN / APPROVE / CLOSED).
@@ -612,6 +637,8 @@ pub struct Config {
     pub limits: RawLimits,
     /// Federation switches.
     pub federation: RawFederation,
+    /// Certificate and key when the hub terminates TLS itself.
+    pub tls: Option<(PathBuf, PathBuf)>,
 }
 
 /// A configuration error: which key and why.
@@ -710,6 +737,16 @@ impl Config {
                 reason: "must be at least 1024".into(),
             });
         }
+        let tls = match (&raw.tls.cert_file, &raw.tls.key_file) {
+            (Some(c), Some(k)) => Some((PathBuf::from(c), PathBuf::from(k))),
+            (None, None) => None,
+            _ => {
+                return Err(ConfigError::Invalid {
+                    key: "tls.cert_file",
+                    reason: "tls.cert_file and tls.key_file go together".into(),
+                });
+            }
+        };
         let trusted_proxies = raw
             .http
             .trusted_proxies
@@ -825,6 +862,7 @@ impl Config {
             accounts: raw.accounts,
             limits: raw.limits,
             federation: raw.federation,
+            tls,
         })
     }
 

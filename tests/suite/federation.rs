@@ -542,3 +542,34 @@ async fn people_connect_post_comment_and_follow_delivery_from_the_pages() {
     assert_eq!(eve.get("/channel/alice/connections").await.status, 403);
     net.stop().await;
 }
+
+#[actix_web::test]
+async fn a_hub_can_serve_https_itself() {
+    let cert = rcgen::generate_simple_self_signed(vec!["tls.test".to_string()]).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let (c, k) = (dir.path().join("cert.pem"), dir.path().join("key.pem"));
+    std::fs::write(&c, cert.cert.pem()).unwrap();
+    std::fs::write(&k, cert.signing_key.serialize_pem()).unwrap();
+    let (c2, k2) = (c.clone(), k.clone());
+    let net = TestNet::start_with(&["tls"], move |cfg| {
+        cfg.tls = Some((c2.clone(), k2.clone()));
+    })
+    .await;
+    let hub = net.hub("tls");
+    let client = reqwest::Client::builder()
+        .tls_certs_only([reqwest::Certificate::from_pem(cert.cert.pem().as_bytes()).unwrap()])
+        .resolve("tls.test", hub.addr)
+        .build()
+        .unwrap();
+    let url = format!("https://tls.test:{}/", hub.addr.port());
+    let resp = client.get(&url).send().await.unwrap();
+    assert_eq!(resp.status(), 200);
+    assert!(resp.text().await.unwrap().contains("Caravan tls"));
+    // Plain http on the same port is not answered as a page.
+    let plain = reqwest::Client::new()
+        .get(format!("http://127.0.0.1:{}/", hub.addr.port()))
+        .send()
+        .await;
+    assert!(plain.map(|r| r.status() != 200).unwrap_or(true));
+    net.stop().await;
+}

@@ -31,6 +31,8 @@ fn example_documents_every_key_and_parses_back() {
     raw.mail.smtp_user = Some("u".into());
     raw.mail.smtp_password = Some("p".into());
     raw.federation.ca_file = Some("ca.pem".into());
+    raw.tls.cert_file = Some("c.pem".into());
+    raw.tls.key_file = Some("k.pem".into());
     let all = all_keys_of(&toml::Value::try_from(&raw).unwrap());
     let mut documented = documented_keys();
     documented.sort();
