@@ -131,6 +131,7 @@ async fn deliver_leased(ctx: &Ctx, dest: &str) -> Result<usize> {
         let d = dest.to_string();
         match outcome {
             Outcome::Delivered(status, detail) => {
+                tracing::debug!(dest, message = id, %status, "delivered");
                 ctx.db
                     .tx(move |conn| {
                         store::outq::finish(conn, id, &status, &detail, now)?;
@@ -201,12 +202,14 @@ async fn build(
     let channel_id = row.outq_channel;
     let dest = row.outq_dest.clone();
     let site_url = dest.trim_end_matches("/zot").to_string();
-    let (channel, site) = ctx
+    let d2 = dest.clone();
+    let (channel, site, location_key) = ctx
         .db
         .run(move |conn| {
             Ok((
                 store::channel::find(conn, channel_id)?,
                 store::site::find_site(conn, &site_url)?,
+                store::hubloc::sitekey_of_callback(conn, &d2)?,
             ))
         })
         .await?;
@@ -219,14 +222,20 @@ async fn build(
     let mut body = row.outq_msg.clone().into_bytes();
     let mut encrypted = false;
     if row.outq_encrypt {
-        let Some(site) = site else {
-            return Ok(Err(Outcome::Retry(
-                "the destination's site key is not known yet".into(),
-            )));
+        // The site's own record, else the key a verified location of it names (a clone's
+        // hub we only know through the channel's locations); every Zot6 hub reads aes256ctr.
+        let (key, offers) = match (site, location_key) {
+            (Some(s), _) => (s.site_sitekey, s.site_crypto),
+            (None, Some(k)) => (k, zot::crypt::AES256CTR_OAEP.to_string()),
+            (None, None) => {
+                return Ok(Err(Outcome::Retry(
+                    "the destination's site key is not known yet".into(),
+                )));
+            }
         };
-        let offers: Vec<String> = site.site_crypto.split(',').map(str::to_string).collect();
+        let offers: Vec<String> = offers.split(',').map(str::to_string).collect();
         if zot::crypt::best_algorithm(&offers).is_some() {
-            let to = zot::keys::PublicKey::from_pem(&site.site_sitekey)?;
+            let to = zot::keys::PublicKey::from_pem(&key)?;
             let enc = zot::crypt::encrypt(&body, &to)?;
             body = serde_json::to_vec(&enc).map_err(|e| Error::internal(anyhow::anyhow!("{e}")))?;
             encrypted = true;

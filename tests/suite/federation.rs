@@ -573,3 +573,40 @@ async fn a_hub_can_serve_https_itself() {
     assert!(plain.map(|r| r.status() != 200).unwrap_or(true));
     net.stop().await;
 }
+
+#[actix_web::test]
+async fn a_channel_page_shows_its_own_wall_not_what_it_received() {
+    let (net, alice, bob, _carol) = three_hubs().await;
+    let (a, b) = (net.hub("alpha"), net.hub("beta"));
+    let top = hub::service::item::post(a.ctx(), &alice, "alice's wall post", Audience::Public)
+        .await
+        .unwrap();
+    hub::service::item::post(b.ctx(), &bob, "bob's own post", Audience::Public)
+        .await
+        .unwrap();
+    net.drain().await;
+    let copy = items_of(b, &bob)
+        .await
+        .into_iter()
+        .find(|i| i.mid == top.mid)
+        .unwrap();
+    hub::service::item::respond(b.ctx(), &bob, &copy.uuid, "Create", "bob's comment")
+        .await
+        .unwrap();
+    net.drain().await;
+    let page = b.browser().get("/channel/bob").await;
+    assert!(
+        page.has("bob&#39;s own post") || page.has("bob's own post"),
+        "{}",
+        page.body
+    );
+    assert!(!page.has("alice&#39;s wall post") && !page.has("alice's wall post"));
+    assert!(!page.has("bob&#39;s comment") && !page.has("bob's comment"));
+    let apage = a.browser().get("/channel/alice").await;
+    assert!(apage.has("alice&#39;s wall post") || apage.has("alice's wall post"));
+    assert!(
+        !apage.has("bob&#39;s comment") && !apage.has("bob's comment"),
+        "comments are not wall posts"
+    );
+    net.stop().await;
+}

@@ -63,6 +63,45 @@ pub enum ChannelCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Comment on or like an item of the channel's stream (by message id).
+    Reply {
+        /// The local channel.
+        #[arg(long)]
+        nick: String,
+        /// The message id of the item answered.
+        #[arg(long)]
+        mid: String,
+        /// The comment (Markdown); without it, `--like` or `--dislike`.
+        #[arg(long)]
+        body: Option<String>,
+        /// Like instead of commenting.
+        #[arg(long)]
+        like: bool,
+        /// Dislike instead of commenting.
+        #[arg(long)]
+        dislike: bool,
+        /// Answer in JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Edit (with `--body`) or delete (with `--delete`) one of the channel's own items.
+    Edit {
+        /// The local channel.
+        #[arg(long)]
+        nick: String,
+        /// The message id of the item.
+        #[arg(long)]
+        mid: String,
+        /// The new text.
+        #[arg(long, conflicts_with = "delete")]
+        body: Option<String>,
+        /// Delete it.
+        #[arg(long)]
+        delete: bool,
+        /// Answer in JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Show a channel's connections and the newest items of its stream.
     Show {
         /// The local channel.
@@ -160,6 +199,61 @@ pub async fn run(ctx: &Ctx, cmd: &ChannelCommand) -> Result<ExitCode> {
                 format!("posted {} (queued for {} hub(s))", item.mid, queued.len()),
             ))
         }
+        ChannelCommand::Reply {
+            nick,
+            mid,
+            body,
+            like,
+            dislike,
+            json,
+        } => {
+            let ch = service::channel::by_nick(ctx, nick).await?;
+            let uuid = service::item::uuid_of(ctx, &ch, mid).await?;
+            let (verb, text) = match (body, like, dislike) {
+                (Some(b), false, false) => ("Create", b.as_str()),
+                (None, true, false) => ("Like", ""),
+                (None, false, true) => ("Dislike", ""),
+                _ => {
+                    return Err(Error::invalid(
+                        "body",
+                        "Give exactly one of --body TEXT, --like, --dislike.",
+                    ));
+                }
+            };
+            let item = service::item::respond(ctx, &ch, &uuid, verb, text).await?;
+            Ok(print(
+                *json,
+                json!({"mid": item.mid, "verb": verb, "in_reply_to": mid}),
+                format!("{verb} {} in reply to {mid}", item.mid),
+            ))
+        }
+        ChannelCommand::Edit {
+            nick,
+            mid,
+            body,
+            delete,
+            json,
+        } => {
+            let ch = service::channel::by_nick(ctx, nick).await?;
+            let uuid = service::item::uuid_of(ctx, &ch, mid).await?;
+            if body.is_none() && !delete {
+                return Err(Error::invalid("body", "Give --body TEXT or --delete."));
+            }
+            let item = service::item::edit(ctx, &ch, &uuid, body.as_deref()).await?;
+            Ok(print(
+                *json,
+                json!({"mid": item.mid, "deleted": item.item_deleted}),
+                format!(
+                    "{} {}",
+                    if item.item_deleted {
+                        "deleted"
+                    } else {
+                        "edited"
+                    },
+                    item.mid
+                ),
+            ))
+        }
         ChannelCommand::Show { nick, json } => {
             let ch = service::channel::by_nick(ctx, nick).await?;
             let conns = service::connection::list(ctx, &ch).await?;
@@ -179,11 +273,15 @@ pub async fn run(ctx: &Ctx, cmd: &ChannelCommand) -> Result<ExitCode> {
                     })
                 })
                 .collect();
-            let items_json: Vec<_> = stream
+            let (threads, _) = service::item::threads(ctx, &ch, 1).await?;
+            let items_json: Vec<_> = threads
                 .iter()
-                .map(|(i, author)| {
-                    json!({"mid": i.mid, "author": author, "body": i.body,
-                           "private": i.item_private, "created": i.created.to_string()})
+                .map(|t| {
+                    json!({"mid": t.top.mid, "author": t.author.1, "body": t.top.body,
+                           "private": t.top.item_private, "created": t.top.created.to_string(),
+                           "likes": t.likes, "dislikes": t.dislikes,
+                           "comments": t.comments.iter().map(|(c, a)| json!({
+                               "mid": c.mid, "author": a.1, "body": c.body})).collect::<Vec<_>>()})
                 })
                 .collect();
             let mut text = format!(

@@ -24,12 +24,40 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     resource!(cfg, "/zot", post => post_zot);
 }
 
-/// Whether the client asks for a Zot document.
+/// Whether the client asks for a Zot document (channel or site info).
 pub fn wants_zot(req: &HttpRequest) -> bool {
+    accepts(req, &[ZOT_JSON])
+}
+
+/// Whether the client asks for an ActivityStreams document (Hubzilla fetches actors so).
+pub fn wants_activity(req: &HttpRequest) -> bool {
+    accepts(
+        req,
+        &[
+            "application/x-zot-activity+json",
+            "application/activity+json",
+            "application/ld+json",
+        ],
+    )
+}
+
+fn accepts(req: &HttpRequest, types: &[&str]) -> bool {
     req.headers()
         .get_all("accept")
         .filter_map(|v| v.to_str().ok())
-        .any(|v| v.contains(ZOT_JSON) || v.contains("application/x-zot-activity+json"))
+        .flat_map(|v| v.split(','))
+        .map(|t| t.split(';').next().unwrap_or_default().trim())
+        .any(|t| types.contains(&t))
+}
+
+/// The ActivityStreams actor of a channel (`/channel/{nick}` asked for as an activity).
+pub async fn actor(ctx: &Ctx, nick: &str) -> HttpResponse {
+    match service::zot_info::actor(ctx, nick).await {
+        Ok(doc) => HttpResponse::Ok()
+            .content_type("application/ld+json; profile=\"https://www.w3.org/ns/activitystreams\"")
+            .json(doc),
+        Err(e) => failure(&e),
+    }
 }
 
 /// A Zot-shaped failure with the status of its kind.

@@ -339,11 +339,19 @@ pub async fn channel_page(
     }
     let offset = (page - 1) * PAGE_SIZE;
     let channel_id = channel.channel_id;
+    let owner = channel.channel_hash.clone();
     let with_restricted = access.sees_restricted();
     let mut items = ctx
         .db
         .run(move |conn| {
-            store::item::find_by_channel(conn, channel_id, with_restricted, offset, PAGE_SIZE + 1)
+            store::item::find_by_channel(
+                conn,
+                channel_id,
+                &owner,
+                with_restricted,
+                offset,
+                PAGE_SIZE + 1,
+            )
         })
         .await?;
     items.retain(|i| access.may_see(i));
@@ -540,6 +548,20 @@ pub async fn notifications(
                 out.push((n.ntype, name, n.link, n.msg, n.created));
             }
             Ok(out)
+        })
+        .await
+}
+
+/// The uuid of the channel's copy of the item with this message id.
+pub async fn uuid_of(ctx: &Ctx, channel: &Channel, mid: &str) -> Result<String> {
+    let id = channel.channel_id;
+    let mid = mid.to_string();
+    ctx.db
+        .run(move |conn| {
+            store::item::find_by_uid_mid(conn, id, &mid)?
+                .filter(|i| !i.item_deleted)
+                .map(|i| i.uuid)
+                .ok_or_else(|| Error::new(ErrorKind::NotFound))
         })
         .await
 }

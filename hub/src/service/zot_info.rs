@@ -322,6 +322,31 @@ pub async fn webfinger(ctx: &Ctx, resource: &str) -> Result<Jrd> {
     ))
 }
 
+/// A channel as an ActivityStreams `Person` (or `Group`), the shape Hubzilla fetches to
+/// resolve the `actor` of an activity: id, names, and the public key.
+pub async fn actor(ctx: &Ctx, nick: &str) -> Result<serde_json::Value> {
+    let channel = crate::service::channel::by_nick(ctx, nick).await?;
+    let url = ctx.uris.channel(&channel.channel_address);
+    Ok(serde_json::json!({
+        "@context": [
+            "https://www.w3.org/ns/activitystreams",
+            "https://w3id.org/security/v1"
+        ],
+        "type": if channel.channel_role == "group" { "Group" } else { "Person" },
+        "id": url,
+        "preferredUsername": channel.channel_address,
+        "name": channel.channel_name,
+        "url": url,
+        "manuallyApprovesFollowers": true,
+        "publicKey": {
+            "id": url,
+            "owner": url,
+            "signatureAlgorithm": "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256",
+            "publicKeyPem": channel.channel_pubkey,
+        },
+    }))
+}
+
 /// The nodeinfo 2.1 document.
 pub async fn nodeinfo(ctx: &Ctx) -> Result<serde_json::Value> {
     let (accounts, posts) = ctx

@@ -173,3 +173,13 @@ pub fn mark_reinstalled(conn: &mut AnyConnection, url: &str, site_id: &str) -> R
     .set(hubloc::hubloc_deleted.eq(true))
     .execute(conn)?)
 }
+
+/// The site key named by a live location with this Zot endpoint.
+pub fn sitekey_of_callback(conn: &mut AnyConnection, callback: &str) -> Result<Option<String>> {
+    Ok(hubloc::table
+        .filter(hubloc::hubloc_callback.eq(callback))
+        .filter(hubloc::hubloc_deleted.eq(false))
+        .select(hubloc::hubloc_sitekey)
+        .first::<String>(conn)
+        .optional()?)
+}

@@ -107,17 +107,20 @@ pub fn insert(conn: &mut AnyConnection, new: &NewItem<'_>) -> Result<i64> {
         .get_result(conn)?)
 }
 
-/// Undeleted top-level items of a channel, newest first, one page; restricted ones only when
-/// `with_restricted`.
+/// The channel's own wall: undeleted top posts it owns (not what it received), newest first,
+/// one page; restricted ones only when `with_restricted`.
 pub fn find_by_channel(
     conn: &mut AnyConnection,
     uid: i64,
+    owner: &str,
     with_restricted: bool,
     offset: i64,
     limit: i64,
 ) -> Result<Vec<Item>> {
     let mut query = item::table
         .filter(item::uid.eq(uid))
+        .filter(item::owner_xchan.eq(owner.to_string()))
+        .filter(item::thr_parent.eq(""))
         .filter(item::item_deleted.eq(false))
         .into_boxed();
     if !with_restricted {

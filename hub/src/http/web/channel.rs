@@ -208,6 +208,9 @@ async fn get_channel(
     if crate::http::zot::wants_zot(&req) {
         return Ok(crate::http::zot::channel_info(&ctx, &req, &nick, &[]).await);
     }
+    if crate::http::zot::wants_activity(&req) {
+        return Ok(crate::http::zot::actor(&ctx, &nick).await);
+    }
     let channel = service::channel::by_nick(&ctx, &nick).await?;
     let viewer = viewer(&ctx, &session).await?;
     let input = ChannelPageInput {

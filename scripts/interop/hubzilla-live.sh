@@ -1,0 +1,143 @@
+#!/usr/bin/env bash
+# Caravan against live Hubzilla: two real Hubzilla 8.9 hubs (../shared/peers/hubzilla, brought up
+# with its tools/up.sh) and a release Caravan hub beside them behind the kit's TLS front. Checks,
+# one line each: discovery both ways; Caravan connects to alice@hubzilla-a.test and she approves;
+# bob@hubzilla-b.test connects to Caravan, which approves; public post, comment and like both
+# ways; a private post both ways, readable only by its recipient; an edit and a delete both ways.
+# Exits non-zero on any failure. Not run in CI (it needs the live hubs); run it by hand:
+#
+#   bash ../shared/peers/hubzilla/tools/up.sh /path/to/hubzilla.git     # once, ~1.5 min
+#   bash scripts/interop/hubzilla-live.sh
+#
+# Bounded: every wait gives up after 30 s; the Caravan hub it starts is stopped on exit. Each run
+# uses a fresh name (caravan-RUN.test on 127.0.0.9), so Hubzilla holds no stale keys for it.
+set -u
+cd "$(dirname "${BASH_SOURCE[0]}")/../.."
+KIT=${KIT:-../shared/peers/hubzilla}
+CA=/tmp/hz-run/tls/ca.crt
+PW=Test-Passw0rd-123
+IP=${CARAVAN_IP:-127.0.0.9}
+RUN=${RUN:-$(date +%s | tail -c 6)}
+NAME=caravan-$RUN.test
+D=/tmp/caravan-live-$RUN
+HUB_BIN=${HUB_BIN:-target/release/hub}
+[[ -f $CA ]] || { echo "the Hubzilla kit is not up: run $KIT/tools/up.sh first" >&2; exit 2; }
+[[ -x $HUB_BIN ]] || cargo build -q --release -p hub
+
+FAILED=0
+ok() { printf 'ok   %s\n' "$1"; }
+bad() { printf 'FAIL %s\n' "$1"; FAILED=1; }
+check() { if eval "$2" >/dev/null 2>&1; then ok "$1"; else bad "$1"; fi; }
+waitfor() { for _ in $(seq 60); do eval "$1" >/dev/null 2>&1 && return 0; sleep 0.5; done; return 1; }
+hz() { local jar=$1; shift; curl -sS --cacert $CA -b "$jar" -c "$jar" "$@"; }
+q() { psql -X -h /tmp/hz-pg/sock -U hubzilla -d "hubzilla_$1" -tA -c "$2"; }
+login() {
+  rm -f "$3"
+  hz "$3" -o /dev/null "https://hubzilla-$1.test/login" -d auth-params=login \
+    --data-urlencode "main_login_username=$2" --data-urlencode "main_login_password=$PW"
+  hz "$3" "https://hubzilla-$1.test/settings" | grep -c 'href="logout"' >/dev/null
+}
+
+export HUB__SITE__BASE_URL=https://$NAME HUB__FEDERATION__CA_FILE=$CA \
+  HUB__FEDERATION__ALLOW_PRIVATE_ADDRESSES=true HUB__HTTP__MAX_BODY_BYTES=104857600
+H() { RUST_LOG=warn "$HUB_BIN" --data "$D" "$@"; }
+mkdir -p "$D"
+RUST_LOG=info "$HUB_BIN" --data "$D" serve --bind "$IP:8080" >"$D/serve.log" 2>&1 &
+PID=$!
+cleanup() { kill "$PID" 2>/dev/null; wait "$PID" 2>/dev/null; bash "$KIT/tools/front.sh" --remove "$NAME" >/dev/null 2>&1; }
+trap cleanup EXIT
+for old in $(bash "$KIT/tools/front.sh" --list 2>/dev/null | awk -v ip="$IP" '$2 == ip {print $1}'); do
+  bash "$KIT/tools/front.sh" --remove "$old" >/dev/null 2>&1
+done
+bash "$KIT/tools/front.sh" "$NAME" "$IP" "$IP:8080" >/dev/null 2>&1 || { echo "front.sh failed" >&2; exit 2; }
+waitfor "curl -fsS --cacert $CA -o /dev/null https://$NAME/" || { echo "Caravan does not answer" >&2; exit 2; }
+echo "Caravan at https://$NAME (data $D, log $D/serve.log)"
+
+echo 'Correct-Horse-42' | H admin account create --email carl@example.org --password-stdin >/dev/null
+H admin channel create --account carl@example.org --nick carl --name "Carl Caravan" --role public >/dev/null
+JA=/tmp/jar-live-alice JB=/tmp/jar-live-bob
+login a alice $JA || { echo "cannot log in as alice on A" >&2; exit 2; }
+login b bob $JB || { echo "cannot log in as bob on B" >&2; exit 2; }
+CARL=carl@$NAME
+show() { H channel show --nick carl --json; }
+# jq over carl's `hub channel show --json`: true when the filter holds (and the command worked).
+has() { show | jq -e "$@" >/dev/null; }
+command -v jq >/dev/null || { echo "jq is needed (the kit's up.sh installs it)" >&2; exit 2; }
+
+# --- discovery and connections ---------------------------------------------------------------
+check "discovery Caravan -> Hubzilla: carl connects to alice@hubzilla-a.test" \
+  "H channel connect --nick carl --to alice@hubzilla-a.test --json | grep -q '\"connected\":\"alice@hubzilla-a.test\"'"
+PEND="select abook_id from abook join xchan on abook_xchan=xchan_hash where abook_channel=2 and abook_pending=1 and xchan_addr='$CARL'"
+check "discovery Hubzilla -> Caravan: hub A verified carl and shows alice a request" "waitfor \"[ -n \\\"\\\$(q a \\\"$PEND\\\")\\\" ]\""
+AB=$(q a "$PEND")
+hz $JA -o /dev/null "https://hubzilla-a.test/contactedit/$AB" -d permcat=default
+check "alice approves carl; Caravan learns what she grants him" \
+  "waitfor \"has '.connections[] | select(.address == \\\"alice@hubzilla-a.test\\\") | (.their_perms | contains(\\\"view_stream\\\"))'\""
+check "bob@hubzilla-b.test connects to carl" \
+  "hz $JB 'https://hubzilla-b.test/follow?url=$CARL&interactive=0' | grep -q '\"success\":true'"
+check "Caravan shows carl bob's request" \
+  "waitfor \"has '.connections[] | select(.address == \\\"bob@hubzilla-b.test\\\") | .pending'\""
+check "carl approves bob" "H channel approve --nick carl --from bob@hubzilla-b.test --json"
+CARLX=$(q b "select xchan_hash from xchan where xchan_addr='$CARL'")
+check "hub B learns that carl accepts bob's stream" \
+  "waitfor \"[ \\\"\\\$(q b \\\"select v from abconfig where chan=2 and xchan='$CARLX' and cat='their_perms' and k='send_stream'\\\")\\\" = 1 ]\""
+
+# --- public posts, comments, likes --------------------------------------------------------------
+T=$(date +%s)
+C_MID=$(H channel post --nick carl --body "carl public $T **bold**" --json | sed -n 's/.*"mid":"\([^"]*\)".*/\1/p')
+check "public post Caravan -> Hubzilla: alice on A has it" "waitfor \"[ -n \\\"\\\$(q a \\\"select id from item where uid=2 and mid='$C_MID'\\\")\\\" ]\""
+check "public post Caravan -> Hubzilla: bob on B has it" "waitfor \"[ -n \\\"\\\$(q b \\\"select id from item where uid=2 and mid='$C_MID'\\\")\\\" ]\""
+P=$(hz $JA https://hubzilla-a.test/item -d type=wall -d profile_uid=2 --data-urlencode "body=alice public $T" | sed -n 's/.*"id":\([0-9]*\).*/\1/p')
+A_MID=$(q a "select mid from item where id=$P")
+check "public post Hubzilla -> Caravan: carl has alice's post" \
+  "waitfor \"has --arg m '$A_MID' '.stream[] | select(.mid == \\\$m) | (.private | not)'\""
+R_MID=$(H channel reply --nick carl --mid "$A_MID" --body "carl comments $T" --json | sed -n 's/.*"mid":"\([^"]*\)".*/\1/p')
+check "comment Caravan -> Hubzilla: alice's thread on A has carl's comment" \
+  "waitfor \"[ -n \\\"\\\$(q a \\\"select id from item where uid=2 and mid='$R_MID' and parent_mid='$A_MID'\\\")\\\" ]\""
+PB=$(q b "select id from item where uid=2 and mid='$C_MID'")
+hz $JB https://hubzilla-b.test/item -d type=net-comment -d "parent=$PB" -d profile_uid=2 --data-urlencode "body=bob comments $T" >/dev/null
+check "comment Hubzilla -> Caravan: carl has bob's comment on his post" \
+  "waitfor \"has --arg m '$C_MID' '.stream[] | select(.mid == \\\$m) | .comments[] | select(.author == \\\"bob@hubzilla-b.test\\\" and (.body | contains(\\\"bob comments $T\\\")))'\""
+check "Caravan relays bob's comment to alice on A" \
+  "waitfor \"[ -n \\\"\\\$(q a \\\"select id from item where uid=2 and parent_mid='$C_MID' and body like '%bob comments $T%'\\\")\\\" ]\""
+H channel reply --nick carl --mid "$A_MID" --like --json >/dev/null
+check "like Caravan -> Hubzilla: alice's post on A has carl's like" \
+  "waitfor \"[ -n \\\"\\\$(q a \\\"select id from item where uid=2 and parent_mid='$A_MID' and verb like '%like'\\\")\\\" ]\""
+hz $JB "https://hubzilla-b.test/like/$PB?verb=like" >/dev/null
+check "like Hubzilla -> Caravan: carl's post has bob's like" \
+  "waitfor \"has --arg m '$C_MID' '.stream[] | select(.mid == \\\$m) | .likes == 1'\""
+
+# --- private posts ----------------------------------------------------------------------------
+S_MID=$(H channel post --nick carl --to bob@hubzilla-b.test --body "carl private $T" --json | sed -n 's/.*"mid":"\([^"]*\)".*/\1/p')
+check "private post Caravan -> Hubzilla: bob on B has it, private" \
+  "waitfor \"[ \\\"\\\$(q b \\\"select item_private from item where uid=2 and mid='$S_MID'\\\")\\\" -gt 0 ]\""
+check "... and alice on A does not" "[ -z \"\$(q a \"select id from item where mid='$S_MID'\")\" ]"
+CX=$(q a "select xchan_hash from xchan where xchan_addr='$CARL'")
+hz $JA https://hubzilla-a.test/item -d type=wall -d profile_uid=2 --data-urlencode "contact_allow[]=$CX" \
+  --data-urlencode "body=alice private $T" >/dev/null
+check "private post Hubzilla -> Caravan: carl has it, private" \
+  "waitfor \"has '.stream[] | select(.body | contains(\\\"alice private $T\\\")) | .private'\""
+check "... and Caravan does not show it to anonymous visitors" \
+  "! curl -fsS --cacert $CA https://$NAME/channel/carl | grep -q 'alice private $T'"
+
+# --- edits and deletions ------------------------------------------------------------------------
+H channel edit --nick carl --mid "$C_MID" --body "carl public $T edited" --json >/dev/null
+check "edit Caravan -> Hubzilla: bob on B sees the new text" \
+  "waitfor \"q b \\\"select body from item where uid=2 and mid='$C_MID'\\\" | grep -q edited\""
+hz $JA https://hubzilla-a.test/item -d type=wall -d profile_uid=2 -d "post_id=$P" --data-urlencode "body=alice public $T edited" >/dev/null
+check "edit Hubzilla -> Caravan: carl sees alice's new text" \
+  "waitfor \"has --arg m '$A_MID' '.stream[] | select(.mid == \\\$m) | .body | contains(\\\"alice public $T edited\\\")'\""
+H channel edit --nick carl --mid "$C_MID" --delete --json >/dev/null
+check "delete Caravan -> Hubzilla: the post is deleted on B" \
+  "waitfor \"[ \\\"\\\$(q b \\\"select item_deleted from item where uid=2 and mid='$C_MID'\\\")\\\" = 1 ]\""
+hz $JA -o /dev/null "https://hubzilla-a.test/item/drop/$P"
+check "delete Hubzilla -> Caravan: alice's post is gone from carl's stream" \
+  "waitfor \"has --arg m '$A_MID' '[.stream[] | select(.mid == \\\$m)] | length == 0'\""
+
+echo
+H queue status
+if [[ $FAILED -ne 0 ]]; then
+  echo "hubzilla-live: FAILED (Caravan log: $D/serve.log; Hubzilla logs: /tmp/hz-run/logs/)"
+  exit 1
+fi
+echo "hubzilla-live: all checks passed"
