@@ -109,6 +109,12 @@ impl TestHub {
         }
     }
 
+    /// A second process of this hub: another `Hub` on the same database and data directory
+    /// (its own pool and queue worker id), as a second `hub serve` behind a load balancer.
+    pub fn twin(&self) -> Hub {
+        Hub::build(self.config.clone(), self.deps.clone()).expect("build the twin")
+    }
+
     /// Whether the hub is serving.
     pub fn is_running(&self) -> bool {
         self.running.is_some()

@@ -610,3 +610,60 @@ async fn a_channel_page_shows_its_own_wall_not_what_it_received() {
     );
     net.stop().await;
 }
+
+#[actix_web::test]
+async fn two_processes_on_one_database_share_the_queue_without_sending_twice() {
+    let (net, alice, bob, carol) = three_hubs().await;
+    let a = net.hub("alpha");
+    let twin = a.twin();
+    for i in 0..30 {
+        hub::service::item::post(a.ctx(), &alice, &format!("shared {i:02}"), Audience::Public)
+            .await
+            .unwrap();
+    }
+    // Both processes run their workers at the same time, round after round.
+    let mut attempts = 0;
+    for _ in 0..50 {
+        let (x, y) = tokio::join!(
+            hub::queue::run_due(a.ctx()),
+            hub::queue::run_due(twin.ctx())
+        );
+        let round = x.unwrap() + y.unwrap();
+        if round == 0 {
+            break;
+        }
+        attempts += round;
+    }
+    assert_eq!(
+        attempts, 60,
+        "each of the 60 messages (30 posts x 2 hubs) was sent once"
+    );
+    let rows = a
+        .ctx()
+        .db
+        .run(|c| {
+            use diesel::prelude::*;
+            use hub::store::schema::outq;
+            Ok(outq::table
+                .filter(outq::outq_mid.ne(""))
+                .select(outq::outq_status)
+                .load::<String>(c)?)
+        })
+        .await
+        .unwrap();
+    assert_eq!(rows.len(), 60);
+    assert!(
+        rows.iter().all(|s| s == "posted"),
+        "no receiver saw a second copy: {rows:?}"
+    );
+    for (hub, ch) in [(net.hub("beta"), &bob), (net.hub("gamma"), &carol)] {
+        let got: Vec<String> = items_of(hub, ch)
+            .await
+            .into_iter()
+            .map(|i| i.body)
+            .collect();
+        let want: Vec<String> = (0..30).map(|i| format!("shared {i:02}")).collect();
+        assert_eq!(got, want, "{}: once each, in order", hub.name);
+    }
+    net.stop().await;
+}
