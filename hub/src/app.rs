@@ -179,6 +179,21 @@ impl Hub {
     }
 }
 
+/// Applies pending migrations without building a hub (`hub migrate`); returns the versions
+/// applied and the backend's name.
+pub fn migrate(config: &Config) -> Result<(Vec<String>, &'static str)> {
+    let db = Db::open(&config.db_url, 1)?;
+    Ok((db.migrate()?, backend_name(&config.db_url)))
+}
+
+/// The name of the backend a database URL selects.
+pub fn backend_name(url: &str) -> &'static str {
+    match crate::store::Backend::of(url) {
+        crate::store::Backend::Sqlite => "SQLite",
+        crate::store::Backend::Postgres => "PostgreSQL",
+    }
+}
+
 /// The rustls configuration for `tls.cert_file` and `tls.key_file`.
 fn tls_config(cert: &std::path::Path, key: &std::path::Path) -> Result<rustls::ServerConfig> {
     use rustls_pki_types::pem::PemObject;

@@ -345,6 +345,13 @@ pub fn spawn(ctx: Ctx) -> tokio::task::JoinHandle<()> {
     })
 }
 
+/// Every destination with its undelivered count and oldest undelivered message.
+pub async fn status(
+    ctx: &Ctx,
+) -> Result<Vec<(store::outq::Dest, i64, Option<chrono::NaiveDateTime>)>> {
+    ctx.db.run(store::outq::status).await
+}
+
 /// Deletes delivery reports older than `federation.report_days`.
 pub async fn prune(ctx: &Ctx) -> Result<usize> {
     let before = ctx.clock.now_db() - Duration::days(i64::from(ctx.config.federation.report_days));

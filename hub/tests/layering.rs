@@ -60,6 +60,44 @@ fn services_know_nothing_of_actix_or_diesel() {
 }
 
 #[test]
+fn the_command_line_goes_through_the_app_and_services() {
+    let found = offenders(
+        "cli",
+        &["diesel", "store::", "actix_web::web", "HttpRequest"],
+    );
+    assert!(
+        found.is_empty(),
+        "cli must call app and services, not the store or the web layer:\n{}",
+        found.join("\n")
+    );
+}
+
+#[test]
+fn outbound_http_goes_through_net_only() {
+    let mut files = Vec::new();
+    rust_files(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
+        &mut files,
+    );
+    let found: Vec<String> = files
+        .iter()
+        .filter(|(path, _)| !path.ends_with("src/net.rs"))
+        .flat_map(|(path, text)| {
+            text.lines().enumerate().filter_map(move |(n, line)| {
+                let code = line.split("//").next().unwrap_or("");
+                (code.contains("reqwest::Client") || code.contains("Client::builder"))
+                    .then(|| format!("{path}:{}", n + 1))
+            })
+        })
+        .collect();
+    assert!(
+        found.is_empty(),
+        "only net.rs builds an HTTP client:\n{}",
+        found.join("\n")
+    );
+}
+
+#[test]
 fn nothing_keeps_process_wide_mutable_state() {
     let found = offenders(
         "",

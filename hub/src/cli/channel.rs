@@ -319,7 +319,7 @@ pub async fn run(ctx: &Ctx, cmd: &ChannelCommand) -> Result<ExitCode> {
 pub async fn run_queue(ctx: &Ctx, cmd: &QueueCommand) -> Result<ExitCode> {
     match cmd {
         QueueCommand::Status { json } => {
-            let rows = ctx.db.run(crate::store::outq::status).await?;
+            let rows = crate::queue::status(ctx).await?;
             let list: Vec<_> = rows
                 .iter()
                 .map(|(d, depth, oldest)| {

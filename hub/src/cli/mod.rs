@@ -183,13 +183,8 @@ pub fn run(mut cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Serve(args)) => serve(&cli, args),
         Some(Command::Migrate) => {
             let config = load_config(&cli, None)?;
-            let db = crate::store::Db::open(&config.db_url, 1).map_err(anyhow_of)?;
-            let applied = db.migrate().map_err(anyhow_of)?;
-            println!(
-                "{} migration(s) applied ({:?})",
-                applied.len(),
-                db.backend()
-            );
+            let (applied, backend) = crate::app::migrate(&config).map_err(anyhow_of)?;
+            println!("{} migration(s) applied ({backend})", applied.len());
             for v in applied {
                 println!("  {v}");
             }
@@ -208,7 +203,7 @@ pub fn run(mut cli: Cli) -> anyhow::Result<ExitCode> {
                 println!("  data_dir  = {}", config.data_dir.display());
                 println!(
                     "  database  = {:?}",
-                    crate::store::Backend::of(&config.db_url)
+                    crate::app::backend_name(&config.db_url)
                 );
                 Ok(ExitCode::SUCCESS)
             }
@@ -294,10 +289,7 @@ fn admin(config: Config, what: &AdminCommand) -> anyhow::Result<ExitCode> {
                         role,
                     },
             } => {
-                let email = service::credentials::normalize_email(account)?;
-                let acct = ctx
-                    .db
-                    .run(move |conn| crate::store::account::find_by_email(conn, &email))
+                let acct = service::account::find_by_email(&ctx, account)
                     .await?
                     .ok_or_else(|| {
                         crate::error::Error::invalid("account", "No account has this email.")

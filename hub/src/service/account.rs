@@ -352,6 +352,14 @@ pub async fn change_password(ctx: &Ctx, account: &Account, current: &str, new: &
         .await
 }
 
+/// Finds an account by email address (normalised first).
+pub async fn find_by_email(ctx: &Ctx, email: &str) -> Result<Option<Account>> {
+    let email = normalize_email(email)?;
+    ctx.db
+        .run(move |conn| store::account::find_by_email(conn, &email))
+        .await
+}
+
 /// Finds an account by id.
 pub async fn find(ctx: &Ctx, id: i64) -> Result<Option<Account>> {
     ctx.db.run(move |conn| store::account::find(conn, id)).await
