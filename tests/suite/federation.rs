@@ -667,3 +667,91 @@ async fn two_processes_on_one_database_share_the_queue_without_sending_twice() {
     }
     net.stop().await;
 }
+
+/// A signed (as `who`) or anonymous conversation fetch of `mid`, and the collection's items.
+async fn fetch_conversation(
+    from: &TestHub,
+    who: Option<&hub::store::channel::Channel>,
+    mid: &str,
+) -> (u16, Vec<serde_json::Value>) {
+    let key;
+    let key_id;
+    let signer = match who {
+        Some(c) => {
+            key = zot::keys::RsaKeypair::from_private_pem(&c.channel_prvkey).unwrap();
+            key_id = from.ctx().uris.channel(&c.channel_address);
+            Some(hub::net::Signer {
+                key: &key,
+                key_id: &key_id,
+                algorithm: zot::httpsig::Algorithm::RsaSha256,
+                headers: &["accept", "date", "host", "(request-target)"],
+            })
+        }
+        None => None,
+    };
+    let f = from
+        .ctx()
+        .net
+        .send(
+            reqwest::Method::GET,
+            mid,
+            &[("accept", "application/x-zot+json".into())],
+            None,
+            signer.as_ref(),
+        )
+        .await
+        .unwrap();
+    let items = serde_json::from_slice::<serde_json::Value>(&f.body)
+        .ok()
+        .and_then(|v| v["orderedItems"].as_array().cloned())
+        .unwrap_or_default();
+    (f.status, items)
+}
+
+#[actix_web::test]
+async fn hubs_fetch_a_conversation_as_far_as_the_signer_may_see_it() {
+    let (net, alice, bob, _carol) = three_hubs().await;
+    let (a, b, g) = (net.hub("alpha"), net.hub("beta"), net.hub("gamma"));
+    let dave = channel(g, "dave").await;
+    let public = hub::service::item::post(a.ctx(), &alice, "open thread", Audience::Public)
+        .await
+        .unwrap();
+    let private =
+        hub::service::item::post(a.ctx(), &alice, "friends thread", Audience::Connections)
+            .await
+            .unwrap();
+    net.drain().await;
+    let copy = items_of(b, &bob)
+        .await
+        .into_iter()
+        .find(|i| i.mid == public.mid)
+        .unwrap();
+    hub::service::item::respond(b.ctx(), &bob, &copy.uuid, "Create", "a reply")
+        .await
+        .unwrap();
+    net.drain().await;
+    // Anyone may fetch the public thread: the post and the comment, each still signed.
+    let (status, items) = fetch_conversation(g, None, &public.mid).await;
+    assert_eq!(status, 200);
+    assert_eq!(items.len(), 2, "{items:?}");
+    for i in &items {
+        let salmon: zot::salmon::JSalmon = serde_json::from_value(i.clone()).unwrap();
+        let signer = salmon.signer().unwrap();
+        let who = if signer.contains("alice") {
+            &alice
+        } else {
+            &bob
+        };
+        salmon
+            .verify(&zot::keys::PublicKey::from_pem(&who.channel_pubkey).unwrap())
+            .expect("each activity verifies with its author's key");
+    }
+    // The connections-only thread: bob (a connection, signed) sees it; dave and nobody do not.
+    assert_eq!(fetch_conversation(b, Some(&bob), &private.mid).await.0, 200);
+    assert_eq!(
+        fetch_conversation(g, Some(&dave), &private.mid).await.0,
+        404
+    );
+    assert_eq!(fetch_conversation(g, None, &private.mid).await.0, 404);
+    net.stop().await;
+}

@@ -126,6 +126,32 @@ pub async fn channel_info(ctx: &Ctx, req: &HttpRequest, nick: &str, body: &[u8])
     }
 }
 
+/// The conversation of an item for a hub (`/item/{uuid}` with the Zot media type); a signed
+/// request sees what its signer may see.
+pub async fn conversation(ctx: &Ctx, req: &HttpRequest, uuid: &str, body: &[u8]) -> HttpResponse {
+    let r = request_of(req, body);
+    let requester = if service::signatures::is_signed(&r) {
+        match service::signatures::verify(ctx, &r).await {
+            Ok(s) => Some(s),
+            Err(e) => return failure(&e),
+        }
+    } else {
+        None
+    };
+    match service::zot_info::conversation(
+        ctx,
+        uuid,
+        requester.as_ref(),
+        &r.method,
+        &r.path_and_query,
+    )
+    .await
+    {
+        Ok(doc) => signed_json(doc),
+        Err(e) => failure(&e),
+    }
+}
+
 /// Site info for `GET /` with the Zot media type, signed by the site key.
 pub async fn site_info(ctx: &Ctx, req: &HttpRequest) -> HttpResponse {
     let r = request_of(req, &[]);

@@ -347,6 +347,89 @@ pub async fn actor(ctx: &Ctx, nick: &str) -> Result<serde_json::Value> {
     }))
 }
 
+/// The conversation an item belongs to, for a hub fetching it (`GET`/`POST /item/{uuid}` with
+/// the Zot media type): an `OrderedCollection` of the thread's activities, each in the signed
+/// form its author gave it, limited to what the requester (a signer, or nobody) may see, and
+/// signed by the channel holding it. `NotFound` when the requester may not see the item.
+pub async fn conversation(
+    ctx: &Ctx,
+    uuid: &str,
+    requester: Option<&SignedBy>,
+    method: &str,
+    target: &str,
+) -> Result<SignedJson> {
+    let uuid = uuid.to_string();
+    let who = requester.map(|r| r.remote.xchan.xchan_hash.clone());
+    let (channel, thread, connection) = ctx
+        .db
+        .run(move |conn| {
+            let item = store::item::find_by_uuid(conn, &uuid)?
+                .ok_or_else(|| Error::new(ErrorKind::NotFound))?;
+            let channel = store::channel::find(conn, item.uid)?
+                .filter(|c| !c.channel_removed)
+                .ok_or_else(|| Error::new(ErrorKind::NotFound))?;
+            let thread = store::item::find_thread(conn, item.uid, &item.parent_mid)?;
+            let connection = match &who {
+                Some(h) => connection_of(conn, channel.channel_id, h)?,
+                None => None,
+            };
+            Ok((channel, thread, connection))
+        })
+        .await?;
+    let access = match requester {
+        Some(r) => ChannelAccess::of_identity(
+            &channel,
+            &r.remote.xchan.xchan_hash,
+            false,
+            connection.clone(),
+        ),
+        None => ChannelAccess::of(&channel, None),
+    };
+    // A restricted thread is for its recipients: a connection of the channel allowed to see
+    // its stream (the audience of "my connections"), or a named recipient.
+    let may_see = |i: &store::item::Item| {
+        if !i.item_private {
+            return access.may(Permission::ViewStream);
+        }
+        let named = requester.is_some_and(|r| {
+            i.allow_cid
+                .split(',')
+                .any(|h| h == r.remote.xchan.xchan_hash)
+        });
+        named
+            || (i.allow_cid.is_empty()
+                && connection
+                    .as_ref()
+                    .is_some_and(|c| c.approved && !c.blocked)
+                && access.may(Permission::ViewStream))
+    };
+    let top = thread
+        .first()
+        .filter(|t| may_see(t))
+        .ok_or_else(|| Error::new(ErrorKind::NotFound))?;
+    let items: Vec<serde_json::Value> = thread
+        .iter()
+        .filter(|i| !i.signed_data.is_empty())
+        .filter_map(|i| serde_json::from_str(&i.signed_data).ok())
+        .collect();
+    let doc = serde_json::json!({
+        "@context": ["https://www.w3.org/ns/activitystreams", "https://w3id.org/security/v1"],
+        "type": "OrderedCollection",
+        "id": top.mid,
+        "totalItems": items.len(),
+        "orderedItems": items,
+    });
+    let body = serde_json::to_vec(&doc).map_err(|e| Error::internal(anyhow::anyhow!("{e}")))?;
+    let key = zot::keys::RsaKeypair::from_private_pem(&channel.channel_prvkey)?;
+    sign_answer(
+        body,
+        &key,
+        &ctx.uris.channel(&channel.channel_address),
+        method,
+        target,
+    )
+}
+
 /// The nodeinfo 2.1 document.
 pub async fn nodeinfo(ctx: &Ctx) -> Result<serde_json::Value> {
     let (accounts, posts) = ctx

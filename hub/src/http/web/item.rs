@@ -3,7 +3,7 @@
 
 use actix_session::Session;
 use actix_web::http::StatusCode;
-use actix_web::{HttpResponse, web};
+use actix_web::{HttpRequest, HttpResponse, web};
 
 use super::channel::{channel_view, post_view};
 use crate::ctx::Ctx;
@@ -16,15 +16,29 @@ use crate::service;
 
 /// Registers the routes of this module.
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    resource!(cfg, "/item/{uuid}", get => get_item);
+    resource!(cfg, "/item/{uuid}", get => get_item, post => post_item);
 }
 
-/// GET /item/{uuid}
+/// POST /item/{uuid}: the conversation for a hub (Hubzilla posts signed fetches).
+async fn post_item(
+    ctx: web::Data<Ctx>,
+    req: HttpRequest,
+    uuid: web::Path<String>,
+    body: web::Bytes,
+) -> HttpResponse {
+    crate::http::zot::conversation(&ctx, &req, &uuid, &body).await
+}
+
+/// GET /item/{uuid}: the permalink, or the conversation for a hub asking for Zot.
 async fn get_item(
     ctx: web::Data<Ctx>,
+    req: HttpRequest,
     session: Session,
     uuid: web::Path<String>,
 ) -> Result<HttpResponse> {
+    if crate::http::zot::wants_zot(&req) || crate::http::zot::wants_activity(&req) {
+        return Ok(crate::http::zot::conversation(&ctx, &req, &uuid, &[]).await);
+    }
     let viewer = viewer(&ctx, &session).await?;
     let (item, channel) = service::item::by_uuid(&ctx, &uuid, viewer.as_ref()).await?;
     let page = ItemPage {
