@@ -755,3 +755,63 @@ async fn hubs_fetch_a_conversation_as_far_as_the_signer_may_see_it() {
     assert_eq!(fetch_conversation(g, None, &private.mid).await.0, 404);
     net.stop().await;
 }
+
+#[actix_web::test]
+async fn a_post_to_a_privacy_group_reaches_its_members_only() {
+    let (net, alice, bob, carol) = three_hubs().await;
+    let (a, b, g) = (net.hub("alpha"), net.hub("beta"), net.hub("gamma"));
+    let wa = a.browser();
+    wa.login("alice@example.org", PW).await;
+    // From the connections page: a group with bob in it.
+    wa.submit_and_follow(
+        "/channel/alice/connections",
+        "/channel/alice/groups",
+        &[("name", "close friends")],
+    )
+    .await;
+    let r = wa
+        .submit_and_follow(
+            "/channel/alice/connections",
+            "/channel/alice/groups/member",
+            &[("group", "close friends"), ("who", &bob.channel_hash)],
+        )
+        .await;
+    assert!(r.has("Group saved") && r.has(&addr(b, "bob")), "{}", r.body);
+    // The composer offers the group; posting to it reaches bob only, privately.
+    let page = wa.get("/channel/alice").await;
+    assert!(page.has("value=\"group:close friends\""), "{}", page.body);
+    wa.submit(
+        "/channel/alice",
+        "/channel/alice/post",
+        &[
+            ("body", "for the group"),
+            ("audience", "group:close friends"),
+        ],
+    )
+    .await
+    .expect_status(303);
+    net.drain().await;
+    let got = items_of(b, &bob).await;
+    let it = got
+        .iter()
+        .find(|i| i.body == "for the group")
+        .expect("bob has it");
+    assert!(it.item_private);
+    assert!(
+        !items_of(g, &carol)
+            .await
+            .iter()
+            .any(|i| i.body == "for the group")
+    );
+    // Not on alice's public page.
+    assert!(!a.browser().get("/channel/alice").await.has("for the group"));
+    // An empty group cannot be posted to; an unknown one neither.
+    hub::service::connection::create_group(a.ctx(), &alice, "nobody yet")
+        .await
+        .unwrap();
+    let empty = hub::service::connection::group_recipients(a.ctx(), &alice, "nobody yet").await;
+    assert!(empty.is_err());
+    let dup = hub::service::connection::create_group(a.ctx(), &alice, "close friends").await;
+    assert_eq!(dup.unwrap_err().kind.status(), 409);
+    net.stop().await;
+}

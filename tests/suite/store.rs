@@ -15,8 +15,24 @@ fn open() -> (Db, TestDb, tempfile::TempDir) {
 }
 
 const TABLES: &[&str] = &[
-    "abconfig", "abook", "account", "channel", "config", "dest", "hubloc", "item", "notify",
-    "outq", "pconfig", "profile", "session", "site", "verify", "xchan",
+    "abconfig",
+    "abook",
+    "account",
+    "channel",
+    "config",
+    "dest",
+    "hubloc",
+    "item",
+    "notify",
+    "outq",
+    "pconfig",
+    "pgrp",
+    "pgrp_member",
+    "profile",
+    "session",
+    "site",
+    "verify",
+    "xchan",
 ];
 
 #[test]

@@ -53,6 +53,9 @@ pub enum ChannelCommand {
         /// Only to these connections (nick@host), privately; repeatable.
         #[arg(long = "to")]
         to: Vec<String>,
+        /// Only to the members of this privacy group, privately.
+        #[arg(long)]
+        group: Option<String>,
         /// The text (Markdown).
         #[arg(long, conflicts_with = "body_file")]
         body: Option<String>,
@@ -98,6 +101,27 @@ pub enum ChannelCommand {
         /// Delete it.
         #[arg(long)]
         delete: bool,
+        /// Answer in JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Manage a privacy group: create it, add or remove a connection.
+    Group {
+        /// The local channel.
+        #[arg(long)]
+        nick: String,
+        /// The group's name.
+        #[arg(long)]
+        name: String,
+        /// Create the group.
+        #[arg(long)]
+        create: bool,
+        /// Add this connection (nick@host or channel URL).
+        #[arg(long)]
+        add: Option<String>,
+        /// Remove this connection.
+        #[arg(long)]
+        remove: Option<String>,
         /// Answer in JSON.
         #[arg(long)]
         json: bool,
@@ -170,6 +194,7 @@ pub async fn run(ctx: &Ctx, cmd: &ChannelCommand) -> Result<ExitCode> {
         ChannelCommand::Post {
             nick,
             to,
+            group,
             body,
             body_file,
             json,
@@ -189,6 +214,9 @@ pub async fn run(ctx: &Ctx, cmd: &ChannelCommand) -> Result<ExitCode> {
             let mut recipients = Vec::new();
             for t in to {
                 recipients.push(service::discovery::resolve(ctx, t).await?.xchan.xchan_hash);
+            }
+            if let Some(g) = group {
+                recipients.extend(service::connection::group_recipients(ctx, &ch, g).await?);
             }
             let item =
                 service::item::post_to(ctx, &ch, &text, Audience::Public, &recipients).await?;
@@ -252,6 +280,35 @@ pub async fn run(ctx: &Ctx, cmd: &ChannelCommand) -> Result<ExitCode> {
                     },
                     item.mid
                 ),
+            ))
+        }
+        ChannelCommand::Group {
+            nick,
+            name,
+            create,
+            add,
+            remove,
+            json,
+        } => {
+            let ch = service::channel::by_nick(ctx, nick).await?;
+            if *create {
+                service::connection::create_group(ctx, &ch, name).await?;
+            }
+            if let Some(who) = add {
+                service::connection::group_member(ctx, &ch, name, who, false).await?;
+            }
+            if let Some(who) = remove {
+                service::connection::group_member(ctx, &ch, name, who, true).await?;
+            }
+            let groups = service::connection::groups(ctx, &ch).await?;
+            let g = groups.iter().find(|g| g.name == name.trim());
+            let members: Vec<String> = g
+                .map(|g| g.members.iter().map(|m| m.1.clone()).collect())
+                .unwrap_or_default();
+            Ok(print(
+                *json,
+                json!({"group": name, "members": members}),
+                format!("group {name}: {}", members.join(", ")),
             ))
         }
         ChannelCommand::Show { nick, json } => {

@@ -179,8 +179,10 @@ pub struct ChannelPage {
     pub posts: Vec<PostView>,
     /// The viewer owns the channel (shows the composer).
     pub is_owner: bool,
-    /// The composer's audience choice (`public` or `connections`).
+    /// The composer's audience choice (`public`, `connections` or `group:NAME`).
     pub audience: String,
+    /// The owner's privacy groups (composer choices).
+    pub groups: Vec<String>,
     /// The viewer may not see this channel's posts at all.
     pub hidden: bool,
     /// Draft body (re-shown after an error).
@@ -394,6 +396,10 @@ pub struct ConnectionsPage {
     pub connected: Vec<ConnectionRow>,
     /// Offered roles: (value, label).
     pub roles: Vec<(String, String)>,
+    /// Privacy groups: (name, members as (portable id, address)).
+    pub groups: Vec<(String, Vec<(String, String)>)>,
+    /// Approved connections to add to a group: (portable id, address).
+    pub members_choice: Vec<(String, String)>,
     /// Address as typed.
     pub address: String,
     /// Notice after a successful form.

@@ -321,3 +321,109 @@ pub async fn on_purge(ctx: &Ctx, recipient: &Channel, sender: &str) -> Result<()
         .tx(move |conn| store::abook::delete(conn, id, &hash).map(|_| ()))
         .await
 }
+
+/// A privacy group with its members.
+#[derive(Debug, Clone)]
+pub struct Group {
+    /// Name.
+    pub name: String,
+    /// Members: (portable id, address, name).
+    pub members: Vec<(String, String, String)>,
+}
+
+fn check_group_name(name: &str) -> Result<String> {
+    let name = crate::service::lookalike::nfc(name.trim());
+    if name.is_empty()
+        || name.chars().count() > 64
+        || crate::service::lookalike::has_invisible(&name)
+    {
+        return Err(Error::invalid(
+            "group",
+            "A group name has 1 to 64 visible characters.",
+        ));
+    }
+    Ok(name)
+}
+
+/// Creates a privacy group of the channel.
+pub async fn create_group(ctx: &Ctx, channel: &Channel, name: &str) -> Result<()> {
+    let name = check_group_name(name)?;
+    let id = channel.channel_id;
+    let hash = uuid::Uuid::new_v4().to_string();
+    ctx.db
+        .tx(move |conn| store::pgrp::insert(conn, id, &hash, &name))
+        .await
+        .map_err(|e| {
+            if store::caused_by_unique_violation(&e) {
+                Error::conflict("group", "This channel already has a group of that name.")
+            } else {
+                e
+            }
+        })
+}
+
+/// Adds a connection to (or, with `remove`, removes it from) one of the channel's groups.
+pub async fn group_member(
+    ctx: &Ctx,
+    channel: &Channel,
+    group: &str,
+    who: &str,
+    remove: bool,
+) -> Result<()> {
+    let hash = connection_hash(ctx, channel, who).await?;
+    let id = channel.channel_id;
+    let group = group.trim().to_string();
+    ctx.db
+        .tx(move |conn| {
+            let g = store::pgrp::find_by_name(conn, id, &group)?
+                .ok_or_else(|| Error::invalid("group", "No group of that name."))?;
+            if remove {
+                store::pgrp::remove_member(conn, g.id, &hash)?;
+            } else {
+                store::pgrp::add_member(conn, g.id, id, &hash)?;
+            }
+            Ok(())
+        })
+        .await
+}
+
+/// The channel's groups with their members.
+pub async fn groups(ctx: &Ctx, channel: &Channel) -> Result<Vec<Group>> {
+    let id = channel.channel_id;
+    ctx.db
+        .run(move |conn| {
+            let mut out = Vec::new();
+            for g in store::pgrp::find_by_channel(conn, id)? {
+                let mut members = Vec::new();
+                for h in store::pgrp::members(conn, g.id)? {
+                    let (addr, name) = store::xchan::find(conn, &h)?
+                        .map(|x| (x.xchan_addr, x.xchan_name))
+                        .unwrap_or_default();
+                    members.push((h, addr, name));
+                }
+                out.push(Group {
+                    name: g.gname,
+                    members,
+                });
+            }
+            Ok(out)
+        })
+        .await
+}
+
+/// The members of one of the channel's groups (portable ids), for addressing a post.
+pub async fn group_recipients(ctx: &Ctx, channel: &Channel, group: &str) -> Result<Vec<String>> {
+    let id = channel.channel_id;
+    let group = group.trim().to_string();
+    ctx.db
+        .run(move |conn| {
+            let g = store::pgrp::find_by_name(conn, id, &group)?
+                .ok_or_else(|| Error::invalid("audience", "No group of that name."))?;
+            let members = store::pgrp::members(conn, g.id)?;
+            if members.is_empty() {
+                return Err(Error::invalid("audience", "This group has no members yet."));
+            }
+            Ok(members)
+        })
+        .await
+}

@@ -10,6 +10,7 @@ pub mod item;
 pub mod notify;
 pub mod outq;
 pub mod pconfig;
+pub mod pgrp;
 pub mod profile;
 pub mod schema;
 pub mod session;

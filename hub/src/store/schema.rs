@@ -233,12 +233,48 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    pgrp (id) {
+        id -> BigInt,
+        hash -> Text,
+        uid -> BigInt,
+        gname -> Text,
+        deleted -> Bool,
+    }
+}
+
+diesel::table! {
+    pgrp_member (id) {
+        id -> BigInt,
+        gid -> BigInt,
+        uid -> BigInt,
+        xchan -> Text,
+    }
+}
+
+diesel::joinable!(pgrp_member -> pgrp (gid));
 diesel::joinable!(channel -> account (channel_account_id));
 diesel::joinable!(session -> account (session_account));
 diesel::joinable!(item -> channel (uid));
 diesel::joinable!(profile -> channel (uid));
 
 diesel::allow_tables_to_appear_in_same_query!(
-    config, site, account, session, verify, channel, abconfig, dest, notify, profile, pconfig,
-    xchan, hubloc, abook, item, outq,
+    config,
+    site,
+    account,
+    session,
+    verify,
+    channel,
+    abconfig,
+    dest,
+    notify,
+    pgrp,
+    pgrp_member,
+    profile,
+    pconfig,
+    xchan,
+    hubloc,
+    abook,
+    item,
+    outq,
 );

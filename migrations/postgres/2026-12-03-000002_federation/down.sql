@@ -1,3 +1,5 @@
+DROP TABLE pgrp_member;
+DROP TABLE pgrp;
 DROP TABLE notify;
 DROP TABLE dest;
 DROP TABLE outq;

@@ -66,3 +66,21 @@ CREATE TABLE notify (
     seen BOOLEAN NOT NULL DEFAULT false
 );
 CREATE INDEX notify_uid_idx ON notify (uid, created);
+
+-- Privacy groups (Hubzilla's pgrp / pgrp_member): named sets of connections to address posts to.
+CREATE TABLE pgrp (
+    id BIGSERIAL PRIMARY KEY,
+    hash TEXT NOT NULL UNIQUE,
+    uid BIGINT NOT NULL REFERENCES channel (channel_id) ON DELETE CASCADE,
+    gname TEXT NOT NULL,
+    deleted BOOLEAN NOT NULL DEFAULT false,
+    UNIQUE (uid, gname)
+);
+
+CREATE TABLE pgrp_member (
+    id BIGSERIAL PRIMARY KEY,
+    gid BIGINT NOT NULL REFERENCES pgrp (id) ON DELETE CASCADE,
+    uid BIGINT NOT NULL,
+    xchan TEXT NOT NULL,
+    UNIQUE (gid, xchan)
+);

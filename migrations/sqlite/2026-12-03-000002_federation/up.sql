@@ -66,3 +66,21 @@ CREATE TABLE notify (
     seen BOOLEAN NOT NULL DEFAULT 0
 );
 CREATE INDEX notify_uid_idx ON notify (uid, created);
+
+-- Privacy groups (Hubzilla's pgrp / pgrp_member): named sets of connections to address posts to.
+CREATE TABLE pgrp (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    hash TEXT NOT NULL UNIQUE,
+    uid BIGINT NOT NULL REFERENCES channel (channel_id) ON DELETE CASCADE,
+    gname TEXT NOT NULL,
+    deleted BOOLEAN NOT NULL DEFAULT 0,
+    UNIQUE (uid, gname)
+);
+
+CREATE TABLE pgrp_member (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    gid BIGINT NOT NULL REFERENCES pgrp (id) ON DELETE CASCADE,
+    uid BIGINT NOT NULL,
+    xchan TEXT NOT NULL,
+    UNIQUE (gid, xchan)
+);

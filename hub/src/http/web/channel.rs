@@ -149,7 +149,7 @@ pub struct PageQuery {
 
 struct ChannelPageInput {
     draft: String,
-    audience: Option<Audience>,
+    audience: Option<String>,
     error: Option<String>,
     page_no: i64,
 }
@@ -168,7 +168,16 @@ async fn channel_page(
     let is_owner = access.is_owner();
     let audience = input
         .audience
-        .unwrap_or_else(|| Audience::default_for(channel));
+        .unwrap_or_else(|| Audience::default_for(channel).as_str().to_string());
+    let groups = if is_owner {
+        service::connection::groups(ctx, channel)
+            .await?
+            .into_iter()
+            .map(|g| g.name)
+            .collect()
+    } else {
+        Vec::new()
+    };
     let page = ChannelPage {
         page: page_ctx(ctx, session, &channel.channel_name, viewer),
         channel: channel_view(channel, ctx),
@@ -177,7 +186,8 @@ async fn channel_page(
         locality: profile.profile.locality,
         posts: posts.items.iter().map(post_view).collect(),
         is_owner,
-        audience: audience.as_str().into(),
+        audience,
+        groups,
         hidden: posts.hidden,
         draft: input.draft,
         error: input.error,
@@ -263,17 +273,25 @@ async fn post_channel_post(
 ) -> Result<HttpResponse> {
     check_csrf(&session, &form.csrf)?;
     let (account, channel) = owned_channel(&ctx, &session, &nick).await?;
-    let audience = match form.audience.as_str() {
-        "" => Audience::default_for(&channel),
-        other => Audience::parse(other)
-            .ok_or_else(|| Error::invalid("audience", "Choose who can read the post."))?,
+    // `public`, `connections`, or `group:NAME` (the members of a privacy group only).
+    let (audience, to) = match form.audience.as_str() {
+        "" => (Audience::default_for(&channel), Vec::new()),
+        g if g.starts_with("group:") => (
+            Audience::Connections,
+            service::connection::group_recipients(&ctx, &channel, &g["group:".len()..]).await?,
+        ),
+        other => (
+            Audience::parse(other)
+                .ok_or_else(|| Error::invalid("audience", "Choose who can read the post."))?,
+            Vec::new(),
+        ),
     };
-    match service::item::post(&ctx, &channel, &form.body, audience).await {
+    match service::item::post_to(&ctx, &channel, &form.body, audience, &to).await {
         Ok(_) => Ok(see_other(&format!("/channel/{}", channel.channel_address))),
         Err(e) if e.kind.field().is_some() || e.kind == ErrorKind::RateLimited => {
             let input = ChannelPageInput {
                 draft: form.body.clone(),
-                audience: Some(audience),
+                audience: Some(form.audience.clone()),
                 error: Some(e.kind.safe_message()),
                 page_no: 1,
             };

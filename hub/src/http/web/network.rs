@@ -33,6 +33,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     resource!(cfg, "/channel/{nick}/connections/perms", post => post_perms);
     resource!(cfg, "/channel/{nick}/connections/state", post => post_state);
     resource!(cfg, "/channel/{nick}/notifications", get => get_notifications);
+    resource!(cfg, "/channel/{nick}/groups", post => post_group);
+    resource!(cfg, "/channel/{nick}/groups/member", post => post_group_member);
 }
 
 /// The channel in the path, if the logged-in account owns it.
@@ -287,8 +289,25 @@ async fn connections_page(
                 .collect(),
         }
     };
+    let groups = service::connection::groups(ctx, channel)
+        .await?
+        .into_iter()
+        .map(|g| {
+            (
+                g.name,
+                g.members.into_iter().map(|(h, a, _)| (h, a)).collect(),
+            )
+        })
+        .collect();
+    let members_choice = all
+        .iter()
+        .filter(|c| !c.abook.abook_pending && !c.abook.abook_blocked)
+        .map(|c| (c.xchan.xchan_hash.clone(), c.xchan.xchan_addr.clone()))
+        .collect();
     let page = ConnectionsPage {
         page: page_ctx(ctx, session, "Connections", Some(account)),
+        groups,
+        members_choice,
         nick: channel.channel_address.clone(),
         name: channel.channel_name.clone(),
         pending: all
@@ -329,6 +348,7 @@ async fn get_connections(
         "approved" => Some("Connection approved."),
         "perms" => Some("Permissions saved. They will learn of it on their next refresh."),
         "state" => Some("Connection updated."),
+        "group" => Some("Group saved."),
         _ => None,
     };
     connections_page(
@@ -480,6 +500,74 @@ async fn post_perms(
     service::connection::set_permissions(&ctx, &channel, &field("who"), perms).await?;
     Ok(see_other(&format!(
         "/channel/{nick}/connections?done=perms"
+    )))
+}
+
+/// The group forms.
+#[derive(Debug, Deserialize)]
+pub struct GroupForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    group: String,
+    #[serde(default)]
+    who: String,
+    #[serde(default)]
+    remove: String,
+}
+
+/// POST /channel/{nick}/groups
+async fn post_group(
+    ctx: web::Data<Ctx>,
+    session: Session,
+    nick: web::Path<String>,
+    form: web::Form<GroupForm>,
+) -> Result<HttpResponse> {
+    check_csrf(&session, &form.csrf)?;
+    let (account, channel) = owned(&ctx, &session, &nick).await?;
+    match service::connection::create_group(&ctx, &channel, &form.name).await {
+        Ok(()) => Ok(see_other(&format!(
+            "/channel/{nick}/connections?done=group"
+        ))),
+        Err(e) if e.kind.field().is_some() => {
+            let status = form_status(&e);
+            connections_page(
+                &ctx,
+                &session,
+                &account,
+                &channel,
+                String::new(),
+                None,
+                Some(e.kind.safe_message()),
+                status,
+            )
+            .await
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// POST /channel/{nick}/groups/member
+async fn post_group_member(
+    ctx: web::Data<Ctx>,
+    session: Session,
+    nick: web::Path<String>,
+    form: web::Form<GroupForm>,
+) -> Result<HttpResponse> {
+    check_csrf(&session, &form.csrf)?;
+    let (_, channel) = owned(&ctx, &session, &nick).await?;
+    service::connection::group_member(
+        &ctx,
+        &channel,
+        &form.group,
+        &form.who,
+        !form.remove.is_empty(),
+    )
+    .await?;
+    Ok(see_other(&format!(
+        "/channel/{nick}/connections?done=group"
     )))
 }
 
