@@ -815,3 +815,38 @@ async fn a_post_to_a_privacy_group_reaches_its_members_only() {
     assert_eq!(dup.unwrap_err().kind.status(), 409);
     net.stop().await;
 }
+
+#[actix_web::test]
+async fn a_mention_notifies_the_channel_mentioned() {
+    let (net, alice, bob, carol) = three_hubs().await;
+    let (a, b, g) = (net.hub("alpha"), net.hub("beta"), net.hub("gamma"));
+    let text = format!("Hello @{}, have a look.", addr(b, "bob"));
+    hub::service::item::post(a.ctx(), &alice, &text, Audience::Public)
+        .await
+        .unwrap();
+    net.drain().await;
+    let notes = |hub: &TestHub, id: i64| {
+        let ctx = hub.ctx().clone();
+        async move {
+            ctx.db
+                .run(move |c| hub::store::notify::find_by_channel(c, id, 10))
+                .await
+                .unwrap()
+        }
+    };
+    let bobs = notes(b, bob.channel_id).await;
+    assert!(bobs.iter().any(|n| n.ntype == "mention"), "{bobs:?}");
+    let carols = notes(g, carol.channel_id).await;
+    assert!(
+        !carols.iter().any(|n| n.ntype == "mention"),
+        "only the one mentioned"
+    );
+    let wb = b.browser();
+    wb.login("bob@example.org", PW).await;
+    assert!(
+        wb.get("/channel/bob/notifications")
+            .await
+            .has("mentioned you")
+    );
+    net.stop().await;
+}

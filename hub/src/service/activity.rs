@@ -27,8 +27,34 @@ pub fn activity_id(mid: &str) -> String {
     mid.replacen("/item/", "/activity/", 1)
 }
 
-/// The activity for a post, comment or like written here, by `author_url`.
-pub fn encode(item: &Item, author_url: &str, public: bool) -> serde_json::Value {
+/// The `@nick@host` addresses a text mentions (in the order written, without repeats).
+pub fn mentioned_addresses(text: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for word in text.split(|c: char| c.is_whitespace() || matches!(c, ',' | ';' | '(' | ')')) {
+        let Some(rest) = word.strip_prefix('@') else {
+            continue;
+        };
+        let addr = rest
+            .trim_end_matches(['.', '!', '?', ':'])
+            .trim_matches(['{', '}']);
+        let valid = addr
+            .split_once('@')
+            .is_some_and(|(n, h)| !n.is_empty() && h.contains('.') && !h.contains('@'));
+        if valid && !out.iter().any(|a| a == addr) {
+            out.push(addr.to_lowercase());
+        }
+    }
+    out
+}
+
+/// The activity for a post, comment or like written here, by `author_url`; `mentions` are
+/// (channel URL, address) of the identities the text mentions.
+pub fn encode(
+    item: &Item,
+    author_url: &str,
+    public: bool,
+    mentions: &[(String, String)],
+) -> serde_json::Value {
     let to = if public {
         serde_json::json!([PUBLIC])
     } else {
@@ -75,6 +101,12 @@ pub fn encode(item: &Item, author_url: &str, public: bool) -> serde_json::Value 
     if !item.thr_parent.is_empty() {
         object["inReplyTo"] = item.thr_parent.clone().into();
     }
+    if !mentions.is_empty() {
+        object["tag"] = mentions
+            .iter()
+            .map(|(href, addr)| serde_json::json!({"type": "Mention", "href": href, "name": format!("@{addr}")}))
+            .collect();
+    }
     serde_json::json!({
         "@context": context(),
         "type": kind,
@@ -107,6 +139,19 @@ pub struct Incoming {
     pub published: Option<chrono::NaiveDateTime>,
     /// Updated.
     pub updated: Option<chrono::NaiveDateTime>,
+    /// Channel URLs the object mentions (`tag` entries of type `Mention`).
+    pub mentions: Vec<String>,
+}
+
+fn mentions_of(o: &zot::activity::Object) -> Vec<String> {
+    match o.extra.get("tag") {
+        Some(serde_json::Value::Array(tags)) => tags
+            .iter()
+            .filter(|t| t.get("type").and_then(|v| v.as_str()) == Some("Mention"))
+            .filter_map(|t| t.get("href").and_then(|v| v.as_str()).map(str::to_string))
+            .collect(),
+        _ => Vec::new(),
+    }
 }
 
 fn time_of(v: Option<&serde_json::Value>) -> Option<chrono::NaiveDateTime> {
@@ -145,7 +190,9 @@ pub fn decode(value: serde_json::Value) -> Result<Incoming> {
                 .and_then(|c| c.as_str())
                 .map(str::to_string);
             let html = text::sanitize_html(o.content.as_deref().unwrap_or_default());
+            let mentions = mentions_of(&o);
             Ok(Incoming {
+                mentions,
                 kind,
                 actor,
                 mid,
@@ -172,6 +219,7 @@ pub fn decode(value: serde_json::Value) -> Result<Incoming> {
                 html: String::new(),
                 published: time_of(act.extra.get("published")),
                 updated: None,
+                mentions: Vec::new(),
             })
         }
         ActivityType::Delete => {
@@ -189,6 +237,7 @@ pub fn decode(value: serde_json::Value) -> Result<Incoming> {
                 html: String::new(),
                 published: None,
                 updated: None,
+                mentions: Vec::new(),
             })
         }
         other => {
@@ -197,5 +246,21 @@ pub fn decode(value: serde_json::Value) -> Result<Incoming> {
                 "activity type not handled",
             )))
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::mentioned_addresses;
+
+    #[test]
+    fn mentions_are_found_in_the_text() {
+        assert_eq!(
+            mentioned_addresses(
+                "Hi @bob@beta.example, and @{Carol@hub.example}! @bob@beta.example again; mail a@b.c"
+            ),
+            vec!["bob@beta.example", "carol@hub.example"]
+        );
+        assert!(mentioned_addresses("@nobody and @x@y").is_empty());
     }
 }

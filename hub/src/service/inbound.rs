@@ -382,6 +382,10 @@ async fn store_item(
     let edited = incoming.updated.unwrap_or(created);
     let raw = raw.to_string();
     let notify_owner = recipient.channel_hash.clone();
+    let mentioned = incoming
+        .mentions
+        .iter()
+        .any(|m| *m == ctx.uris.channel(&recipient.channel_address));
     ctx.db
         .tx(move |conn| {
             if let Some(existing) = store::item::find_by_uid_mid(conn, uid, &mid)? {
@@ -429,7 +433,17 @@ async fn store_item(
                     e
                 }
             })?;
-            if !thr.is_empty() && owner == notify_owner {
+            if mentioned {
+                store::notify::insert(
+                    conn,
+                    uid,
+                    "mention",
+                    &author_hash,
+                    &crate::uris::Uris::item_path(&uuid),
+                    "",
+                    now,
+                )?;
+            } else if !thr.is_empty() && owner == notify_owner {
                 let kind = if verb == "Create" { "comment" } else { "like" };
                 store::notify::insert(
                     conn,

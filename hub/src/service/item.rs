@@ -70,7 +70,13 @@ fn publish(
 ) -> Result<()> {
     let public = matches!(to, outbound::Audience::Public(_));
     let author_url = ctx.uris.channel(&channel.channel_address);
-    let doc = activity::encode(item, &author_url, public);
+    let mut mentions = Vec::new();
+    for addr in activity::mentioned_addresses(&item.body) {
+        if let Some(x) = store::xchan::find_by_addr(conn, &addr)? {
+            mentions.push((x.xchan_url, addr));
+        }
+    }
+    let doc = activity::encode(item, &author_url, public, &mentions);
     let key = zot::keys::RsaKeypair::from_private_pem(&channel.channel_prvkey)?;
     let salmon = zot::salmon::JSalmon::sign(&doc, &key, &author_url)?;
     let data =
