@@ -328,10 +328,7 @@ async fn sql_and_html_metacharacters_are_stored_and_shown_verbatim() {
         .await
         .unwrap();
     assert_eq!(ch.channel_name, evil_name);
-    let owner = hub
-        .ctx()
-        .db
-        .run(|c| hub::store::account::find_by_email(c, "o'hara+x@example.org"))
+    let owner = hub::service::account::find_by_email(hub.ctx(), "o'hara+x@example.org")
         .await
         .unwrap();
     let access = hub::service::perms::ChannelAccess::of(&ch, owner.as_ref());

@@ -17,7 +17,41 @@ use crate::service::credentials::{
 use crate::service::{lookalike, site};
 use crate::store;
 
-pub use crate::store::account::Account;
+use crate::store::account::Account as AccountRow;
+
+/// An account as the rest of the hub sees it: everything but the password hash, which never
+/// leaves this module and `credentials`.
+#[derive(Debug, Clone)]
+pub struct Account {
+    /// Account id.
+    pub account_id: i64,
+    /// Lowercased email address.
+    pub account_email: String,
+    /// The email address was confirmed.
+    pub account_verified: bool,
+    /// Approved (by an admin or the policy).
+    pub account_approved: bool,
+    /// Hub administrator.
+    pub account_admin: bool,
+    /// Creation time.
+    pub account_created: NaiveDateTime,
+    /// Suspended by an admin.
+    pub account_suspended: bool,
+}
+
+impl From<AccountRow> for Account {
+    fn from(a: AccountRow) -> Self {
+        Self {
+            account_id: a.account_id,
+            account_email: a.account_email,
+            account_verified: a.account_verified,
+            account_approved: a.account_approved,
+            account_admin: a.account_admin,
+            account_created: a.account_created,
+            account_suspended: a.account_suspended,
+        }
+    }
+}
 
 /// What happened after a registration form was accepted. An address that already has an
 /// account gets the same answer (its owner is mailed instead), so the form does not reveal who
@@ -201,7 +235,9 @@ pub async fn verify_email(ctx: &Ctx, token: &str) -> Result<Account> {
         .tx(move |conn| {
             let id = consume_token(conn, TOKEN_EMAIL, &token, now)?;
             store::account::update_verified(conn, id)?;
-            store::account::find(conn, id)?.ok_or_else(|| Error::new(ErrorKind::NotFound))
+            store::account::find(conn, id)?
+                .map(Account::from)
+                .ok_or_else(|| Error::new(ErrorKind::NotFound))
         })
         .await
 }
@@ -217,7 +253,7 @@ pub fn login_backoff(failures: u32, threshold: u32, max_minutes: u32) -> Option<
     Some(Duration::seconds(secs.min(i64::from(max_minutes) * 60)))
 }
 
-fn blocked(account: &Account, now: NaiveDateTime) -> bool {
+fn blocked(account: &AccountRow, now: NaiveDateTime) -> bool {
     account.account_login_blocked_until.is_some_and(|t| t > now)
 }
 
@@ -291,10 +327,10 @@ pub async fn login(ctx: &Ctx, email: &str, password: &str, client: IpAddr) -> Re
     ctx.db
         .run(move |conn| store::account::update_lastlog(conn, id, now))
         .await?;
-    Ok(account)
+    Ok(account.into())
 }
 
-async fn record_failure(ctx: &Ctx, account: &Account) -> Result<()> {
+async fn record_failure(ctx: &Ctx, account: &AccountRow) -> Result<()> {
     let id = account.account_id;
     let now = ctx.clock.now_db();
     let limits = ctx.config.limits.clone();
@@ -325,10 +361,16 @@ async fn record_failure(ctx: &Ctx, account: &Account) -> Result<()> {
 /// Changes the password of a logged-in account after checking the current one, and ends every
 /// session of the account (the caller starts a fresh one for the browser that asked).
 pub async fn change_password(ctx: &Ctx, account: &Account, current: &str, new: &str) -> Result<()> {
+    let id = account.account_id;
+    let stored = ctx
+        .db
+        .run(move |conn| store::account::find(conn, id))
+        .await?
+        .ok_or_else(|| Error::new(ErrorKind::NotFound))?;
     if current.chars().count() > crate::service::credentials::MAX_PASSWORD_CHARS
         || !ctx
             .hasher
-            .verify(current, Some(&account.account_password))
+            .verify(current, Some(&stored.account_password))
             .await?
     {
         return Err(Error::invalid(
@@ -355,14 +397,20 @@ pub async fn change_password(ctx: &Ctx, account: &Account, current: &str, new: &
 /// Finds an account by email address (normalised first).
 pub async fn find_by_email(ctx: &Ctx, email: &str) -> Result<Option<Account>> {
     let email = normalize_email(email)?;
-    ctx.db
+    Ok(ctx
+        .db
         .run(move |conn| store::account::find_by_email(conn, &email))
-        .await
+        .await?
+        .map(Account::from))
 }
 
 /// Finds an account by id.
 pub async fn find(ctx: &Ctx, id: i64) -> Result<Option<Account>> {
-    ctx.db.run(move |conn| store::account::find(conn, id)).await
+    Ok(ctx
+        .db
+        .run(move |conn| store::account::find(conn, id))
+        .await?
+        .map(Account::from))
 }
 
 /// An account as the admin sees it in a list.
@@ -384,7 +432,7 @@ pub struct AccountSummary {
     pub lookalike: Option<String>,
 }
 
-fn summary(a: Account) -> AccountSummary {
+fn summary(a: AccountRow) -> AccountSummary {
     AccountSummary {
         id: a.account_id,
         lookalike: lookalike::mixed_script_note(&a.account_email),

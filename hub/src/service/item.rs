@@ -376,7 +376,7 @@ pub async fn channel_page(
 pub async fn by_uuid(
     ctx: &Ctx,
     uuid: &str,
-    visitor: Option<&crate::store::account::Account>,
+    visitor: Option<&crate::service::account::Account>,
 ) -> Result<(Item, Channel)> {
     if uuid.len() > 64 {
         return Err(Error::new(ErrorKind::NotFound));

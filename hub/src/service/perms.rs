@@ -5,7 +5,7 @@
 
 use zot::perms::{Limits, Permission, Viewer};
 
-use crate::store::account::Account;
+use crate::service::account::Account;
 use crate::store::channel::Channel;
 use crate::store::item::Item;
 

@@ -8,9 +8,9 @@ use chrono::{Duration, NaiveDateTime};
 
 use crate::ctx::Ctx;
 use crate::error::Result;
+use crate::service::account::Account;
 use crate::service::credentials::{new_token, token_hash};
 use crate::store;
-use crate::store::account::Account;
 
 /// A session's last-seen time is written at most this often (not on every request).
 const SEEN_GRANULARITY_MINUTES: i64 = 5;
@@ -81,6 +81,7 @@ pub async fn resolve(ctx: &Ctx, token: &str) -> Result<Option<Account>> {
                 store::session::delete(conn, s.session_id)?;
                 return Ok(None);
             };
+            let account = Account::from(account);
             if s.session_seen + Duration::minutes(SEEN_GRANULARITY_MINUTES) <= now {
                 store::session::update_seen(conn, s.session_id, now)?;
             }
