@@ -82,7 +82,19 @@ async fn three_hubs() -> (
     hub::store::channel::Channel,
     hub::store::channel::Channel,
 ) {
-    let net = TestNet::start(&["alpha", "beta", "gamma"]).await;
+    three_hubs_with(|_| {}).await
+}
+
+/// [`three_hubs`] with each configuration adjusted first.
+async fn three_hubs_with(
+    adjust: impl Fn(&mut hub::config::Config),
+) -> (
+    TestNet,
+    hub::store::channel::Channel,
+    hub::store::channel::Channel,
+    hub::store::channel::Channel,
+) {
+    let net = TestNet::start_with(&["alpha", "beta", "gamma"], adjust).await;
     let (a, b, g) = (net.hub("alpha"), net.hub("beta"), net.hub("gamma"));
     let alice = channel(a, "alice").await;
     let bob = channel(b, "bob").await;
@@ -847,6 +859,93 @@ async fn a_mention_notifies_the_channel_mentioned() {
         wb.get("/channel/bob/notifications")
             .await
             .has("mentioned you")
+    );
+    net.stop().await;
+}
+
+#[actix_web::test]
+async fn a_dead_destination_is_left_alone_until_it_calls_and_old_reports_are_pruned() {
+    let (mut net, alice, _bob, carol) = three_hubs_with(|c| {
+        c.federation.dead_after_days = 1;
+        c.federation.report_days = 2;
+    })
+    .await;
+    net.hub_mut("gamma").stop().await;
+    hub::service::item::post(
+        net.hub("alpha").ctx(),
+        &alice,
+        "while gamma is away",
+        Audience::Public,
+    )
+    .await
+    .unwrap();
+    // Retries over more than a day: gamma is marked dead.
+    for _ in 0..30 {
+        net.clock.advance(std::time::Duration::from_secs(3600));
+        net.drain().await;
+    }
+    let dest_of = |net: &TestNet| {
+        let ctx = net.hub("alpha").ctx().clone();
+        async move {
+            ctx.db
+                .run(hub::store::outq::status)
+                .await
+                .unwrap()
+                .into_iter()
+                .find(|(d, _, _)| d.dest_url.contains("gamma.test"))
+                .unwrap()
+        }
+    };
+    let (d, depth, _) = dest_of(&net).await;
+    assert!(d.dest_dead, "dead after a day of failures: {d:?}");
+    assert_eq!(depth, 1);
+    // gamma is back, but nobody tries it: it stays dead while it is silent.
+    net.hub_mut("gamma").restart().await;
+    net.clock.advance(std::time::Duration::from_secs(2 * 3600));
+    assert_eq!(net.drain().await, 0, "a dead destination is not tried");
+    // carol writes to alice: gamma contacted alpha, so alpha revives it and it catches up.
+    let carol_copy = hub::service::item::post(
+        net.hub("gamma").ctx(),
+        &carol,
+        "hello again",
+        Audience::Public,
+    )
+    .await
+    .unwrap();
+    let _ = carol_copy;
+    net.drain().await;
+    let (d, depth, _) = dest_of(&net).await;
+    assert!(!d.dest_dead && depth == 0, "{d:?} depth {depth}");
+    assert!(
+        items_of(net.hub("gamma"), &carol)
+            .await
+            .iter()
+            .any(|i| i.body == "while gamma is away")
+    );
+    // Delivery reports older than report_days are pruned; newer ones stay.
+    let before = net
+        .hub("alpha")
+        .ctx()
+        .db
+        .run(|c| {
+            use diesel::prelude::*;
+            Ok(hub::store::schema::outq::table
+                .count()
+                .get_result::<i64>(c)?)
+        })
+        .await
+        .unwrap();
+    assert_eq!(
+        hub::queue::prune(net.hub("alpha").ctx()).await.unwrap(),
+        0,
+        "nothing old enough yet"
+    );
+    net.clock
+        .advance(std::time::Duration::from_secs(3 * 24 * 3600));
+    let pruned = hub::queue::prune(net.hub("alpha").ctx()).await.unwrap();
+    assert_eq!(
+        pruned as i64, before,
+        "every finished report older than two days"
     );
     net.stop().await;
 }
