@@ -60,6 +60,25 @@ fn services_know_nothing_of_actix_or_diesel() {
 }
 
 #[test]
+fn services_hand_out_their_own_types_not_store_rows_or_secrets() {
+    let found = offenders("service", &["pub use crate::store"]);
+    assert!(
+        found.is_empty(),
+        "services must not re-export store rows:\n{}",
+        found.join("\n")
+    );
+    let found = offenders(
+        "http",
+        &["account_password", "channel_prvkey", "channel_eprvkey"],
+    );
+    assert!(
+        found.is_empty(),
+        "password hashes and private keys never reach the web layer:\n{}",
+        found.join("\n")
+    );
+}
+
+#[test]
 fn the_command_line_goes_through_the_app_and_services() {
     let found = offenders(
         "cli",

@@ -96,10 +96,23 @@ impl TestHub {
         account_id: i64,
         nick: &str,
         name: &str,
-    ) -> hub::store::channel::Channel {
+    ) -> hub::service::channel::Channel {
         hub::service::channel::create(self.ctx(), account_id, nick, name, "personal")
             .await
             .expect("create channel")
+    }
+
+    /// A channel's private RSA key, read from the store (tests that sign as the channel).
+    pub async fn channel_key(&self, ch: &hub::service::channel::Channel) -> zot::keys::RsaKeypair {
+        let id = ch.channel_id;
+        let row = self
+            .ctx()
+            .db
+            .run(move |c| hub::store::channel::find(c, id))
+            .await
+            .unwrap()
+            .unwrap();
+        zot::keys::RsaKeypair::from_private_pem(&row.channel_prvkey).unwrap()
     }
 
     /// Stops serving (the data stays): the hub is offline, connections to it are refused.

@@ -7,7 +7,7 @@ use hub_tests::{TestHub, TestNet};
 
 use crate::accounts::PW;
 
-async fn channel(hub: &TestHub, nick: &str) -> hub::store::channel::Channel {
+async fn channel(hub: &TestHub, nick: &str) -> hub::service::channel::Channel {
     let a = hub.account(&format!("{nick}@example.org"), PW).await;
     hub::service::channel::create(hub.ctx(), a, nick, &format!("{nick} name"), "personal")
         .await
@@ -18,7 +18,7 @@ fn addr(hub: &TestHub, nick: &str) -> String {
     hub.ctx().uris.address(nick)
 }
 
-async fn stream_bodies(hub: &TestHub, ch: &hub::store::channel::Channel) -> Vec<String> {
+async fn stream_bodies(hub: &TestHub, ch: &hub::service::channel::Channel) -> Vec<String> {
     let id = ch.channel_id;
     hub.ctx()
         .db
@@ -78,9 +78,9 @@ async fn channels_on_two_hubs_connect_and_a_public_post_arrives() {
 /// alice on alpha, bob on beta, carol on gamma; alice connected (both ways) with bob and carol.
 async fn three_hubs() -> (
     TestNet,
-    hub::store::channel::Channel,
-    hub::store::channel::Channel,
-    hub::store::channel::Channel,
+    hub::service::channel::Channel,
+    hub::service::channel::Channel,
+    hub::service::channel::Channel,
 ) {
     three_hubs_with(|_| {}).await
 }
@@ -90,9 +90,9 @@ async fn three_hubs_with(
     adjust: impl Fn(&mut hub::config::Config),
 ) -> (
     TestNet,
-    hub::store::channel::Channel,
-    hub::store::channel::Channel,
-    hub::store::channel::Channel,
+    hub::service::channel::Channel,
+    hub::service::channel::Channel,
+    hub::service::channel::Channel,
 ) {
     let net = TestNet::start_with(&["alpha", "beta", "gamma"], adjust).await;
     let (a, b, g) = (net.hub("alpha"), net.hub("beta"), net.hub("gamma"));
@@ -113,7 +113,10 @@ async fn three_hubs_with(
     (net, alice, bob, carol)
 }
 
-async fn items_of(hub: &TestHub, ch: &hub::store::channel::Channel) -> Vec<hub::store::item::Item> {
+async fn items_of(
+    hub: &TestHub,
+    ch: &hub::service::channel::Channel,
+) -> Vec<hub::store::item::Item> {
     let id = ch.channel_id;
     hub.ctx()
         .db
@@ -683,14 +686,14 @@ async fn two_processes_on_one_database_share_the_queue_without_sending_twice() {
 /// A signed (as `who`) or anonymous conversation fetch of `mid`, and the collection's items.
 async fn fetch_conversation(
     from: &TestHub,
-    who: Option<&hub::store::channel::Channel>,
+    who: Option<&hub::service::channel::Channel>,
     mid: &str,
 ) -> (u16, Vec<serde_json::Value>) {
     let key;
     let key_id;
     let signer = match who {
         Some(c) => {
-            key = zot::keys::RsaKeypair::from_private_pem(&c.channel_prvkey).unwrap();
+            key = from.channel_key(c).await;
             key_id = from.ctx().uris.channel(&c.channel_address);
             Some(hub::net::Signer {
                 key: &key,

@@ -9,7 +9,7 @@ use zot::message::{Envelope, MessageType};
 
 use crate::accounts::PW;
 
-async fn channel(hub: &TestHub, nick: &str) -> hub::store::channel::Channel {
+async fn channel(hub: &TestHub, nick: &str) -> hub::service::channel::Channel {
     let a = hub.account(&format!("{nick}@example.org"), PW).await;
     hub::service::channel::create(hub.ctx(), a, nick, nick, "public")
         .await
@@ -33,8 +33,8 @@ async fn item_count(hub: &TestHub) -> i64 {
 /// post envelope from alice ready to send.
 async fn setup() -> (
     TestNet,
-    hub::store::channel::Channel,
-    hub::store::channel::Channel,
+    hub::service::channel::Channel,
+    hub::service::channel::Channel,
     Vec<u8>,
 ) {
     let net = TestNet::start(&["alpha", "beta"]).await;
@@ -75,7 +75,7 @@ async fn setup() -> (
 /// signed headers can include a Date.
 async fn post_zot(
     net: &TestNet,
-    signer: Option<&hub::store::channel::Channel>,
+    signer: Option<&hub::service::channel::Channel>,
     key_id_nick: &str,
     body: Vec<u8>,
     tamper_after_signing: bool,
@@ -108,7 +108,7 @@ async fn post_zot(
     };
     let signer = match signer {
         Some(ch) => {
-            key = zot::keys::RsaKeypair::from_private_pem(&ch.channel_prvkey).unwrap();
+            key = a.channel_key(ch).await;
             Some(hub::net::Signer {
                 key: &key,
                 key_id: &key_id,

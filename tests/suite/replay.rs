@@ -33,7 +33,7 @@ fn s(v: &serde_json::Value, k: &str) -> String {
 
 /// The test hub as hub B: B's site key, bob with his real keys, alice known from A's channel
 /// info, bob connected with alice.
-async fn hub_b() -> (TestNet, hub::store::channel::Channel) {
+async fn hub_b() -> (TestNet, hub::service::channel::Channel) {
     let mut net = TestNet::start_with(&["hzb"], |c| {
         c.base_url = url::Url::parse("https://hubzilla-b.test").unwrap();
     })
@@ -93,7 +93,7 @@ async fn hub_b() -> (TestNet, hub::store::channel::Channel) {
 
 /// bob's rows as Hubzilla has them (the import of a channel is the nomadic-identity issue's;
 /// here the rows are written directly).
-async fn import_bob(hub: &TestHub) -> hub::store::channel::Channel {
+async fn import_bob(hub: &TestHub) -> hub::service::channel::Channel {
     let k = channel_keys("hubzilla-b.test", "bob");
     let account = hub.account("bob@example.org", crate::accounts::PW).await;
     let key = zot::keys::RsaKeypair::from_private_pem(&s(&k, "channel_prvkey")).unwrap();
@@ -168,6 +168,7 @@ async fn import_bob(hub: &TestHub) -> hub::store::channel::Channel {
         .await
         .unwrap()
         .unwrap()
+        .into()
 }
 
 /// A captured direct answer (headers and raw body) as `net::Fetched`.

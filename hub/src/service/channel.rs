@@ -6,7 +6,68 @@ use crate::error::{Error, ErrorKind, Result, ResultExt};
 use crate::service::{lookalike, text};
 use crate::store::{self, channel::NewChannel, hubloc::NewHubloc, profile::Profile, xchan::Xchan};
 
-pub use crate::store::channel::Channel;
+use crate::store::channel::Channel as ChannelRow;
+
+/// A channel as the rest of the hub sees it: its identity and public keys, never its private
+/// keys (services that sign load those from the store when they need them).
+#[derive(Debug, Clone)]
+pub struct Channel {
+    /// Row id.
+    pub channel_id: i64,
+    /// Owning account.
+    pub channel_account_id: i64,
+    /// Nickname.
+    pub channel_address: String,
+    /// Display name.
+    pub channel_name: String,
+    /// Permission role preset.
+    pub channel_role: String,
+    /// Zot guid.
+    pub channel_guid: String,
+    /// `sha256.` signature of the guid.
+    pub channel_guid_sig: String,
+    /// Portable id.
+    pub channel_hash: String,
+    /// SPKI PEM of the channel key.
+    pub channel_pubkey: String,
+    /// Creation time.
+    pub channel_created: chrono::NaiveDateTime,
+}
+
+impl From<ChannelRow> for Channel {
+    fn from(c: ChannelRow) -> Self {
+        Self {
+            channel_id: c.channel_id,
+            channel_account_id: c.channel_account_id,
+            channel_address: c.channel_address,
+            channel_name: c.channel_name,
+            channel_role: c.channel_role,
+            channel_guid: c.channel_guid,
+            channel_guid_sig: c.channel_guid_sig,
+            channel_hash: c.channel_hash,
+            channel_pubkey: c.channel_pubkey,
+            channel_created: c.channel_created,
+        }
+    }
+}
+
+impl From<&ChannelRow> for Channel {
+    fn from(c: &ChannelRow) -> Self {
+        c.clone().into()
+    }
+}
+
+/// The channel's RSA key pair, read from the store (for signing).
+pub(crate) fn keypair(
+    conn: &mut crate::store::AnyConnection,
+    channel_id: i64,
+) -> Result<zot::keys::RsaKeypair> {
+    let row =
+        store::channel::find(conn, channel_id)?.ok_or_else(|| Error::new(ErrorKind::NotFound))?;
+    Ok(zot::keys::RsaKeypair::from_private_pem(
+        &row.channel_prvkey,
+    )?)
+}
 
 /// Nicknames that would collide with the hub's own URL space or mislead visitors.
 pub const RESERVED_NICKS: &[&str] = &[
@@ -287,11 +348,12 @@ pub async fn create(
             Ok(channel_id)
         })
         .await?;
-    let channel = ctx
+    let channel: Channel = ctx
         .db
         .run(move |conn| store::channel::find(conn, channel_id))
         .await?
-        .ok_or_else(|| Error::new(ErrorKind::Internal))?;
+        .ok_or_else(|| Error::new(ErrorKind::Internal))?
+        .into();
     tracing::info!(nick = %channel.channel_address, hash = %channel.channel_hash, "channel created");
     Ok(channel)
 }
@@ -309,14 +371,19 @@ pub async fn by_nick(ctx: &Ctx, nick: &str) -> Result<Channel> {
     ctx.db
         .run(move |conn| store::channel::find_by_address(conn, &nick))
         .await?
+        .map(Channel::from)
         .ok_or_else(|| Error::new(ErrorKind::NotFound))
 }
 
 /// The channels of an account.
 pub async fn of_account(ctx: &Ctx, account_id: i64) -> Result<Vec<Channel>> {
-    ctx.db
+    Ok(ctx
+        .db
         .run(move |conn| store::channel::find_by_account(conn, account_id))
-        .await
+        .await?
+        .into_iter()
+        .map(Channel::from)
+        .collect())
 }
 
 /// A channel's profile as shown on its page.

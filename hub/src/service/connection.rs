@@ -11,9 +11,10 @@ use zot::perms::Permission;
 
 use crate::ctx::Ctx;
 use crate::error::{Error, ErrorKind, Result};
+use crate::service::channel::Channel;
 use crate::service::discovery::{self, Remote};
 use crate::service::outbound::{self, Audience, Outgoing};
-use crate::store::{self, AnyConnection, abook::Abook, channel::Channel, xchan::Xchan};
+use crate::store::{self, AnyConnection, abook::Abook, xchan::Xchan};
 
 /// A connection as its channel sees it.
 #[derive(Debug, Clone)]
@@ -271,7 +272,13 @@ pub async fn on_refresh(ctx: &Ctx, recipient: &Channel, sender: &Remote) -> Resu
         .primary()
         .map(|h| h.hubloc_id_url.clone())
         .ok_or_else(|| Error::new(ErrorKind::NotFound))?;
-    let info = discovery::fetch_info(ctx, &url, Some(recipient)).await?;
+    let id = recipient.channel_id;
+    let row = ctx
+        .db
+        .run(move |conn| store::channel::find(conn, id))
+        .await?
+        .ok_or_else(|| Error::new(ErrorKind::NotFound))?;
+    let info = discovery::fetch_info(ctx, &url, Some(&row)).await?;
     let granted = info
         .extra
         .get("permissions")

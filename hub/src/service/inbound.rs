@@ -13,12 +13,13 @@ use zot::perms::Permission;
 use crate::ctx::Ctx;
 use crate::error::{Error, ErrorKind, Result};
 use crate::service::activity::{self, Incoming};
+use crate::service::channel::Channel;
 use crate::service::discovery::{self, Remote};
 use crate::service::outbound::{self, Audience, Outgoing};
 use crate::service::perms::ChannelAccess;
 use crate::service::signatures::{self, Request};
 use crate::service::{connection, zot_info};
-use crate::store::{self, AnyConnection, channel::Channel, item::Item, item::NewItem};
+use crate::store::{self, AnyConnection, item::Item, item::NewItem};
 
 /// The answer to a delivery: the JSON body, encrypted for the sender's hub when the request was.
 #[derive(Debug, Clone)]
@@ -111,7 +112,7 @@ async fn local_recipients(ctx: &Ctx, env: &Envelope) -> Result<(Vec<Channel>, Ve
             let mut missing = Vec::new();
             for hash in wanted {
                 match store::channel::find_by_hash(conn, &hash)? {
-                    Some(c) => found.push(c),
+                    Some(c) => found.push(Channel::from(c)),
                     None => missing.push(hash),
                 }
             }
@@ -219,7 +220,7 @@ async fn deliver_activity(ctx: &Ctx, env: &Envelope, sender: &str) -> Result<Vec
                 let mut out = Vec::new();
                 for ab in store::abook::find_by_xchan(conn, &s)? {
                     if let Some(c) = store::channel::find(conn, ab.abook_channel)? {
-                        out.push(c);
+                        out.push(Channel::from(c));
                     }
                 }
                 if let Some(p) = parent {
@@ -227,7 +228,7 @@ async fn deliver_activity(ctx: &Ctx, env: &Envelope, sender: &str) -> Result<Vec
                         if !out.iter().any(|c: &Channel| c.channel_id == it.uid)
                             && let Some(c) = store::channel::find(conn, it.uid)?
                         {
-                            out.push(c);
+                            out.push(Channel::from(c));
                         }
                     }
                 }

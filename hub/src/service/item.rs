@@ -9,11 +9,73 @@ use zot::message::MessageType;
 
 use crate::ctx::Ctx;
 use crate::error::{Error, ErrorKind, Result};
+use crate::service::channel::Channel;
 use crate::service::perms::{Audience, ChannelAccess};
 use crate::service::{activity, inbound, lookalike, outbound, text};
-use crate::store::{self, AnyConnection, channel::Channel, item::NewItem};
+use crate::store::{self, AnyConnection, item::NewItem};
 
-pub use crate::store::item::Item;
+use crate::store::item::Item as ItemRow;
+
+/// A post, comment or like as the rest of the hub sees it (the stored row without its relay
+/// data).
+#[derive(Debug, Clone)]
+pub struct Item {
+    /// Row id.
+    pub id: i64,
+    /// Local uuid (permalink `/item/{uuid}`).
+    pub uuid: String,
+    /// Message id.
+    pub mid: String,
+    /// The thread's top message id.
+    pub parent_mid: String,
+    /// The message id it answers (empty for a top post).
+    pub thr_parent: String,
+    /// The channel holding this copy.
+    pub uid: i64,
+    /// Author's portable id.
+    pub author_xchan: String,
+    /// Thread owner's portable id.
+    pub owner_xchan: String,
+    /// Source text.
+    pub body: String,
+    /// Sanitised HTML.
+    pub html: String,
+    /// `Create`, `Like`, `Dislike`.
+    pub verb: String,
+    /// Created.
+    pub created: chrono::NaiveDateTime,
+    /// Last edit.
+    pub edited: chrono::NaiveDateTime,
+    /// Restricted audience.
+    pub item_private: bool,
+    /// Deleted.
+    pub item_deleted: bool,
+    /// Written on this hub.
+    pub item_origin: bool,
+}
+
+impl From<ItemRow> for Item {
+    fn from(i: ItemRow) -> Self {
+        Self {
+            id: i.id,
+            uuid: i.uuid,
+            mid: i.mid,
+            parent_mid: i.parent_mid,
+            thr_parent: i.thr_parent,
+            uid: i.uid,
+            author_xchan: i.author_xchan,
+            owner_xchan: i.owner_xchan,
+            body: i.body,
+            html: i.html,
+            verb: i.verb,
+            created: i.created,
+            edited: i.edited,
+            item_private: i.item_private,
+            item_deleted: i.item_deleted,
+            item_origin: i.item_origin,
+        }
+    }
+}
 
 /// Longest post body accepted, in characters.
 pub const MAX_BODY_CHARS: usize = 100_000;
@@ -64,7 +126,7 @@ fn publish(
     conn: &mut AnyConnection,
     ctx: &Ctx,
     channel: &Channel,
-    item: &Item,
+    item: &ItemRow,
     kind: MessageType,
     to: &outbound::Audience,
 ) -> Result<()> {
@@ -77,7 +139,7 @@ fn publish(
         }
     }
     let doc = activity::encode(item, &author_url, public, &mentions);
-    let key = zot::keys::RsaKeypair::from_private_pem(&channel.channel_prvkey)?;
+    let key = crate::service::channel::keypair(conn, channel.channel_id)?;
     let salmon = zot::salmon::JSalmon::sign(&doc, &key, &author_url)?;
     let data =
         serde_json::to_value(&salmon).map_err(|e| Error::internal(anyhow::anyhow!("{e}")))?;
@@ -169,7 +231,7 @@ pub async fn post_to(
         })
         .await?;
     ctx.queue.wake();
-    Ok(item)
+    Ok(item.into())
 }
 
 /// Replies to (`verb` Create, with `body`) or likes (`Like`/`Dislike`) an item the channel
@@ -247,7 +309,7 @@ pub async fn respond(
         })
         .await?;
     ctx.queue.wake();
-    Ok(item)
+    Ok(item.into())
 }
 
 /// Changes the text of one of the channel's own items, or deletes it, and sends the change to
@@ -311,7 +373,7 @@ pub async fn edit(
         })
         .await?;
     ctx.queue.wake();
-    Ok(item)
+    Ok(item.into())
 }
 
 /// One page of a channel's posts.
@@ -364,7 +426,7 @@ pub async fn channel_page(
     let has_more = items.len() as i64 > PAGE_SIZE;
     items.truncate(PAGE_SIZE as usize);
     Ok(Page {
-        items,
+        items: items.into_iter().map(Item::from).collect(),
         page,
         has_more,
         hidden: false,
@@ -389,6 +451,7 @@ pub async fn by_uuid(
                 .ok_or_else(|| Error::new(ErrorKind::NotFound))?;
             let channel = store::channel::find(conn, item.uid)?
                 .filter(|c| !c.channel_removed)
+                .map(Channel::from)
                 .ok_or_else(|| Error::new(ErrorKind::NotFound))?;
             Ok((item, channel))
         })
@@ -396,7 +459,7 @@ pub async fn by_uuid(
     if !ChannelAccess::of(&channel, visitor).may_see(&item) {
         return Err(Error::new(ErrorKind::NotFound));
     }
-    Ok((item, channel))
+    Ok((item.into(), channel))
 }
 
 /// Where an item went: one row per destination hub (status, detail, when).
@@ -418,7 +481,7 @@ pub async fn stream(ctx: &Ctx, channel: &Channel, limit: i64) -> Result<Vec<(Ite
                 let author = store::xchan::find(conn, &i.author_xchan)?
                     .map(|x| x.xchan_addr)
                     .unwrap_or_else(|| i.author_xchan.clone());
-                out.push((i, author));
+                out.push((Item::from(i), author));
             }
             Ok(out)
         })
@@ -476,8 +539,11 @@ pub async fn threads(ctx: &Ctx, channel: &Channel, page: i64) -> Result<(Vec<Thr
                 }
                 out.push(Thread {
                     author: who(conn, &top.author_xchan)?,
-                    top,
-                    comments,
+                    top: top.into(),
+                    comments: comments
+                        .into_iter()
+                        .map(|(c, a)| (Item::from(c), a))
+                        .collect(),
                     likes,
                     dislikes,
                 });
@@ -535,7 +601,7 @@ pub async fn deliveries(ctx: &Ctx, channel: &Channel, uuid: &str) -> Result<(Ite
                     done: r.outq_done,
                 });
             }
-            Ok((item, out))
+            Ok((Item::from(item), out))
         })
         .await
 }

@@ -6,7 +6,7 @@
 use zot::perms::{Limits, Permission, Viewer};
 
 use crate::service::account::Account;
-use crate::store::channel::Channel;
+use crate::service::channel::Channel;
 use crate::store::item::Item;
 
 /// Who may read a new post.

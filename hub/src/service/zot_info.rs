@@ -134,9 +134,10 @@ pub async fn channel_info(
             Ok((channel, locations, connection, site))
         })
         .await?;
+    let view = crate::service::channel::Channel::from(&channel);
     let access = match requester {
         Some(r) => ChannelAccess::of_identity(
-            &channel,
+            &view,
             &r.remote.xchan.xchan_hash,
             r.remote
                 .locations
@@ -144,7 +145,7 @@ pub async fn channel_info(
                 .any(|l| l.hubloc_url == ctx.uris.base()),
             connection.clone(),
         ),
-        None => ChannelAccess::of(&channel, None),
+        None => ChannelAccess::of(&view, None),
     };
     let mut perms = zot::perms::format_list(&access.granted());
     if requester.is_some() && connection.is_some() {
@@ -209,7 +210,7 @@ async fn build_info(
     let ed = zot::keys::Ed25519Keypair::from_private_b64(&channel.channel_eprvkey)
         .map(|k| k.public_multibase())
         .unwrap_or_default();
-    let access = ChannelAccess::of(channel, None);
+    let access = ChannelAccess::of(&crate::service::channel::Channel::from(channel), None);
     let scope = |p: Permission| {
         if access.may(p) { "public" } else { "contacts" }
     };
@@ -376,14 +377,12 @@ pub async fn conversation(
             Ok((channel, thread, connection))
         })
         .await?;
+    let view = crate::service::channel::Channel::from(&channel);
     let access = match requester {
-        Some(r) => ChannelAccess::of_identity(
-            &channel,
-            &r.remote.xchan.xchan_hash,
-            false,
-            connection.clone(),
-        ),
-        None => ChannelAccess::of(&channel, None),
+        Some(r) => {
+            ChannelAccess::of_identity(&view, &r.remote.xchan.xchan_hash, false, connection.clone())
+        }
+        None => ChannelAccess::of(&view, None),
     };
     // A restricted thread is for its recipients: a connection of the channel allowed to see
     // its stream (the audience of "my connections"), or a named recipient.
