@@ -952,3 +952,91 @@ async fn a_dead_destination_is_left_alone_until_it_calls_and_old_reports_are_pru
     );
     net.stop().await;
 }
+
+#[actix_web::test]
+async fn a_reinstalled_hub_with_a_new_site_key_is_recognised_and_its_old_location_retired() {
+    let (mut net, alice, bob, _carol) = three_hubs().await;
+    let old_site = net.hub("beta").ctx().site.site_id.clone();
+    // beta is re-installed: same URL, same channels, a new site key.
+    net.hub("beta")
+        .ctx()
+        .db
+        .run(|c| {
+            use diesel::prelude::*;
+            use hub::store::schema::config;
+            diesel::delete(
+                config::table
+                    .filter(config::cat.eq("system"))
+                    .filter(config::k.eq_any(["prvkey", "pubkey"])),
+            )
+            .execute(c)?;
+            Ok(())
+        })
+        .await
+        .unwrap();
+    net.hub_mut("beta").restart().await;
+    let new_site = net.hub("beta").ctx().site.site_id.clone();
+    assert_ne!(old_site, new_site);
+    // Its own location records name the new key (as a re-installed hub's would).
+    let b = net.hub("beta");
+    let (base, pem, site) = (
+        b.ctx().uris.base().to_string(),
+        b.ctx().site.public_pem.clone(),
+        new_site.clone(),
+    );
+    b.ctx()
+        .db
+        .run(move |c| {
+            use diesel::prelude::*;
+            use hub::store::schema::hubloc;
+            diesel::update(hubloc::table.filter(hubloc::hubloc_url.eq(base)))
+                .set((
+                    hubloc::hubloc_site_id.eq(site),
+                    hubloc::hubloc_sitekey.eq(pem),
+                ))
+                .execute(c)?;
+            Ok(())
+        })
+        .await
+        .unwrap();
+    // bob comments on alice's thread from the re-installed hub: alpha asks again and accepts.
+    let top = hub::service::item::post(
+        net.hub("alpha").ctx(),
+        &alice,
+        "before the reinstall",
+        Audience::Public,
+    )
+    .await
+    .unwrap();
+    net.drain().await;
+    let copy = items_of(net.hub("beta"), &bob)
+        .await
+        .into_iter()
+        .find(|i| i.mid == top.mid)
+        .unwrap();
+    hub::service::item::respond(
+        net.hub("beta").ctx(),
+        &bob,
+        &copy.uuid,
+        "Create",
+        "after the reinstall",
+    )
+    .await
+    .unwrap();
+    net.drain().await;
+    assert!(
+        items_of(net.hub("alpha"), &alice)
+            .await
+            .iter()
+            .any(|i| i.body == "after the reinstall"),
+        "accepted from the re-installed hub"
+    );
+    let locations = hub::service::discovery::known(net.hub("alpha").ctx(), &bob.channel_hash)
+        .await
+        .unwrap()
+        .unwrap()
+        .locations;
+    assert_eq!(locations.len(), 1, "the old location is retired");
+    assert_eq!(locations[0].hubloc_site_id, new_site);
+    net.stop().await;
+}

@@ -72,12 +72,23 @@ pub async fn receive(ctx: &Ctx, req: Request) -> Result<Answer> {
         )));
     }
     let site_id = env.site_id.clone().unwrap_or_default();
-    let location = signed
-        .remote
+    let mut remote = signed.remote.clone();
+    let mut location = remote
         .locations
         .iter()
         .find(|h| h.hubloc_site_id == site_id)
-        .cloned()
+        .cloned();
+    if location.is_none() {
+        // A new location, or a re-installed hub (same URL, new site key): ask again, as
+        // Hubzilla does; the import retires the re-installed hub's old locations.
+        remote = discovery::discover(ctx, &signed.key_id).await?;
+        location = remote
+            .locations
+            .iter()
+            .find(|h| h.hubloc_site_id == site_id)
+            .cloned();
+    }
+    let location = location
         .ok_or_else(|| Error::new(ErrorKind::Unauthorized("sender unknown at that site")))?;
     // The hub is alive: if we had given up on it, it gets everything it missed now.
     let now = ctx.clock.now_db();
@@ -95,7 +106,7 @@ pub async fn receive(ctx: &Ctx, req: Request) -> Result<Answer> {
     } else {
         None
     };
-    let reports = dispatch(ctx, &env, &signed.remote, &sender).await?;
+    let reports = dispatch(ctx, &env, &remote, &sender).await?;
     let resp = match reports {
         Some(r) => ZotResponse::with_reports(r),
         None => ZotResponse::ok(),
