@@ -15,7 +15,8 @@ use crate::config::{CliOverrides, Config};
 use crate::error::Result;
 use crate::service;
 
-/// Caravan: a hub for the Zot network (accounts, channels, posts; federation is not built yet).
+/// Caravan: a nomadic-identity hub speaking Zot6 (channels, connections, posts, federation with
+/// Caravan and Hubzilla hubs).
 #[derive(Debug, Parser)]
 #[command(name = "hub", version, about)]
 pub struct Cli {
