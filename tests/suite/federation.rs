@@ -1040,3 +1040,27 @@ async fn a_reinstalled_hub_with_a_new_site_key_is_recognised_and_its_old_locatio
     assert_eq!(locations[0].hubloc_site_id, new_site);
     net.stop().await;
 }
+
+#[actix_web::test]
+async fn two_channels_of_one_hub_connect_and_post_to_each_other() {
+    let net = TestNet::single().await;
+    let a = net.hub("alpha");
+    let ann = channel(a, "ann").await;
+    let ben = channel(a, "ben").await;
+    hub::service::connection::connect(a.ctx(), &ann, &addr(a, "ben"), "personal")
+        .await
+        .unwrap();
+    net.drain().await;
+    let req = hub::service::connection::list(a.ctx(), &ben).await.unwrap();
+    assert!(req.len() == 1 && req[0].abook.abook_pending, "{req:?}");
+    hub::service::connection::approve(a.ctx(), &ben, &addr(a, "ann"), "personal")
+        .await
+        .unwrap();
+    net.drain().await;
+    hub::service::item::post(a.ctx(), &ann, "next door", Audience::Public)
+        .await
+        .unwrap();
+    net.drain().await;
+    assert_eq!(stream_bodies(a, &ben).await, vec!["next door"]);
+    net.stop().await;
+}

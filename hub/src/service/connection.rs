@@ -285,7 +285,10 @@ pub async fn on_refresh(ctx: &Ctx, recipient: &Channel, sender: &Remote) -> Resu
         .and_then(|p| p.as_str())
         .map(zot::perms::parse_list)
         .unwrap_or_default();
-    discovery::import_info(ctx, info, &url).await?;
+    // A channel of this hub is described by our own tables; only remote ones are imported.
+    if ctx.uris.nick_of_channel_url(&url).is_none() {
+        discovery::import_info(ctx, info, &url).await?;
+    }
     let ch = recipient.clone();
     let hash = sender.xchan.xchan_hash.clone();
     let name = sender.xchan.xchan_name.clone();
