@@ -20,8 +20,9 @@ export HUB__FEDERATION__ALLOW_HTTP=true HUB__FEDERATION__ALLOW_PRIVATE_ADDRESSES
 PA=$(port); PB=$(port)
 hub_a() { "$HUB_BIN" --data "$TMP/a" "$@"; }
 hub_b() { "$HUB_BIN" --data "$TMP/b" "$@"; }
-hub_a serve --bind "127.0.0.1:$PA" >"$TMP/a.log" 2>&1 & PIDS+=($!)
-hub_b serve --bind "127.0.0.1:$PB" >"$TMP/b.log" 2>&1 & PIDS+=($!)
+# The binary itself in the background (not through a function), so $! is the hub's pid.
+"$HUB_BIN" --data "$TMP/a" serve --bind "127.0.0.1:$PA" >"$TMP/a.log" 2>&1 & PIDS+=($!)
+"$HUB_BIN" --data "$TMP/b" serve --bind "127.0.0.1:$PB" >"$TMP/b.log" 2>&1 & PIDS+=($!)
 for p in $PA $PB; do
   for _ in $(seq 150); do curl -fs -o /dev/null "http://127.0.0.1:$p/" && break; sleep 0.2; done
 done
