@@ -100,17 +100,29 @@ fn signed_json(doc: service::zot_info::SignedJson) -> HttpResponse {
         .body(doc.body)
 }
 
+/// The request and, when it is signed, its verified signer; a signature that fails is the
+/// caller's answer (a Zot-shaped refusal).
+async fn signed_request(
+    ctx: &Ctx,
+    req: &HttpRequest,
+    body: &[u8],
+) -> std::result::Result<(Request, Option<service::signatures::SignedBy>), HttpResponse> {
+    let r = request_of(req, body);
+    if !service::signatures::is_signed(&r) {
+        return Ok((r, None));
+    }
+    match service::signatures::verify(ctx, &r).await {
+        Ok(s) => Ok((r, Some(s))),
+        Err(e) => Err(failure(&e)),
+    }
+}
+
 /// Channel info for `/channel/{nick}` (GET or POST with the Zot media type). A signed request
 /// gets the permissions granted to its signer; an unsigned one the anonymous view.
 pub async fn channel_info(ctx: &Ctx, req: &HttpRequest, nick: &str, body: &[u8]) -> HttpResponse {
-    let r = request_of(req, body);
-    let requester = if service::signatures::is_signed(&r) {
-        match service::signatures::verify(ctx, &r).await {
-            Ok(s) => Some(s),
-            Err(e) => return failure(&e),
-        }
-    } else {
-        None
+    let (r, requester) = match signed_request(ctx, req, body).await {
+        Ok(x) => x,
+        Err(refusal) => return refusal,
     };
     match service::zot_info::channel_info(
         ctx,
@@ -129,14 +141,9 @@ pub async fn channel_info(ctx: &Ctx, req: &HttpRequest, nick: &str, body: &[u8])
 /// The conversation of an item for a hub (`/item/{uuid}` with the Zot media type); a signed
 /// request sees what its signer may see.
 pub async fn conversation(ctx: &Ctx, req: &HttpRequest, uuid: &str, body: &[u8]) -> HttpResponse {
-    let r = request_of(req, body);
-    let requester = if service::signatures::is_signed(&r) {
-        match service::signatures::verify(ctx, &r).await {
-            Ok(s) => Some(s),
-            Err(e) => return failure(&e),
-        }
-    } else {
-        None
+    let (r, requester) = match signed_request(ctx, req, body).await {
+        Ok(x) => x,
+        Err(refusal) => return refusal,
     };
     match service::zot_info::conversation(
         ctx,

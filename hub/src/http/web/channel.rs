@@ -253,7 +253,11 @@ pub struct PostForm {
 }
 
 /// The channel named in the path, if the logged-in account owns it.
-async fn owned_channel(ctx: &Ctx, session: &Session, nick: &str) -> Result<(Account, Channel)> {
+pub(crate) async fn owned_channel(
+    ctx: &Ctx,
+    session: &Session,
+    nick: &str,
+) -> Result<(Account, Channel)> {
     let account = require_viewer(ctx, session).await?;
     let channel = service::channel::by_nick(ctx, nick).await?;
     if channel.channel_account_id != account.account_id {

@@ -8,12 +8,13 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 
+use super::channel::owned_channel as owned;
 use super::{form_status, see_other};
 use crate::ctx::Ctx;
 use crate::error::{Error, ErrorKind, Result};
 use crate::http::errors::render;
 use crate::http::routes::resource;
-use crate::http::session::{check_csrf, page_ctx, require_viewer};
+use crate::http::session::{check_csrf, page_ctx};
 use crate::http::templates::{
     CommentView, ConnectionRow, ConnectionsPage, DeliveryPage, NotificationsPage, StreamPage,
     ThreadView,
@@ -35,18 +36,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     resource!(cfg, "/channel/{nick}/notifications", get => get_notifications);
     resource!(cfg, "/channel/{nick}/groups", post => post_group);
     resource!(cfg, "/channel/{nick}/groups/member", post => post_group_member);
-}
-
-/// The channel in the path, if the logged-in account owns it.
-async fn owned(ctx: &Ctx, session: &Session, nick: &str) -> Result<(Account, Channel)> {
-    let account = require_viewer(ctx, session).await?;
-    let channel = service::channel::by_nick(ctx, nick).await?;
-    if channel.channel_account_id != account.account_id {
-        return Err(Error::new(ErrorKind::Forbidden(
-            "Only the owner of this channel can do this.",
-        )));
-    }
-    Ok((account, channel))
 }
 
 /// `?page=N`
