@@ -112,6 +112,22 @@ impl Uris {
         format!("{}{path}", self.base)
     }
 
+    /// A link to a page on another hub for a person logged in here as `address`: it carries
+    /// `zid=<address>` so that hub can have this one sign them in (OpenWebAuth). Links to this
+    /// hub, links that are not URLs, and anonymous viewers get the URL unchanged.
+    pub fn with_zid(&self, url: &str, address: Option<&str>) -> String {
+        let (Some(addr), Ok(mut u)) = (address, Url::parse(url)) else {
+            return url.to_string();
+        };
+        if !matches!(u.scheme(), "http" | "https")
+            || u.origin().ascii_serialization() == self.base
+        {
+            return url.to_string();
+        }
+        u.query_pairs_mut().append_pair("zid", addr);
+        u.to_string()
+    }
+
     /// The nickname of one of this hub's channel URLs (`<base>/channel/<nick>`), if it is one.
     pub fn nick_of_channel_url<'a>(&self, url: &'a str) -> Option<&'a str> {
         let rest = url.strip_prefix(&self.base)?.strip_prefix("/channel/")?;

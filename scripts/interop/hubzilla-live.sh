@@ -3,7 +3,8 @@
 # with its tools/up.sh) and a release Caravan hub beside them behind the kit's TLS front. Checks,
 # one line each: discovery both ways; Caravan connects to alice@hubzilla-a.test and she approves;
 # bob@hubzilla-b.test connects to Caravan, which approves; public post, comment and like both
-# ways; a private post both ways, readable only by its recipient; an edit and a delete both ways.
+# ways; a private post both ways, readable only by its recipient; an edit and a delete both ways;
+# OpenWebAuth single sign-on both ways (bob visits carl's page; carl visits alice's page).
 # Exits non-zero on any failure. Not run in CI (it needs the live hubs); run it by hand:
 #
 #   bash ../shared/peers/hubzilla/tools/up.sh /path/to/hubzilla.git     # once, ~1.5 min
@@ -133,6 +134,91 @@ check "delete Caravan -> Hubzilla: the post is deleted on B" \
 hz $JA -o /dev/null "https://hubzilla-a.test/item/drop/$P"
 check "delete Hubzilla -> Caravan: alice's post is gone from carl's stream" \
   "waitfor \"has --arg m '$A_MID' '[.stream[] | select(.mid == \\\$m)] | length == 0'\""
+
+# --- OpenWebAuth (single sign-on) both ways ---------------------------------------------------
+# Browser steps done by curl. Direction 1: bob, logged in on hub B, follows a zid link to carl's
+# page; Caravan sends him to B's /magic, B signs GET /owa at Caravan and comes back with ?f=&owt=.
+# Direction 2: carl, logged in on Caravan, goes through Caravan's /magic to alice's page on hub A.
+# Hubzilla's marks of a remote visitor (from Hubzilla 8.9 include/nav.php, absent for anonymous
+# visitors): the menu items "Take me home" (linking to the visitor's hub) and "Log me out of this
+# site"; and in A's `session` table the row of the browser's PHPSESSID holds visitor_id (the
+# visitor's xchan hash) and my_address. Pages and headers stay in $D/owa for a failed run.
+hex() { printf %s "$1" | od -An -tx1 -v | tr -d ' \n'; }
+web() { local jar=$1; shift; curl -sS --cacert $CA --max-time 30 --max-redirs 10 -b "$jar" -c "$jar" "$@"; }
+O=$D/owa
+mkdir -p "$O"
+SECRET=owa-secret-$RUN
+PAGE=https://$NAME/channel/carl
+O_MID=$(H channel post --nick carl --to bob@hubzilla-b.test --body "$SECRET" --json | sed -n 's/.*"mid":"\([^"]*\)".*/\1/p')
+check "OWA: carl makes a post for bob only ($SECRET)" "[ -n '$O_MID' ]"
+
+# Direction 1: Hubzilla visitor -> Caravan.
+rm -f "$O/jar-anon0"
+web "$O/jar-anon0" -o /dev/null -w '%{redirect_url}' "$PAGE?zid=bob@hubzilla-b.test" >"$O/d1-first.loc"
+first_hop_ok() {
+  local loc b
+  loc=$(cat "$O/d1-first.loc")
+  [[ $loc == "https://hubzilla-b.test/magic?"* && $loc == *[?\&]owa=1* && $loc == *[?\&]bdest=* ]] || return 1
+  b=${loc#*bdest=}; b=${b%%&*}
+  [ "${b,,}" = "$(hex "$PAGE")" ]
+}
+check "OWA Hubzilla -> Caravan: a zid visitor is sent to B's /magic?f=&rev=1&owa=1&bdest=hex(page)" first_hop_ok
+JO=$O/jar-bob
+cp "$JB" "$JO"
+web "$JO" -L -D "$O/d1.hdr" -o "$O/d1.html" -w '%{url_effective}' "$PAGE?zid=bob@hubzilla-b.test" >"$O/d1.url"
+OWT=$(tr -d '\r' <"$O/d1.hdr" | sed -n "s|^[Ll]ocation: *\(https://$NAME/[^ ]*[?&]owt=[^ ]*\)$|\1|p" | head -n 1)
+check "OWA Hubzilla -> Caravan: hub B comes back with ?owt=, Caravan drops it from the address" \
+  "[ -n '$OWT' ] && [ \"\$(cat '$O/d1.url')\" = '$PAGE' ]"
+check "OWA Hubzilla -> Caravan: carl's page says 'visiting as bob@hubzilla-b.test'" \
+  "grep -qiF 'visiting as bob@hubzilla-b.test' '$O/d1.html'"
+check "OWA Hubzilla -> Caravan: ... and shows bob the post carl made for him" "grep -qF '$SECRET' '$O/d1.html'"
+web "$JO" -o "$O/d1-again.html" "$PAGE"
+check "OWA Hubzilla -> Caravan: bob's visitor session holds (no zid, same cookies)" \
+  "grep -qiF 'visiting as bob@hubzilla-b.test' '$O/d1-again.html' && grep -qF '$SECRET' '$O/d1-again.html'"
+rm -f "$O/jar-anon1"
+web "$O/jar-anon1" -L -o "$O/d1-anon.html" "$PAGE"
+check "OWA Hubzilla -> Caravan: an anonymous visitor does not see that post" \
+  "[ -s '$O/d1-anon.html' ] && ! grep -qF '$SECRET' '$O/d1-anon.html' && ! grep -qiF 'visiting as' '$O/d1-anon.html'"
+rm -f "$O/jar-anon2"
+[ -n "$OWT" ] && web "$O/jar-anon2" -L -o "$O/d1-replay.html" "$OWT"
+check "OWA Hubzilla -> Caravan: replaying the owt URL (fresh browser) does not sign in" \
+  "[ -n '$OWT' ] && [ -s '$O/d1-replay.html' ] && ! grep -qiF 'visiting as' '$O/d1-replay.html' && ! grep -qF '$SECRET' '$O/d1-replay.html'"
+# Not logged in on B: B's /magic sends the browser straight back to bdest (no owt); no loop.
+rm -f "$O/jar-anon3"
+web "$O/jar-anon3" -L -o "$O/d1-nob.html" -w '%{http_code} %{url_effective}' "$PAGE?zid=bob@hubzilla-b.test" >"$O/d1-nob.url"
+check "OWA Hubzilla -> Caravan: without a session on B the zid visitor lands anonymous, no loop" \
+  "[ \"\$(cat '$O/d1-nob.url')\" = '200 $PAGE' ] && ! grep -qF '$SECRET' '$O/d1-nob.html' && ! grep -qiF 'visiting as' '$O/d1-nob.html'"
+
+# Direction 2: Caravan owner -> Hubzilla.
+AD=https://hubzilla-a.test/channel/alice
+JC=$O/jar-carl
+rm -f "$JC"
+CSRF=$(web "$JC" "https://$NAME/login" | grep -o '<input[^>]*name="csrf"[^>]*>' | sed -n 's/.*value="\([^"]*\)".*/\1/p' | head -n 1)
+web "$JC" -L -o "$O/d2-login.html" -w '%{http_code} %{num_redirects} %{url_effective}' "https://$NAME/login" \
+  --data-urlencode "csrf=$CSRF" --data-urlencode email=carl@example.org --data-urlencode password=Correct-Horse-42 >"$O/d2-login.url"
+login_ok() {
+  local code n url
+  read -r code n url <"$O/d2-login.url"
+  [ -n "$CSRF" ] && [ "$code" = 200 ] && [ "$n" -ge 1 ] && [[ $url != */login* ]]
+}
+check "OWA Caravan -> Hubzilla: carl logs in on Caravan (csrf, email, password)" login_ok
+web "$JC" -L -D "$O/d2.hdr" -o "$O/d2.html" -w '%{url_effective}' "https://$NAME/magic?f=&owa=1&bdest=$(hex "$AD")" >"$O/d2.url"
+check "OWA Caravan -> Hubzilla: Caravan's /magic brings carl to alice's page with an owt from A" \
+  "tr -d '\r' <'$O/d2.hdr' | grep -qE '^[Ll]ocation: *$AD[?&](.*&)?owt=' && [[ \"\$(cat '$O/d2.url')\" == $AD* ]]"
+check "OWA Caravan -> Hubzilla: hub A shows carl as remote visitor ('Take me home' to Caravan, 'Log me out of this site')" \
+  "grep -qF 'href=\"https://$NAME\" role=\"menuitem\">Take me home</a>' '$O/d2.html' && grep -qF 'Log me out of this site' '$O/d2.html'"
+ASID=$(awk '$1 ~ /hubzilla-a\.test$/ && $6 == "PHPSESSID" {print $7}' "$JC" | tail -n 1)
+a_session_ok() {
+  local s
+  [ -n "$ASID" ] && [ -n "$CX" ] || return 1
+  s=$(q a "select sess_data from session where sid='$ASID'")
+  [[ $s == *"authenticated|i:1;"* && $s == *"visitor_id|s:${#CX}:\"$CX\""* && $s == *"my_address|s:${#CARL}:\"$CARL\""* ]]
+}
+check "OWA Caravan -> Hubzilla: A's session table has carl as the visitor of that browser" a_session_ok
+rm -f "$O/jar-anon4"
+web "$O/jar-anon4" -L -o "$O/d2-anon.html" "https://$NAME/magic?f=&owa=1&bdest=$(hex "$AD")"
+check "OWA Caravan -> Hubzilla: Caravan's /magic without a login signs nobody in at A" \
+  "! grep -qF 'Log me out of this site' '$O/d2-anon.html'"
 
 echo
 H queue status

@@ -331,7 +331,13 @@ async fn sql_and_html_metacharacters_are_stored_and_shown_verbatim() {
     let owner = hub::service::account::find_by_email(hub.ctx(), "o'hara+x@example.org")
         .await
         .unwrap();
-    let access = hub::service::perms::ChannelAccess::of(&ch, owner.as_ref());
+    let access = hub::service::perms::ChannelAccess::of(
+        hub.ctx(),
+        &ch,
+        &hub::service::perms::Observer::Account(owner.unwrap().account_id),
+    )
+    .await
+    .unwrap();
     let posts = hub::service::item::channel_page(hub.ctx(), &ch, &access, 1)
         .await
         .unwrap();

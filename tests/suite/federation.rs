@@ -154,12 +154,11 @@ async fn public_and_private_posts_reach_exactly_their_audience() {
     assert!(sent.iter().all(|r| r.outq_status == "posted"), "{sent:?}");
     // A private post to bob alone: only beta gets a message, encrypted; carol sees nothing.
     let bob_hash = bob.channel_hash.clone();
-    let secret = hub::service::item::post_to(
+    let secret = hub::service::item::post(
         a.ctx(),
         &alice,
         "for bob only",
-        Audience::Public,
-        &[bob_hash],
+        Audience::Channels(vec![bob_hash]),
     )
     .await
     .unwrap();

@@ -608,7 +608,11 @@ async fn a_personal_channel_shows_anonymous_visitors_only_what_its_owner_made_pu
         .unwrap();
     let mine = owner.get("/channel/quiet").await;
     assert!(mine.has("for my friends") && mine.has("for everyone"));
-    assert!(mine.has("Connections only"));
+    assert!(mine.has("Restricted"));
+    assert!(
+        mine.has("Only you can see this."),
+        "a post to connections, written before there are any, is for its owner alone"
+    );
     // Anonymous visitors and other accounts see the public post only...
     hub.account("stranger@example.org", PW).await;
     let stranger = hub.browser();

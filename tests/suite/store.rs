@@ -25,6 +25,7 @@ const TABLES: &[&str] = &[
     "item",
     "notify",
     "outq",
+    "owa_token",
     "pconfig",
     "pgrp",
     "pgrp_member",
@@ -32,6 +33,7 @@ const TABLES: &[&str] = &[
     "session",
     "site",
     "verify",
+    "visitor",
     "xchan",
 ];
 
@@ -39,13 +41,13 @@ const TABLES: &[&str] = &[
 fn migrations_go_up_down_and_up_again() {
     let (db, _tdb, _dir) = open();
     let applied = db.migrate().unwrap();
-    assert_eq!(applied.len(), 3);
+    assert_eq!(applied.len(), 4);
     assert_eq!(db.table_names().unwrap(), TABLES);
     assert!(
         db.migrate().unwrap().is_empty(),
         "second run applies nothing"
     );
-    assert_eq!(db.revert_all().unwrap(), 3);
+    assert_eq!(db.revert_all().unwrap(), 4);
     assert!(
         db.table_names().unwrap().is_empty(),
         "down.sql leaves tables behind"

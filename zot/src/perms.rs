@@ -1,5 +1,6 @@
-//! Permissions (zot6.md §5): the permission names, the channel-wide limits, the role presets, and
-//! [`allowed`], the one pure function that decides whether a viewer holds a permission.
+//! Permissions (zot6.md §5): the permission names, the channel-wide limits, the role presets,
+//! item access lists, and the pure decisions: [`allowed`] (does a viewer hold a permission on a
+//! channel) and [`may_see_item`] (may a viewer see one item of it).
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -172,6 +173,10 @@ pub enum Viewer {
     Anonymous,
     /// A known identity (local, or a remote visitor recognised by OpenWebAuth or a signature).
     Identity {
+        /// The viewer's portable id.
+        id: String,
+        /// The channel's privacy groups (their ids) the viewer is a member of.
+        groups: BTreeSet<String>,
         /// The viewer is on the Zot network (xchan network `zot6`).
         zot: bool,
         /// The viewer is a channel on this hub.
@@ -191,6 +196,7 @@ pub fn allowed(perm: Permission, limits: &Limits, viewer: &Viewer) -> bool {
             zot,
             same_site,
             connection,
+            ..
         } => (*zot, *same_site, connection.as_ref()),
     };
     if let Some(c) = connection {
@@ -223,6 +229,78 @@ pub fn allowed(perm: Permission, limits: &Limits, viewer: &Viewer) -> bool {
         return true;
     }
     limit & limit::SPECIFIC != 0 && c.my_perms.contains(&perm)
+}
+
+/// An item's access list (Hubzilla's `allow_cid`, `allow_gid`, `deny_cid`, `deny_gid`):
+/// portable ids and privacy-group ids. It is fixed when the item is written.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AccessList {
+    /// Identities allowed.
+    pub allow_cid: BTreeSet<String>,
+    /// Privacy groups allowed.
+    pub allow_gid: BTreeSet<String>,
+    /// Identities refused (even if allowed by a group).
+    pub deny_cid: BTreeSet<String>,
+    /// Privacy groups refused.
+    pub deny_gid: BTreeSet<String>,
+}
+
+impl AccessList {
+    /// No list at all: the item is for whoever may see the channel's stream.
+    pub fn is_empty(&self) -> bool {
+        self.allow_cid.is_empty()
+            && self.allow_gid.is_empty()
+            && self.deny_cid.is_empty()
+            && self.deny_gid.is_empty()
+    }
+
+    /// Reads the four columns in Hubzilla's form (`<id><id>…`; commas are accepted too).
+    pub fn from_columns(allow_cid: &str, allow_gid: &str, deny_cid: &str, deny_gid: &str) -> Self {
+        Self {
+            allow_cid: tokens(allow_cid),
+            allow_gid: tokens(allow_gid),
+            deny_cid: tokens(deny_cid),
+            deny_gid: tokens(deny_gid),
+        }
+    }
+
+    /// One column in Hubzilla's form (`<a><b>`, sorted; empty for none).
+    pub fn column(set: &BTreeSet<String>) -> String {
+        set.iter().map(|t| format!("<{t}>")).collect()
+    }
+}
+
+/// The ids of an access-list column (`<a><b>` or `a,b`).
+pub fn tokens(column: &str) -> BTreeSet<String> {
+    column
+        .split(['<', '>', ','])
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+/// Whether `viewer` may see an item of a channel with `limits`: the owner always; anyone else
+/// needs `view_stream`, and for a restricted item (`private`, or one with an access list) to be
+/// named in it (directly or through a group) and not denied. A limit therefore narrows who
+/// sees an item but never widens its list (Hubzilla issue #998).
+pub fn may_see_item(limits: &Limits, viewer: &Viewer, private: bool, acl: &AccessList) -> bool {
+    if *viewer == Viewer::Owner {
+        return true;
+    }
+    if !allowed(Permission::ViewStream, limits, viewer) {
+        return false;
+    }
+    if !private && acl.is_empty() {
+        return true;
+    }
+    let Viewer::Identity { id, groups, .. } = viewer else {
+        return false;
+    };
+    if acl.deny_cid.contains(id) || groups.iter().any(|g| acl.deny_gid.contains(g)) {
+        return false;
+    }
+    acl.allow_cid.contains(id) || groups.iter().any(|g| acl.allow_gid.contains(g))
 }
 
 /// Every permission the viewer holds.
@@ -323,6 +401,8 @@ mod tests {
 
     fn friend(perms: &[Permission]) -> Viewer {
         Viewer::Identity {
+            id: "friend".into(),
+            groups: BTreeSet::new(),
             zot: true,
             same_site: false,
             connection: Some(Connection {
@@ -337,6 +417,8 @@ mod tests {
     fn each_branch_of_the_evaluation() {
         let std = Limits::default();
         let stranger = Viewer::Identity {
+            id: "stranger".into(),
+            groups: BTreeSet::new(),
             zot: true,
             same_site: false,
             connection: None,
@@ -377,6 +459,8 @@ mod tests {
         );
         l.0.insert(PostComments, limit::NETWORK);
         let web = Viewer::Identity {
+            id: "web".into(),
+            groups: BTreeSet::new(),
             zot: false,
             same_site: false,
             connection: None,
@@ -384,6 +468,8 @@ mod tests {
         assert!(allowed(PostComments, &l, &stranger) && !allowed(PostComments, &l, &web));
         l.0.insert(PostComments, limit::SITE);
         let local = Viewer::Identity {
+            id: "local".into(),
+            groups: BTreeSet::new(),
             zot: true,
             same_site: true,
             connection: None,
@@ -403,6 +489,35 @@ mod tests {
         assert!(allowed(PostComments, &l, &pending));
         l.0.insert(PostComments, limit::SELF);
         assert!(!allowed(PostComments, &l, &friend(&[PostComments])));
+    }
+
+    #[test]
+    fn items_follow_their_access_list() {
+        let std = Limits::default();
+        let acl = AccessList::from_columns("<friend>", "<family>", "", "");
+        assert_eq!(AccessList::column(&acl.allow_cid), "<friend>");
+        assert!(may_see_item(&std, &friend(&[]), true, &acl), "named");
+        assert!(!may_see_item(&std, &Viewer::Anonymous, true, &acl));
+        let mut cousin = friend(&[]);
+        if let Viewer::Identity { id, groups, .. } = &mut cousin {
+            *id = "cousin".into();
+            groups.insert("family".into());
+        }
+        assert!(may_see_item(&std, &cousin, true, &acl), "through a group");
+        let denied = AccessList::from_columns("<friend>", "<family>", "<cousin>", "");
+        assert!(!may_see_item(&std, &cousin, true, &denied), "deny wins");
+        assert!(may_see_item(&std, &Viewer::Owner, true, &denied));
+        // A private item without a list is for the owner alone.
+        assert!(!may_see_item(&std, &friend(&[]), true, &AccessList::default()));
+        assert!(may_see_item(&std, &Viewer::Anonymous, false, &AccessList::default()));
+        // #998: however the limits change, a non-member never sees a group post.
+        let mut open = Limits::default();
+        for p in Permission::ALL {
+            open.0.insert(p, limit::PUBLIC);
+        }
+        let family_only = AccessList::from_columns("", "<family>", "", "");
+        assert!(!may_see_item(&open, &friend(&[]), true, &family_only));
+        assert_eq!(tokens("a,b"), tokens("<b><a>"));
     }
 
     #[test]

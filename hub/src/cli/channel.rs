@@ -56,6 +56,9 @@ pub enum ChannelCommand {
         /// Only to the members of this privacy group, privately.
         #[arg(long)]
         group: Option<String>,
+        /// Only to the channel's connections (as they are now), privately.
+        #[arg(long, conflicts_with_all = ["to", "group"])]
+        connections: bool,
         /// The text (Markdown).
         #[arg(long, conflicts_with = "body_file")]
         body: Option<String>,
@@ -195,6 +198,7 @@ pub async fn run(ctx: &Ctx, cmd: &ChannelCommand) -> Result<ExitCode> {
             nick,
             to,
             group,
+            connections,
             body,
             body_file,
             json,
@@ -211,19 +215,19 @@ pub async fn run(ctx: &Ctx, cmd: &ChannelCommand) -> Result<ExitCode> {
                 }
             };
             let ch = service::channel::by_nick(ctx, nick).await?;
-            let mut recipients = Vec::new();
-            for t in to {
-                recipients.push(service::discovery::resolve(ctx, t).await?.xchan.xchan_hash);
-            }
-            if let Some(g) = group {
-                recipients.extend(service::connection::group_recipients(ctx, &ch, g).await?);
-            }
-            let item =
-                service::item::post_to(ctx, &ch, &text, Audience::Public, &recipients).await?;
+            let audience = match group {
+                Some(g) => Audience::Group(g.clone()),
+                None if !to.is_empty() => Audience::Channels(
+                    service::connection::recipient_ids(ctx, &ch, &to.join(",")).await?,
+                ),
+                None if *connections => Audience::Connections,
+                None => Audience::Public,
+            };
+            let item = service::item::post(ctx, &ch, &text, audience).await?;
             let queued = service::item::delivery_status(ctx, &item.mid).await?;
             Ok(print(
                 *json,
-                json!({"mid": item.mid, "private": item.item_private, "destinations": queued.len()}),
+                json!({"mid": item.mid, "private": item.is_restricted(), "destinations": queued.len()}),
                 format!("posted {} (queued for {} hub(s))", item.mid, queued.len()),
             ))
         }
@@ -335,7 +339,7 @@ pub async fn run(ctx: &Ctx, cmd: &ChannelCommand) -> Result<ExitCode> {
                 .iter()
                 .map(|t| {
                     json!({"mid": t.top.mid, "author": t.author.1, "body": t.top.body,
-                           "private": t.top.item_private, "created": t.top.created.to_string(),
+                           "private": t.top.is_restricted(), "created": t.top.created.to_string(),
                            "likes": t.likes, "dislikes": t.dislikes,
                            "comments": t.comments.iter().map(|(c, a)| json!({
                                "mid": c.mid, "author": a.1, "body": c.body})).collect::<Vec<_>>()})

@@ -73,6 +73,7 @@ pub fn error_page(error: &Error, site_name: &str, return_to: Option<&str>) -> Ht
             site_name: site_name.to_string(),
             title: title_of(&error.kind).into(),
             viewer: None,
+            visiting: None,
             csrf: String::new(),
             min_password_len: 0,
         },

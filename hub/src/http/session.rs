@@ -13,8 +13,12 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::http::templates::{PageCtx, ViewerInfo};
 use crate::service;
 use crate::service::account::Account;
+use crate::service::perms::Observer;
 
 const SESSION_KEY: &str = "sid";
+/// A visitor session from another hub (OpenWebAuth): its token, and the address shown.
+const VISITOR_KEY: &str = "vid";
+const VISITOR_ADDR_KEY: &str = "vaddr";
 const CSRF_KEY: &str = "csrf";
 
 /// A form that carries nothing but the CSRF token (logout, approve). A missing token reads as
@@ -80,6 +84,69 @@ pub async fn viewer(ctx: &Ctx, session: &Session) -> Result<Option<Account>> {
     Ok(account)
 }
 
+/// Who is asking: a logged-in account, a visitor from another hub, or nobody.
+#[derive(Debug, Clone, Default)]
+pub struct Who {
+    /// The logged-in account.
+    pub account: Option<Account>,
+    /// A visitor recognised by OpenWebAuth (only when no account is logged in).
+    pub visitor: Option<service::owa::Visitor>,
+}
+
+impl Who {
+    /// The observer the permission decider takes.
+    pub fn observer(&self) -> Observer {
+        match (&self.account, &self.visitor) {
+            (Some(a), _) => Observer::Account(a.account_id),
+            (None, Some(v)) => Observer::Identity(v.hash.clone()),
+            (None, None) => Observer::Anonymous,
+        }
+    }
+}
+
+/// Who is asking, from the cookie; a visitor session that ended is forgotten.
+pub async fn who(ctx: &Ctx, session: &Session) -> Result<Who> {
+    let account = viewer(ctx, session).await?;
+    if account.is_some() {
+        return Ok(Who {
+            account,
+            visitor: None,
+        });
+    }
+    let Some(token) = session.get::<String>(VISITOR_KEY).ok().flatten() else {
+        return Ok(Who::default());
+    };
+    let visitor = service::owa::visitor(ctx, &token).await?;
+    if visitor.is_none() {
+        session.remove(VISITOR_KEY);
+        session.remove(VISITOR_ADDR_KEY);
+    }
+    Ok(Who {
+        account: None,
+        visitor,
+    })
+}
+
+/// Starts a visitor session in this cookie (a fresh cookie, against fixation).
+pub fn start_visit(session: &Session, token: &str, visitor: &service::owa::Visitor) {
+    session.renew();
+    if session.insert(VISITOR_KEY, token).is_err()
+        || session.insert(VISITOR_ADDR_KEY, &visitor.address).is_err()
+    {
+        tracing::warn!("could not store the visitor session");
+    }
+}
+
+/// Ends the visitor session, server-side and in the cookie.
+pub async fn end_visit(ctx: &Ctx, session: &Session) -> Result<()> {
+    if let Some(token) = session.get::<String>(VISITOR_KEY).ok().flatten() {
+        service::owa::leave(ctx, &token).await?;
+    }
+    session.remove(VISITOR_KEY);
+    session.remove(VISITOR_ADDR_KEY);
+    Ok(())
+}
+
 /// The logged-in account, or `NotLoggedIn`.
 pub async fn require_viewer(ctx: &Ctx, session: &Session) -> Result<Account> {
     viewer(ctx, session)
@@ -116,6 +183,11 @@ pub fn page_ctx(ctx: &Ctx, session: &Session, title: &str, viewer: Option<&Accou
             email: a.account_email.clone(),
             admin: a.account_admin,
         }),
+        visiting: if viewer.is_none() {
+            session.get::<String>(VISITOR_ADDR_KEY).ok().flatten()
+        } else {
+            None
+        },
         csrf: csrf_token(session),
         min_password_len: ctx.config.accounts.min_password_len,
     }

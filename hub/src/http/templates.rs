@@ -12,6 +12,8 @@ pub struct PageCtx {
     pub title: String,
     /// The logged-in account, if any.
     pub viewer: Option<ViewerInfo>,
+    /// A visitor from another hub, by address ("visiting as …").
+    pub visiting: Option<String>,
     /// CSRF token for the forms on the page (logout in the header included).
     pub csrf: String,
     /// Shortest password accepted (`accounts.min_password_len`), for hints and `minlength`.
@@ -43,8 +45,10 @@ pub struct ChannelView {
 /// A post as shown.
 #[derive(Debug, Clone)]
 pub struct PostView {
-    /// Only the channel's connections may read it.
+    /// Not for everyone who may see the channel.
     pub restricted: bool,
+    /// Who can see it, in words (empty when the viewer need not know).
+    pub seen_by: String,
     /// Permalink uuid.
     pub uuid: String,
     /// Sanitised HTML (safe to insert unescaped).
@@ -91,6 +95,20 @@ pub struct LoginPage {
     pub email: String,
     /// Same-origin path to return to after logging in (empty: the channel list).
     pub next: String,
+    /// Error message, if any.
+    pub error: Option<String>,
+}
+
+/// `/rmagic`
+#[derive(Template)]
+#[template(path = "auth/rmagic.html")]
+pub struct RmagicPage {
+    /// Layout.
+    pub page: PageCtx,
+    /// The address as typed.
+    pub address: String,
+    /// The path to come back to.
+    pub dest: String,
     /// Error message, if any.
     pub error: Option<String>,
 }
@@ -169,6 +187,8 @@ pub struct ChannelPage {
     pub page: PageCtx,
     /// The channel.
     pub channel: ChannelView,
+    /// The viewer may see the profile fields.
+    pub profile_visible: bool,
     /// Profile about text (sanitised HTML).
     pub about_html: String,
     /// Home page link.
@@ -181,6 +201,10 @@ pub struct ChannelPage {
     pub is_owner: bool,
     /// The composer's audience choice (`public`, `connections` or `group:NAME`).
     pub audience: String,
+    /// Who can see a post to that audience, in words.
+    pub audience_words: String,
+    /// The channel's connections (addresses and names), when the viewer may see them.
+    pub connections: Option<Vec<(String, String)>>,
     /// The owner's privacy groups (composer choices).
     pub groups: Vec<String>,
     /// The viewer may not see this channel's posts at all.
@@ -225,6 +249,16 @@ pub struct ItemPage {
     pub channel: ChannelView,
     /// The post.
     pub post: PostView,
+    /// Its comments the viewer may see.
+    pub comments: Vec<CommentView>,
+    /// Likes.
+    pub likes: usize,
+    /// The viewer may comment and like.
+    pub may_respond: bool,
+    /// Comment draft (after an error).
+    pub draft: String,
+    /// Comment error.
+    pub error: Option<String>,
 }
 
 /// `/admin`
@@ -312,6 +346,8 @@ pub struct ThreadView {
     pub author_name: String,
     /// Author address.
     pub author_addr: String,
+    /// Link to the author's channel (carrying `zid` when it is on another hub).
+    pub author_link: String,
     /// Sanitised HTML.
     pub html: String,
     /// When.
@@ -333,6 +369,8 @@ pub struct CommentView {
     pub author_name: String,
     /// Author address.
     pub author_addr: String,
+    /// Link to the author's channel (carrying `zid` when it is on another hub).
+    pub author_link: String,
     /// Sanitised HTML.
     pub html: String,
 }
@@ -434,4 +472,31 @@ pub struct DeliveryPage {
     pub uuid: String,
     /// (hub, state, details).
     pub rows: Vec<(String, String, String)>,
+}
+
+/// `/channel/{nick}/permissions`
+#[derive(Template)]
+#[template(path = "channel/permissions.html")]
+pub struct PermissionsPage {
+    /// Layout.
+    pub page: PageCtx,
+    /// Channel nickname.
+    pub nick: String,
+    /// One row per permission.
+    pub rows: Vec<LimitRow>,
+    /// The settings to choose from: (limit bits, words).
+    pub choices: Vec<(u32, String)>,
+    /// Error.
+    pub error: Option<String>,
+}
+
+/// One permission on the permission page.
+#[derive(Debug, Clone)]
+pub struct LimitRow {
+    /// Wire name.
+    pub name: String,
+    /// What it allows.
+    pub explanation: String,
+    /// Its current limit.
+    pub current: u32,
 }

@@ -22,6 +22,18 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     resource!(cfg, "/.well-known/nodeinfo", get => get_nodeinfo_links);
     resource!(cfg, "/nodeinfo/2.1", get => get_nodeinfo);
     resource!(cfg, "/zot", post => post_zot);
+    resource!(cfg, "/owa", get => get_owa);
+}
+
+/// GET /owa: OpenWebAuth (zot6.md §7): a visitor's home hub, signing as the visitor's
+/// channel, asks for a one-time token; the answer is always 200 with Hubzilla's JSON shape.
+async fn get_owa(ctx: web::Data<Ctx>, req: HttpRequest) -> HttpResponse {
+    let r = request_of(&req, &[]);
+    let answer = service::owa::issue(&ctx, &r).await;
+    HttpResponse::Ok()
+        .content_type(ZOT_JSON)
+        .insert_header(("Cache-Control", "no-store"))
+        .json(answer)
 }
 
 /// Whether the client asks for a Zot document (channel or site info).

@@ -437,3 +437,50 @@ pub async fn group_recipients(ctx: &Ctx, channel: &Channel, group: &str) -> Resu
         })
         .await
 }
+
+/// The channel's connections as visitors allowed `view_contacts` see them: approved, not
+/// blocked, ignored or archived; (address, name), by address.
+pub async fn public_list(ctx: &Ctx, channel: &Channel) -> Result<Vec<(String, String)>> {
+    let id = channel.channel_id;
+    ctx.db
+        .run(move |conn| {
+            let mut out = Vec::new();
+            for ab in store::abook::find_by_channel(conn, id)? {
+                if ab.abook_pending || ab.abook_blocked || ab.abook_ignored || ab.abook_archived {
+                    continue;
+                }
+                if let Some(x) = store::xchan::find(conn, &ab.abook_xchan)? {
+                    out.push((x.xchan_addr, x.xchan_name));
+                }
+            }
+            out.sort();
+            Ok(out)
+        })
+        .await
+}
+
+/// The portable ids of the channels named by address (`nick@host`, comma or space
+/// separated), discovering unknown ones; `Invalid` naming the first that cannot be found.
+pub async fn recipient_ids(ctx: &Ctx, _channel: &Channel, addresses: &str) -> Result<Vec<String>> {
+    let mut ids = Vec::new();
+    for a in addresses
+        .split([',', ' ', '\n'])
+        .map(str::trim)
+        .filter(|a| !a.is_empty())
+        .take(100)
+    {
+        match discovery::resolve(ctx, a).await {
+            Ok(r) => ids.push(r.xchan.xchan_hash),
+            Err(_) => {
+                return Err(Error::invalid(
+                    "to",
+                    format!("No channel found at {a}. Check the address (nick@hub.example)."),
+                ));
+            }
+        }
+    }
+    if ids.is_empty() {
+        return Err(Error::invalid("to", "Name at least one channel (nick@hub.example)."));
+    }
+    Ok(ids)
+}

@@ -16,10 +16,10 @@ use crate::service::activity::{self, Incoming};
 use crate::service::channel::Channel;
 use crate::service::discovery::{self, Remote};
 use crate::service::outbound::{self, Audience, Outgoing};
-use crate::service::perms::ChannelAccess;
+use crate::service::perms::{self, ChannelAccess, ItemAcl, Observer};
 use crate::service::signatures::{self, Request};
-use crate::service::{connection, zot_info};
-use crate::store::{self, AnyConnection, item::Item, item::NewItem};
+use crate::service::connection;
+use crate::store::{self, item::NewItem};
 
 /// The answer to a delivery: the JSON body, encrypted for the sender's hub when the request was.
 #[derive(Debug, Clone)]
@@ -189,26 +189,36 @@ async fn dispatch(
     }
 }
 
-/// Verifies the JSalmon around an activity; returns the activity and the raw signed form.
-async fn open_salmon(ctx: &Ctx, env: &Envelope) -> Result<(serde_json::Value, String)> {
+/// Verifies the JSalmon around an activity; returns the activity, the raw signed form and
+/// the signer's portable id.
+async fn open_salmon(ctx: &Ctx, env: &Envelope) -> Result<(serde_json::Value, String, String)> {
     let salmon = env.salmon()?;
     let key_id = salmon.signer()?;
-    let (_, key) = discovery::key_for(ctx, &key_id, false).await?;
-    let doc = match salmon.verify(&key) {
-        Ok(d) => d,
+    let (signer, key) = discovery::key_for(ctx, &key_id, false).await?;
+    let (doc, signer) = match salmon.verify(&key) {
+        Ok(d) => (d, signer),
         Err(_) => {
-            let (_, key2) = discovery::key_for(ctx, &key_id, true).await?;
-            salmon.verify(&key2)?
+            let (signer2, key2) = discovery::key_for(ctx, &key_id, true).await?;
+            (salmon.verify(&key2)?, signer2)
         }
     };
     let raw = serde_json::to_string(&salmon).unwrap_or_default();
-    Ok((doc, raw))
+    Ok((doc, raw, signer.xchan.xchan_hash))
 }
 
 async fn deliver_activity(ctx: &Ctx, env: &Envelope, sender: &str) -> Result<Vec<DeliveryReport>> {
-    let (doc, raw) = open_salmon(ctx, env).await?;
+    let (doc, raw, signer) = open_salmon(ctx, env).await?;
     let incoming = activity::decode(doc)?;
     let author = discovery::resolve(ctx, &incoming.actor).await?;
+    // The author signs their own activity. The one exception: a thread's owner vouches for a
+    // comment or like a visitor made on its hub (signed by the owner, who sends it); that is
+    // checked per recipient against the thread.
+    let vouched = signer != author.xchan.xchan_hash;
+    if vouched && (incoming.in_reply_to.is_none() || signer != sender) {
+        return Err(Error::new(ErrorKind::Unauthorized(
+            "the activity is not signed by its author",
+        )));
+    }
     let private = env.recipients.is_some() && env.kind != MessageType::Response;
     // Who here receives it: the named recipients, or, for a public delivery, every local
     // channel connected with the sender (and the owners of the thread it belongs to).
@@ -249,7 +259,7 @@ async fn deliver_activity(ctx: &Ctx, env: &Envelope, sender: &str) -> Result<Vec
     };
     let mut reports = Vec::new();
     for r in recipients {
-        let status = match deliver_to(ctx, env, &r, &author, sender, &incoming, private, &raw).await
+        let status = match deliver_to(ctx, env, &r, &author, sender, &incoming, private, vouched, &raw).await
         {
             Ok(s) => s,
             Err(e) if e.kind == ErrorKind::Internal => return Err(e),
@@ -284,30 +294,32 @@ async fn deliver_to(
     sender: &str,
     incoming: &Incoming,
     private: bool,
+    vouched: bool,
     raw: &str,
 ) -> Result<String> {
     if sender == recipient.channel_hash {
         return Ok("self delivery ignored".into());
     }
-    let (connection, parent) = {
+    let (access, parent, parent_seen) = {
         let id = recipient.channel_id;
         let s = sender.to_string();
+        let ch = recipient.clone();
         let parent_mid = incoming.in_reply_to.clone();
         ctx.db
             .run(move |conn| {
-                let c = zot_info::connection_of(conn, id, &s)?;
                 let p = match parent_mid {
                     Some(m) => store::item::find_by_uid_mid(conn, id, &m)?,
                     None => None,
                 };
-                Ok((c, p))
+                let access = ChannelAccess::load(conn, &ch, &Observer::Identity(s.clone()))?;
+                let parent_seen = p.as_ref().is_some_and(|p| access.may_see(p));
+                Ok((access, p, parent_seen))
             })
             .await?
     };
-    if connection.as_ref().is_some_and(|c| c.blocked) {
+    if access.is_blocked() {
         return Ok("permission denied".into());
     }
-    let access = ChannelAccess::of_identity(recipient, sender, false, connection.clone());
     let now = ctx.clock.now_db();
     // Deletions: only the author (or the thread owner) removes an item.
     if incoming.kind == ActivityType::Delete {
@@ -323,18 +335,27 @@ async fn deliver_to(
     }
     let is_reply = incoming.in_reply_to.is_some();
     let (parent_mid, top_owner, thread_private) = match (&parent, is_reply) {
-        (Some(p), true) => (p.parent_mid.clone(), p.owner_xchan.clone(), p.item_private),
+        (Some(p), true) => (
+            p.parent_mid.clone(),
+            p.owner_xchan.clone(),
+            ItemAcl::of(p).is_restricted(),
+        ),
         (None, true) => return Ok("comment parent not found".into()),
         _ => (incoming.mid.clone(), sender.to_string(), private),
     };
     let upstream = is_reply && top_owner == recipient.channel_hash;
+    if vouched && (upstream || sender != top_owner) {
+        // Only the thread's owner vouches, and only when relaying downstream.
+        return Ok("permission denied".into());
+    }
     if !is_reply {
         if !access.may(Permission::SendStream) {
             return Ok("permission denied".into());
         }
     } else if upstream {
-        // A comment or like for a thread we own: the commenter needs post_comments.
-        if !access.may(Permission::PostComments) {
+        // A comment or like for a thread we own: the commenter must see the thread and hold
+        // post_comments.
+        if !parent_seen || !access.may(Permission::PostComments) {
             return Ok("permission denied".into());
         }
     } else if sender != top_owner && (thread_private || !incoming.public) {
@@ -352,7 +373,11 @@ async fn deliver_to(
         },
         incoming,
         &parent_mid,
-        thread_private || private,
+        match (&parent, upstream) {
+            // A comment on our thread shares the thread's audience.
+            (Some(p), true) => ItemAcl::of(p),
+            _ => ItemAcl::received(thread_private || private, &recipient.channel_hash),
+        },
         raw,
         now,
     )
@@ -372,10 +397,11 @@ async fn store_item(
     owner: &str,
     incoming: &Incoming,
     parent_mid: &str,
-    private: bool,
+    acl: ItemAcl,
     raw: &str,
     now: NaiveDateTime,
 ) -> Result<String> {
+    let acl = acl.columns();
     let uid = recipient.channel_id;
     let verb = match incoming.kind {
         ActivityType::Like => "Like",
@@ -426,13 +452,16 @@ async fn store_item(
                     mimetype: "text/html",
                     created,
                     edited,
-                    item_private: private,
+                    item_private: acl.private,
                     verb: &verb,
                     thr_parent: &thr,
                     item_origin: false,
                     route: "",
                     signed_data: &raw,
-                    allow_cid: "",
+                    allow_cid: &acl.allow_cid,
+                    allow_gid: &acl.allow_gid,
+                    deny_cid: &acl.deny_cid,
+                    deny_gid: &acl.deny_gid,
                 },
             )
             .map_err(|e| {
@@ -496,7 +525,7 @@ async fn relay(ctx: &Ctx, owner: &Channel, thread: &str, env: &Envelope, raw: &s
     let now = ctx.clock.now_db();
     ctx.db
         .tx(move |conn| {
-            let audience = match thread_audience(conn, &ch, &top)? {
+            let audience = match perms::recipients(conn, &ch, &top)? {
                 Audience::Private(ids) => Audience::Private(without(ids, &commenter)),
                 Audience::Public(ids) => Audience::Public(without(ids, &commenter)),
             };
@@ -522,36 +551,4 @@ async fn relay(ctx: &Ctx, owner: &Channel, thread: &str, env: &Envelope, raw: &s
 fn without(mut ids: Vec<String>, who: &str) -> Vec<String> {
     ids.retain(|i| i != who);
     ids
-}
-
-/// Who a thread started by `owner` goes to: its named recipients if restricted to them, else
-/// every connection the owner lets see its stream (public or connections-only posts).
-pub fn thread_audience(conn: &mut AnyConnection, owner: &Channel, top: &Item) -> Result<Audience> {
-    if !top.allow_cid.is_empty() {
-        return Ok(Audience::Private(
-            top.allow_cid.split(',').map(str::to_string).collect(),
-        ));
-    }
-    let ids = stream_audience(conn, owner)?;
-    Ok(if top.item_private {
-        Audience::Private(ids)
-    } else {
-        Audience::Public(ids)
-    })
-}
-
-/// The connections of `channel` that may see its stream (approved, not blocked or archived).
-pub fn stream_audience(conn: &mut AnyConnection, channel: &Channel) -> Result<Vec<String>> {
-    let mut ids = Vec::new();
-    for ab in store::abook::find_by_channel(conn, channel.channel_id)? {
-        if ab.abook_pending || ab.abook_blocked || ab.abook_archived {
-            continue;
-        }
-        let c = zot_info::connection_of(conn, channel.channel_id, &ab.abook_xchan)?;
-        let access = ChannelAccess::of_identity(channel, &ab.abook_xchan, false, c);
-        if access.may(Permission::ViewStream) {
-            ids.push(ab.abook_xchan);
-        }
-    }
-    Ok(ids)
 }

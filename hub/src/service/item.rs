@@ -10,8 +10,8 @@ use zot::message::MessageType;
 use crate::ctx::Ctx;
 use crate::error::{Error, ErrorKind, Result};
 use crate::service::channel::Channel;
-use crate::service::perms::{Audience, ChannelAccess};
-use crate::service::{activity, inbound, lookalike, outbound, text};
+use crate::service::perms::{self, Audience, ChannelAccess, ItemAcl, Observer};
+use crate::service::{activity, lookalike, outbound, text};
 use crate::store::{self, AnyConnection, item::NewItem};
 
 use crate::store::item::Item as ItemRow;
@@ -46,17 +46,29 @@ pub struct Item {
     pub created: chrono::NaiveDateTime,
     /// Last edit.
     pub edited: chrono::NaiveDateTime,
-    /// Restricted audience.
-    pub item_private: bool,
+    /// Who may see it (read only by `perms`).
+    pub acl: ItemAcl,
+    /// Who can see it, in words, where the viewer may know (empty otherwise).
+    pub seen_by: String,
     /// Deleted.
     pub item_deleted: bool,
     /// Written on this hub.
     pub item_origin: bool,
 }
 
+impl Item {
+    /// Whether it is restricted (not for everyone who may see the channel's stream).
+    pub fn is_restricted(&self) -> bool {
+        self.acl.is_restricted()
+    }
+}
+
 impl From<ItemRow> for Item {
     fn from(i: ItemRow) -> Self {
+        let acl = ItemAcl::of(&i);
         Self {
+            acl,
+            seen_by: String::new(),
             id: i.id,
             uuid: i.uuid,
             mid: i.mid,
@@ -70,7 +82,6 @@ impl From<ItemRow> for Item {
             verb: i.verb,
             created: i.created,
             edited: i.edited,
-            item_private: i.item_private,
             item_deleted: i.item_deleted,
             item_origin: i.item_origin,
         }
@@ -160,35 +171,57 @@ fn publish(
     Ok(())
 }
 
-/// Publishes a post on the channel's own wall, to `audience` (or, when `to` names identities,
-/// to them alone), and queues it for every hub of its audience in the same transaction.
-/// Refuses empty posts, posts that render to nothing, and more than `limits.posts_per_hour`.
-pub async fn post(ctx: &Ctx, channel: &Channel, body: &str, audience: Audience) -> Result<Item> {
-    post_to(ctx, channel, body, audience, &[]).await
-}
-
-/// [`post`], restricted to the identities in `to` when it is not empty.
-pub async fn post_to(
+/// Signs a response a visitor made on the channel's thread with the channel's key (the owner
+/// vouches for it; the activity names the visitor as its actor) and queues it for `to`.
+fn publish_as(
+    conn: &mut AnyConnection,
     ctx: &Ctx,
     channel: &Channel,
-    body: &str,
-    audience: Audience,
-    to: &[String],
-) -> Result<Item> {
+    item: &ItemRow,
+    author_url: &str,
+    to: &outbound::Audience,
+) -> Result<()> {
+    let public = matches!(to, outbound::Audience::Public(_));
+    let doc = activity::encode(item, author_url, public, &[]);
+    let key = crate::service::channel::keypair(conn, channel.channel_id)?;
+    let salmon =
+        zot::salmon::JSalmon::sign(&doc, &key, &ctx.uris.channel(&channel.channel_address))?;
+    let data =
+        serde_json::to_value(&salmon).map_err(|e| Error::internal(anyhow::anyhow!("{e}")))?;
+    store::item::update_signed_data(conn, item.id, &data.to_string())?;
+    outbound::queue(
+        conn,
+        &outbound::Outgoing {
+            channel_id: channel.channel_id,
+            sender: &channel.channel_hash,
+            site_id: &ctx.site.site_id,
+            kind: MessageType::Activity,
+            data: Some(("activitystreams", data)),
+            mid: &item.mid,
+        },
+        to,
+        ctx.clock.now_db(),
+    )?;
+    Ok(())
+}
+
+/// Publishes a post on the channel's own wall to `audience` (its access list fixed now, see
+/// `perms::Audience::resolve`), and queues it for every hub of that audience in the same
+/// transaction. Refuses empty posts, posts that render to nothing, and more than
+/// `limits.posts_per_hour`.
+pub async fn post(ctx: &Ctx, channel: &Channel, body: &str, audience: Audience) -> Result<Item> {
     let (body, html) = prepare(body)?;
     let uuid = uuid::Uuid::new_v4().to_string();
     let mid = ctx.uris.item(&uuid);
     let now = ctx.clock.now_db();
     let per_hour = i64::from(ctx.config.limits.posts_per_hour);
     let ch = channel.clone();
-    let to = to.to_vec();
     let c2 = ctx.clone();
     let item = ctx
         .db
         .tx(move |conn| {
             check_rate(conn, ch.channel_account_id, per_hour, now)?;
-            let restricted = !to.is_empty() || audience == Audience::Connections;
-            let allow = to.join(",");
+            let acl = audience.resolve(conn, &ch)?.columns();
             store::item::insert(
                 conn,
                 &NewItem {
@@ -204,28 +237,22 @@ pub async fn post_to(
                     mimetype: "text/markdown",
                     created: now,
                     edited: now,
-                    item_private: restricted,
+                    item_private: acl.private,
                     verb: "Create",
                     thr_parent: "",
                     item_origin: true,
                     route: "",
                     signed_data: "",
-                    allow_cid: &allow,
+                    allow_cid: &acl.allow_cid,
+                    allow_gid: &acl.allow_gid,
+                    deny_cid: &acl.deny_cid,
+                    deny_gid: &acl.deny_gid,
                 },
             )?;
             let item = store::item::find_by_uuid(conn, &uuid)?
                 .ok_or_else(|| Error::new(ErrorKind::Internal))?;
-            let audience = if !to.is_empty() {
-                outbound::Audience::Private(to.clone())
-            } else {
-                let ids = inbound::stream_audience(conn, &ch)?;
-                if restricted {
-                    outbound::Audience::Private(ids)
-                } else {
-                    outbound::Audience::Public(ids)
-                }
-            };
-            publish(conn, &c2, &ch, &item, MessageType::Activity, &audience)?;
+            let to = perms::recipients(conn, &ch, &item)?;
+            publish(conn, &c2, &ch, &item, MessageType::Activity, &to)?;
             tracing::debug!(id = item.id, %uuid, "post stored and queued");
             Ok(item)
         })
@@ -266,6 +293,8 @@ pub async fn respond(
                 .ok_or_else(|| Error::new(ErrorKind::NotFound))?;
             let top = store::item::find_by_uid_mid(conn, ch.channel_id, &parent.parent_mid)?
                 .ok_or_else(|| Error::new(ErrorKind::NotFound))?;
+            // A comment or like shares its thread's audience.
+            let acl = ItemAcl::of(&top).columns();
             store::item::insert(
                 conn,
                 &NewItem {
@@ -281,19 +310,22 @@ pub async fn respond(
                     mimetype: "text/markdown",
                     created: now,
                     edited: now,
-                    item_private: top.item_private,
+                    item_private: acl.private,
                     verb: &verb,
                     thr_parent: &parent.mid,
                     item_origin: true,
                     route: "",
                     signed_data: "",
-                    allow_cid: "",
+                    allow_cid: &acl.allow_cid,
+                    allow_gid: &acl.allow_gid,
+                    deny_cid: &acl.deny_cid,
+                    deny_gid: &acl.deny_gid,
                 },
             )?;
             let item = store::item::find_by_uuid(conn, &uuid)?
                 .ok_or_else(|| Error::new(ErrorKind::Internal))?;
             if top.owner_xchan == ch.channel_hash {
-                let audience = inbound::thread_audience(conn, &ch, &top)?;
+                let audience = perms::recipients(conn, &ch, &top)?;
                 publish(conn, &c2, &ch, &item, MessageType::Activity, &audience)?;
             } else {
                 publish(
@@ -360,7 +392,7 @@ pub async fn edit(
             let (kind, audience) = if top.owner_xchan == ch.channel_hash {
                 (
                     MessageType::Activity,
-                    inbound::thread_audience(conn, &ch, &top)?,
+                    perms::recipients(conn, &ch, &top)?,
                 )
             } else {
                 (
@@ -408,44 +440,61 @@ pub async fn channel_page(
     let offset = (page - 1) * PAGE_SIZE;
     let channel_id = channel.channel_id;
     let owner = channel.channel_hash.clone();
-    let with_restricted = access.sees_restricted();
-    let mut items = ctx
+    let filter = access.prefilter();
+    let is_owner = access.is_owner();
+    let ch = channel.clone();
+    let a2 = access.clone();
+    let items = ctx
         .db
         .run(move |conn| {
-            store::item::find_by_channel(
-                conn,
-                channel_id,
-                &owner,
-                with_restricted,
-                offset,
-                PAGE_SIZE + 1,
-            )
+            let mut rows =
+                store::item::find_by_channel(conn, channel_id, &owner, &filter, offset, PAGE_SIZE + 1)?;
+            rows.retain(|i| a2.may_see(i));
+            let mut out = Vec::new();
+            for r in rows {
+                let mut item = Item::from(r);
+                item.seen_by = seen_by(conn, &ch, &item, is_owner)?;
+                out.push(item);
+            }
+            Ok(out)
         })
         .await?;
-    items.retain(|i| access.may_see(i));
+    let mut items = items;
     let has_more = items.len() as i64 > PAGE_SIZE;
     items.truncate(PAGE_SIZE as usize);
     Ok(Page {
-        items: items.into_iter().map(Item::from).collect(),
+        items,
         page,
         has_more,
         hidden: false,
     })
 }
 
-/// A post with the channel holding it, if the viewer may see it (otherwise `NotFound`: a
-/// restricted post's existence is not revealed).
+/// Who can see an item, in words: in full for the channel's owner; for anyone else, only
+/// whether it was shared with them.
+fn seen_by(conn: &mut AnyConnection, channel: &Channel, item: &Item, owner: bool) -> Result<String> {
+    if owner {
+        perms::describe(conn, channel, &item.acl)
+    } else if item.is_restricted() {
+        Ok("Shared with you privately.".into())
+    } else {
+        Ok(String::new())
+    }
+}
+
+/// An item with the channel holding it and the viewer's access to that channel, if the viewer
+/// may see it (otherwise `NotFound`: a restricted item's existence is not revealed).
 pub async fn by_uuid(
     ctx: &Ctx,
     uuid: &str,
-    visitor: Option<&crate::service::account::Account>,
-) -> Result<(Item, Channel)> {
+    observer: &Observer,
+) -> Result<(Item, Channel, ChannelAccess)> {
     if uuid.len() > 64 {
         return Err(Error::new(ErrorKind::NotFound));
     }
     let uuid = uuid.to_string();
-    let (item, channel) = ctx
-        .db
+    let obs = observer.clone();
+    ctx.db
         .run(move |conn| {
             let item = store::item::find_by_uuid(conn, &uuid)?
                 .ok_or_else(|| Error::new(ErrorKind::NotFound))?;
@@ -453,13 +502,195 @@ pub async fn by_uuid(
                 .filter(|c| !c.channel_removed)
                 .map(Channel::from)
                 .ok_or_else(|| Error::new(ErrorKind::NotFound))?;
-            Ok((item, channel))
+            let access = ChannelAccess::load(conn, &channel, &obs)?;
+            if !access.may_see(&item) {
+                return Err(Error::new(ErrorKind::NotFound));
+            }
+            let mut item = Item::from(item);
+            item.seen_by = seen_by(conn, &channel, &item, access.is_owner())?;
+            Ok((item, channel, access))
+        })
+        .await
+}
+
+/// An item's permalink as one viewer sees it.
+#[derive(Debug, Clone)]
+pub struct Permalink {
+    /// The item.
+    pub item: Item,
+    /// The channel holding it.
+    pub channel: Channel,
+    /// Its comments the viewer may see, oldest first, with their authors (name, address, URL).
+    pub comments: Vec<(Item, (String, String, String))>,
+    /// Likes.
+    pub likes: usize,
+    /// The viewer may comment and like here (a known identity other than the owner, allowed
+    /// `post_comments` on a thread the channel owns).
+    pub may_respond: bool,
+}
+
+/// The permalink of an item for `observer` (`NotFound` when it may not see it).
+pub async fn permalink(ctx: &Ctx, uuid: &str, observer: &Observer) -> Result<Permalink> {
+    let (item, channel, access) = by_uuid(ctx, uuid, observer).await?;
+    let id = channel.channel_id;
+    let mid = item.mid.clone();
+    let top_mid = item.parent_mid.clone();
+    let a2 = access.clone();
+    let (comments, likes, top_owned) = ctx
+        .db
+        .run(move |conn| {
+            let mut comments = Vec::new();
+            let mut likes = 0;
+            if mid == top_mid {
+                for i in store::item::find_thread(conn, id, &mid)? {
+                    if i.mid == mid || !a2.may_see(&i) {
+                        continue;
+                    }
+                    if i.verb == "Create" {
+                        let a = who(conn, &i.author_xchan)?;
+                        comments.push((Item::from(i), a));
+                    } else if i.verb == "Like" {
+                        likes += 1;
+                    }
+                }
+            }
+            Ok((comments, likes, mid == top_mid))
         })
         .await?;
-    if !ChannelAccess::of(&channel, visitor).may_see(&item) {
-        return Err(Error::new(ErrorKind::NotFound));
+    let may_respond = top_owned
+        && item.owner_xchan == channel.channel_hash
+        && !access.is_owner()
+        && access.viewer_id().is_some()
+        && access.may_respond_acl(&item.acl);
+    Ok(Permalink {
+        item,
+        channel,
+        comments,
+        likes,
+        may_respond,
+    })
+}
+
+/// A comment (`Create` with `body`) or like by a viewer who is not the channel: a visitor
+/// signed in by OpenWebAuth, or a channel of another account here. The channel owns the thread,
+/// so it stores the response (authored by the viewer), vouches for it with its own signature
+/// and relays it to everyone in the thread, as it does with comments that arrive by Zot.
+pub async fn respond_as(
+    ctx: &Ctx,
+    observer: &Observer,
+    uuid: &str,
+    verb: &str,
+    body: &str,
+) -> Result<Item> {
+    let (body, html) = if verb == "Create" {
+        prepare(body)?
+    } else {
+        (String::new(), String::new())
+    };
+    let link = permalink(ctx, uuid, observer).await?;
+    if !link.may_respond {
+        return Err(Error::new(ErrorKind::Forbidden(
+            "You may not comment on or like this post.",
+        )));
     }
-    Ok((item.into(), channel))
+    let ch = link.channel.clone();
+    let obs = observer.clone();
+    let top_mid = link.item.mid.clone();
+    let new_uuid = uuid::Uuid::new_v4().to_string();
+    let mid = ctx.uris.item(&new_uuid);
+    let now = ctx.clock.now_db();
+    let verb = verb.to_string();
+    let c2 = ctx.clone();
+    let item = ctx
+        .db
+        .tx(move |conn| {
+            let access = ChannelAccess::load(conn, &ch, &obs)?;
+            let author = access
+                .viewer_id()
+                .ok_or_else(|| Error::new(ErrorKind::NotLoggedIn))?
+                .to_string();
+            let top = store::item::find_by_uid_mid(conn, ch.channel_id, &top_mid)?
+                .ok_or_else(|| Error::new(ErrorKind::NotFound))?;
+            if !access.may_respond(&top) {
+                return Err(Error::new(ErrorKind::Forbidden(
+                    "You may not comment on or like this post.",
+                )));
+            }
+            if verb != "Create"
+                && store::item::find_thread(conn, ch.channel_id, &top_mid)?
+                    .iter()
+                    .any(|i| i.verb == verb && i.author_xchan == author && !i.item_deleted)
+            {
+                return Err(Error::new(ErrorKind::Conflict {
+                    field: "verb",
+                    reason: "You already like this.".into(),
+                }));
+            }
+            let acl = ItemAcl::of(&top).columns();
+            store::item::insert(
+                conn,
+                &NewItem {
+                    uuid: &new_uuid,
+                    mid: &mid,
+                    parent_mid: &top_mid,
+                    uid: ch.channel_id,
+                    author_xchan: &author,
+                    owner_xchan: &ch.channel_hash,
+                    title: "",
+                    body: &body,
+                    html: &html,
+                    mimetype: "text/markdown",
+                    created: now,
+                    edited: now,
+                    item_private: acl.private,
+                    verb: &verb,
+                    thr_parent: &top_mid,
+                    item_origin: true,
+                    route: "",
+                    signed_data: "",
+                    allow_cid: &acl.allow_cid,
+                    allow_gid: &acl.allow_gid,
+                    deny_cid: &acl.deny_cid,
+                    deny_gid: &acl.deny_gid,
+                },
+            )?;
+            let item = store::item::find_by_uuid(conn, &new_uuid)?
+                .ok_or_else(|| Error::new(ErrorKind::Internal))?;
+            let kind = if verb == "Create" { "comment" } else { "like" };
+            store::notify::insert(
+                conn,
+                ch.channel_id,
+                kind,
+                &author,
+                &crate::uris::Uris::item_path(&new_uuid),
+                "",
+                now,
+            )?;
+            let author_url = store::xchan::find(conn, &author)?
+                .map(|x| x.xchan_url)
+                .unwrap_or_default();
+            // Everyone in the thread, and the visitor's own hub.
+            let to = match perms::recipients(conn, &ch, &top)? {
+                outbound::Audience::Public(mut ids) => {
+                    if !ids.contains(&author) {
+                        ids.push(author.clone());
+                    }
+                    outbound::Audience::Public(ids)
+                }
+                outbound::Audience::Private(mut ids) => {
+                    if !ids.contains(&author) {
+                        ids.push(author.clone());
+                    }
+                    outbound::Audience::Private(ids)
+                }
+            };
+            publish_as(conn, &c2, &ch, &item, &author_url, &to)?;
+            Ok(item)
+        })
+        .await?;
+    ctx.queue.wake();
+    tracing::info!(uuid = %item.uuid, "visitor response stored and relayed");
+    Ok(item.into())
 }
 
 /// Where an item went: one row per destination hub (status, detail, when).
@@ -493,20 +724,21 @@ pub async fn stream(ctx: &Ctx, channel: &Channel, limit: i64) -> Result<Vec<(Ite
 pub struct Thread {
     /// The top post.
     pub top: Item,
-    /// Its author's name and address.
-    pub author: (String, String),
-    /// Comments, oldest first, each with its author's name and address.
-    pub comments: Vec<(Item, (String, String))>,
+    /// Its author's name, address and channel URL.
+    pub author: (String, String, String),
+    /// Comments, oldest first, each with its author's name, address and channel URL.
+    pub comments: Vec<(Item, (String, String, String))>,
     /// Likes.
     pub likes: usize,
     /// Dislikes.
     pub dislikes: usize,
 }
 
-fn who(conn: &mut AnyConnection, hash: &str) -> Result<(String, String)> {
+/// An identity's name, address and channel URL (for showing authors).
+fn who(conn: &mut AnyConnection, hash: &str) -> Result<(String, String, String)> {
     Ok(store::xchan::find(conn, hash)?
-        .map(|x| (x.xchan_name, x.xchan_addr))
-        .unwrap_or_else(|| (hash.chars().take(12).collect(), String::new())))
+        .map(|x| (x.xchan_name, x.xchan_addr, x.xchan_url))
+        .unwrap_or_else(|| (hash.chars().take(12).collect(), String::new(), String::new())))
 }
 
 /// One page of a channel's network stream: the newest conversations it holds, with their
@@ -616,7 +848,7 @@ pub async fn notifications(
         .run(move |conn| {
             let mut out = Vec::new();
             for n in store::notify::find_by_channel(conn, id, 100)? {
-                let (name, _) = who(conn, &n.xchan)?;
+                let (name, _, _) = who(conn, &n.xchan)?;
                 out.push((n.ntype, name, n.link, n.msg, n.created));
             }
             Ok(out)

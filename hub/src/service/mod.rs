@@ -10,6 +10,7 @@ pub mod discovery;
 pub mod inbound;
 pub mod item;
 pub mod lookalike;
+pub mod owa;
 pub mod outbound;
 pub mod perms;
 pub mod reset;

@@ -1,37 +1,57 @@
-//! The one place that decides what a viewer may see or do on a channel. It turns who is asking
-//! into a `zot::perms::Viewer`, takes the channel's limits from its role preset, and asks
-//! `zot::perms::allowed`; an item's audience is checked here too. Pages, permalinks and every
-//! list of posts go through [`ChannelAccess`].
+//! The one permission decider. Every surface (channel page, stream, permalinks, comments and
+//! likes, profile, connection lists, signed Zot fetches, feeds; later files, pages and the
+//! client API) asks [`ChannelAccess`], which loads what a decision needs (the channel's
+//! limits, the viewer's connection with its permissions, its group memberships, blocks) and
+//! asks the pure functions of `zot::perms`. It is also the only reader of item access lists
+//! and of permission columns: an item's list is written here ([`Audience::resolve`]), checked
+//! here ([`ChannelAccess::may_see`]), turned into recipients here ([`recipients`]) and put
+//! into words here ([`describe`]).
 
-use zot::perms::{Limits, Permission, Viewer};
+use std::collections::BTreeSet;
 
-use crate::service::account::Account;
+use zot::perms::{AccessList, Limits, Permission, Viewer, limit};
+
+use crate::ctx::Ctx;
+use crate::error::{Error, Result};
 use crate::service::channel::Channel;
-use crate::store::item::Item;
+use crate::service::outbound;
+use crate::store::{self, AnyConnection};
+
+/// Who is asking, as the web or Zot layer knows it, before anything is loaded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Observer {
+    /// Nobody known.
+    Anonymous,
+    /// A logged-in account of this hub. It owns its channels; elsewhere it acts as its first
+    /// channel (the identity its connections know).
+    Account(i64),
+    /// An identity on the network (portable id): a visitor recognised by OpenWebAuth, the
+    /// signer of a Zot request, or the sender of a delivery.
+    Identity(String),
+}
 
 /// Who may read a new post.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Audience {
     /// Anyone allowed to see the channel's stream.
     Public,
-    /// Only the channel's connections (Hubzilla's default "Friends" ACL of a personal channel).
+    /// The channel's connections allowed to see its stream, as they are when it is written.
     Connections,
+    /// The members of one of the channel's privacy groups (by name).
+    Group(String),
+    /// These identities (portable ids) alone.
+    Channels(Vec<String>),
 }
 
 impl Audience {
-    /// The form value.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Public => "public",
-            Self::Connections => "connections",
-        }
-    }
-
-    /// Parses a form value.
+    /// Reads the composer's value: `public`, `connections`, `group:NAME`.
     pub fn parse(s: &str) -> Option<Self> {
         match s {
             "public" => Some(Self::Public),
             "connections" => Some(Self::Connections),
+            g if g.starts_with("group:") && g.len() > "group:".len() => {
+                Some(Self::Group(g["group:".len()..].to_string()))
+            }
             _ => None,
         }
     }
@@ -45,21 +65,217 @@ impl Audience {
             _ => Self::Connections,
         }
     }
+
+    /// The composer's value of this audience.
+    pub fn form_value(&self) -> String {
+        match self {
+            Self::Public => "public".into(),
+            Self::Connections => "connections".into(),
+            Self::Group(g) => format!("group:{g}"),
+            Self::Channels(_) => "channels".into(),
+        }
+    }
+
+    /// Fixes the access list of a new item of `channel`: a restricted audience becomes an
+    /// explicit list (connections as they are now, the group's id, the named identities), so
+    /// changing limits or connections later never widens it.
+    pub fn resolve(&self, conn: &mut AnyConnection, channel: &Channel) -> Result<ItemAcl> {
+        let mut acl = AccessList::default();
+        let private = match self {
+            Self::Public => false,
+            Self::Connections => {
+                acl.allow_cid = stream_audience(conn, channel)?.into_iter().collect();
+                true
+            }
+            Self::Group(name) => {
+                let g = store::pgrp::find_by_name(conn, channel.channel_id, name.trim())?
+                    .ok_or_else(|| Error::invalid("audience", "No group of that name."))?;
+                if store::pgrp::members(conn, g.id)?.is_empty() {
+                    return Err(Error::invalid("audience", "This group has no members yet."));
+                }
+                acl.allow_gid.insert(g.hash);
+                true
+            }
+            Self::Channels(ids) => {
+                if ids.is_empty() {
+                    return Err(Error::invalid("audience", "Name at least one recipient."));
+                }
+                acl.allow_cid = ids.iter().cloned().collect();
+                true
+            }
+        };
+        Ok(ItemAcl { private, acl })
+    }
 }
 
-/// The channel's limits, from its role (an unknown role: only the owner, for everything).
-fn limits_of(channel: &Channel) -> Limits {
-    zot::perms::role(&channel.channel_role)
+/// An item's audience as stored: restricted or not, and its access list. Opaque outside this
+/// module: only the decider reads it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ItemAcl {
+    private: bool,
+    acl: AccessList,
+}
+
+impl ItemAcl {
+    /// The audience of a stored item.
+    pub fn of(item: &store::item::Item) -> Self {
+        Self {
+            private: item.item_private,
+            acl: AccessList::from_columns(
+                &item.allow_cid,
+                &item.allow_gid,
+                &item.deny_cid,
+                &item.deny_gid,
+            ),
+        }
+    }
+
+    /// A received restricted item: for the channel holding it alone.
+    pub fn received(private: bool, holder: &str) -> Self {
+        let mut acl = AccessList::default();
+        if private {
+            acl.allow_cid.insert(holder.to_string());
+        }
+        Self { private, acl }
+    }
+
+    /// Whether the item is restricted (not for everyone who may see the stream).
+    pub fn is_restricted(&self) -> bool {
+        self.private || !self.acl.is_empty()
+    }
+
+    /// The four columns, in Hubzilla's `<id>` form, and the private flag, for writing.
+    pub fn columns(&self) -> AclColumns {
+        AclColumns {
+            private: self.private,
+            allow_cid: AccessList::column(&self.acl.allow_cid),
+            allow_gid: AccessList::column(&self.acl.allow_gid),
+            deny_cid: AccessList::column(&self.acl.deny_cid),
+            deny_gid: AccessList::column(&self.acl.deny_gid),
+        }
+    }
+}
+
+/// An access list as table columns.
+#[derive(Debug, Clone)]
+pub struct AclColumns {
+    /// `item_private`.
+    pub private: bool,
+    /// `allow_cid`.
+    pub allow_cid: String,
+    /// `allow_gid`.
+    pub allow_gid: String,
+    /// `deny_cid`.
+    pub deny_cid: String,
+    /// `deny_gid`.
+    pub deny_gid: String,
+}
+
+/// The channel's limits: its role's, with the owner's changes (pconfig `perm_limits.<perm>`,
+/// as Hubzilla stores them) on top. An unknown role: only the owner, for everything.
+pub fn limits_of(conn: &mut AnyConnection, channel: &Channel) -> Result<Limits> {
+    let mut limits = role_limits(&channel.channel_role);
+    for p in Permission::ALL {
+        if let Some(v) = store::pconfig::get(conn, channel.channel_id, "perm_limits", p.name())?
+            && let Ok(bits) = v.parse::<u32>()
+        {
+            limits.0.insert(p, bits);
+        }
+    }
+    Ok(limits)
+}
+
+fn role_limits(role: &str) -> Limits {
+    zot::perms::role(role)
         .map(|r| r.limits)
         .unwrap_or_else(|| Limits(Permission::ALL.into_iter().map(|p| (p, 0)).collect()))
 }
 
+/// The limits a channel owner can choose from, with their meaning in words.
+pub const LIMIT_CHOICES: &[(u32, &str)] = &[
+    (limit::PUBLIC, "Anyone, even without logging in"),
+    (limit::AUTHED, "Anyone logged in on any hub"),
+    (limit::NETWORK, "Anyone on the Zot network"),
+    (limit::SITE, "Anyone with a channel on this hub"),
+    (limit::PENDING, "My connections, also ones I have not approved yet"),
+    (limit::CONTACTS, "My approved connections"),
+    (limit::SPECIFIC, "Only connections I give this permission to"),
+    (limit::SELF, "Only me"),
+];
+
+/// What a permission lets someone do, in one line.
+pub fn explain(p: Permission) -> &'static str {
+    match p {
+        Permission::ViewStream => "See my posts and conversations",
+        Permission::SendStream => "Send their posts to my stream",
+        Permission::ViewProfile => "See my profile",
+        Permission::ViewContacts => "See the list of my connections",
+        Permission::ViewStorage => "See my files and photos",
+        Permission::WriteStorage => "Add and change files in my storage",
+        Permission::ViewPages => "See my web pages",
+        Permission::ViewWiki => "See my wikis",
+        Permission::WritePages => "Edit my web pages",
+        Permission::WriteWiki => "Edit my wikis",
+        Permission::PostWall => "Post on my channel page",
+        Permission::PostComments => "Comment on and like my posts",
+        Permission::PostMail => "Send me private messages",
+        Permission::PostLike => "Like my profile and things",
+        Permission::Chat => "Chat with me",
+        Permission::Republish => "Republish my public posts",
+        Permission::Delegate => "Manage my channel for me",
+    }
+}
+
+/// Sets one of the channel's limits (the owner's choice; must be one of [`LIMIT_CHOICES`]).
+pub async fn set_limit(ctx: &Ctx, channel: &Channel, perm: Permission, bits: u32) -> Result<()> {
+    if !LIMIT_CHOICES.iter().any(|(b, _)| *b == bits) {
+        return Err(Error::invalid("limit", "Choose one of the listed settings."));
+    }
+    let id = channel.channel_id;
+    ctx.db
+        .tx(move |conn| {
+            store::pconfig::set(conn, id, "perm_limits", perm.name(), &bits.to_string())
+        })
+        .await
+}
+
+/// The channel's limits, for its settings page.
+pub async fn limits(ctx: &Ctx, channel: &Channel) -> Result<Limits> {
+    let ch = channel.clone();
+    ctx.db.run(move |conn| limits_of(conn, &ch)).await
+}
+
 /// What a new connection is granted under a role preset (`perms_connect`).
-pub fn role_grants(role: &str) -> Option<std::collections::BTreeSet<Permission>> {
+pub fn role_grants(role: &str) -> Option<BTreeSet<Permission>> {
     zot::perms::role(role).map(|r| r.perms_connect)
 }
 
-/// What one viewer may do on one channel.
+/// The connection of a channel with an identity, as the decider sees it.
+pub fn connection_of(
+    conn: &mut AnyConnection,
+    channel_id: i64,
+    xchan: &str,
+) -> Result<Option<zot::perms::Connection>> {
+    let Some(ab) = store::abook::find(conn, channel_id, xchan)? else {
+        return Ok(None);
+    };
+    let mut my_perms = BTreeSet::new();
+    for p in Permission::ALL {
+        if store::abook::get_config(conn, channel_id, xchan, "my_perms", p.name())?.as_deref()
+            == Some("1")
+        {
+            my_perms.insert(p);
+        }
+    }
+    Ok(Some(zot::perms::Connection {
+        approved: !ab.abook_pending,
+        blocked: ab.abook_blocked,
+        ignored: ab.abook_ignored,
+        my_perms,
+    }))
+}
+
+/// What one viewer may see and do on one channel.
 #[derive(Debug, Clone)]
 pub struct ChannelAccess {
     viewer: Viewer,
@@ -67,50 +283,66 @@ pub struct ChannelAccess {
 }
 
 impl ChannelAccess {
-    /// The access of `visitor` (a logged-in account, or nobody) to `channel`. The account that
-    /// owns the channel is its owner; another local account is a known identity on this hub
-    /// without a connection (connections arrive with federation).
-    pub fn of(channel: &Channel, visitor: Option<&Account>) -> Self {
-        let viewer = match visitor {
-            Some(a) if a.account_id == channel.channel_account_id => Viewer::Owner,
-            Some(_) => Viewer::Identity {
-                zot: true,
-                same_site: true,
-                connection: None,
-            },
-            None => Viewer::Anonymous,
+    /// Loads everything the decision needs, in the caller's connection.
+    pub fn load(conn: &mut AnyConnection, channel: &Channel, observer: &Observer) -> Result<Self> {
+        let limits = limits_of(conn, channel)?;
+        let id = match observer {
+            Observer::Anonymous => None,
+            Observer::Account(account) => {
+                if *account == channel.channel_account_id {
+                    return Ok(Self {
+                        viewer: Viewer::Owner,
+                        limits,
+                    });
+                }
+                store::channel::find_by_account(conn, *account)?
+                    .into_iter()
+                    .find(|c| !c.channel_removed)
+                    .map(|c| c.channel_hash)
+            }
+            Observer::Identity(h) => Some(h.clone()),
         };
-        Self {
-            viewer,
-            limits: limits_of(channel),
+        let Some(id) = id else {
+            return Ok(Self {
+                viewer: Viewer::Anonymous,
+                limits,
+            });
+        };
+        if id == channel.channel_hash {
+            return Ok(Self {
+                viewer: Viewer::Owner,
+                limits,
+            });
         }
-    }
-
-    /// The access of an identity on the network (a remote channel, or another channel of this
-    /// hub) with its connection to `channel`, if any.
-    pub fn of_identity(
-        channel: &Channel,
-        identity: &str,
-        same_site: bool,
-        connection: Option<zot::perms::Connection>,
-    ) -> Self {
-        let viewer = if identity == channel.channel_hash {
-            Viewer::Owner
-        } else {
-            Viewer::Identity {
-                zot: true,
+        let same_site = store::channel::find_by_hash(conn, &id)?.is_some();
+        let zot = store::xchan::find(conn, &id)?.is_none_or(|x| x.xchan_network == "zot6");
+        let connection = connection_of(conn, channel.channel_id, &id)?;
+        let groups = store::pgrp::hashes_with_member(conn, channel.channel_id, &id)?
+            .into_iter()
+            .collect();
+        Ok(Self {
+            viewer: Viewer::Identity {
+                id,
+                groups,
+                zot,
                 same_site,
                 connection,
-            }
-        };
-        Self {
-            viewer,
-            limits: limits_of(channel),
-        }
+            },
+            limits,
+        })
+    }
+
+    /// [`ChannelAccess::load`] on its own connection.
+    pub async fn of(ctx: &Ctx, channel: &Channel, observer: &Observer) -> Result<Self> {
+        let ch = channel.clone();
+        let obs = observer.clone();
+        ctx.db
+            .run(move |conn| ChannelAccess::load(conn, &ch, &obs))
+            .await
     }
 
     /// Every permission the viewer holds.
-    pub fn granted(&self) -> std::collections::BTreeSet<Permission> {
+    pub fn granted(&self) -> BTreeSet<Permission> {
         zot::perms::all_allowed(&self.limits, &self.viewer)
     }
 
@@ -124,14 +356,176 @@ impl ChannelAccess {
         self.viewer == Viewer::Owner
     }
 
-    /// Whether the viewer may see posts addressed to a restricted audience. Until connections
-    /// and access lists exist, only the owner may.
-    pub fn sees_restricted(&self) -> bool {
-        self.is_owner()
+    /// Whether the viewer has a connection with the channel (blocked ones included).
+    pub fn is_connection(&self) -> bool {
+        matches!(
+            &self.viewer,
+            Viewer::Identity {
+                connection: Some(_),
+                ..
+            }
+        )
+    }
+
+    /// Whether the channel blocked the viewer.
+    pub fn is_blocked(&self) -> bool {
+        matches!(
+            &self.viewer,
+            Viewer::Identity {
+                connection: Some(c),
+                ..
+            } if c.blocked
+        )
+    }
+
+    /// The viewer's portable id, if it is known.
+    pub fn viewer_id(&self) -> Option<&str> {
+        match &self.viewer {
+            Viewer::Identity { id, .. } => Some(id),
+            _ => None,
+        }
     }
 
     /// Whether the viewer may see this item of the channel.
-    pub fn may_see(&self, item: &Item) -> bool {
-        self.may(Permission::ViewStream) && (!item.item_private || self.sees_restricted())
+    pub fn may_see(&self, item: &store::item::Item) -> bool {
+        self.may_see_acl(&ItemAcl::of(item))
     }
+
+    /// Whether the viewer may see an item with this audience.
+    pub fn may_see_acl(&self, acl: &ItemAcl) -> bool {
+        zot::perms::may_see_item(&self.limits, &self.viewer, acl.private, &acl.acl)
+    }
+
+    /// Whether the viewer may comment on or like this item (seeing it, and `post_comments`).
+    pub fn may_respond(&self, item: &store::item::Item) -> bool {
+        self.may_see(item) && self.may(Permission::PostComments)
+    }
+
+    /// [`ChannelAccess::may_respond`] for an item's audience.
+    pub fn may_respond_acl(&self, acl: &ItemAcl) -> bool {
+        self.may_see_acl(acl) && self.may(Permission::PostComments)
+    }
+
+    /// The SQL pre-filter for listing the channel's items to this viewer.
+    pub fn prefilter(&self) -> store::item::Prefilter {
+        match &self.viewer {
+            Viewer::Owner => store::item::Prefilter::All,
+            Viewer::Anonymous => store::item::Prefilter::Mentioning(Vec::new()),
+            Viewer::Identity { id, groups, .. } => store::item::Prefilter::Mentioning(
+                std::iter::once(id.clone())
+                    .chain(groups.iter().cloned())
+                    .collect(),
+            ),
+        }
+    }
+}
+
+/// The connections of `channel` that may see its stream (approved, not blocked or archived).
+pub fn stream_audience(conn: &mut AnyConnection, channel: &Channel) -> Result<Vec<String>> {
+    let mut ids = Vec::new();
+    for ab in store::abook::find_by_channel(conn, channel.channel_id)? {
+        if ab.abook_pending || ab.abook_blocked || ab.abook_archived {
+            continue;
+        }
+        let access = ChannelAccess::load(conn, channel, &Observer::Identity(ab.abook_xchan.clone()))?;
+        if access.may(Permission::ViewStream) {
+            ids.push(ab.abook_xchan);
+        }
+    }
+    Ok(ids)
+}
+
+/// Who a thread of `owner` goes to: for a restricted one, everyone its list names (group
+/// members expanded, denied ones removed) who may still see it; otherwise every connection
+/// that may see the stream.
+pub fn recipients(
+    conn: &mut AnyConnection,
+    owner: &Channel,
+    top: &store::item::Item,
+) -> Result<outbound::Audience> {
+    let acl = ItemAcl::of(top);
+    if !acl.is_restricted() {
+        return Ok(outbound::Audience::Public(stream_audience(conn, owner)?));
+    }
+    Ok(outbound::Audience::Private(listed(conn, owner, &acl)?))
+}
+
+/// The identities a restricted list names and that may see it.
+fn listed(conn: &mut AnyConnection, owner: &Channel, acl: &ItemAcl) -> Result<Vec<String>> {
+    let mut named: BTreeSet<String> = acl.acl.allow_cid.clone();
+    for g in &acl.acl.allow_gid {
+        if let Some(grp) = store::pgrp::find_by_hash(conn, owner.channel_id, g)? {
+            named.extend(store::pgrp::members(conn, grp.id)?);
+        }
+    }
+    let mut out = Vec::new();
+    for id in named {
+        if id == owner.channel_hash {
+            continue;
+        }
+        let access = ChannelAccess::load(conn, owner, &Observer::Identity(id.clone()))?;
+        if access.may_see_acl(acl) {
+            out.push(id);
+        }
+    }
+    Ok(out)
+}
+
+/// Who can see an item of `owner`, in plain words (shown with each post and in the composer).
+pub fn describe(conn: &mut AnyConnection, owner: &Channel, acl: &ItemAcl) -> Result<String> {
+    if !acl.is_restricted() {
+        let limits = limits_of(conn, owner)?;
+        return Ok(match limits.of(Permission::ViewStream) {
+            l if l & limit::PUBLIC != 0 => "Public: anyone can see this.".into(),
+            l if l & (limit::AUTHED | limit::NETWORK) != 0 => {
+                "Anyone logged in on a hub can see this.".into()
+            }
+            l if l & limit::SITE != 0 => "Anyone with a channel on this hub can see this.".into(),
+            l if l & (limit::CONTACTS | limit::PENDING | limit::SPECIFIC) != 0 => {
+                "Your connections can see this.".into()
+            }
+            _ => "Only you can see this.".into(),
+        });
+    }
+    let mut parts = Vec::new();
+    for g in &acl.acl.allow_gid {
+        let name = store::pgrp::find_by_hash(conn, owner.channel_id, g)?
+            .map(|g| g.gname)
+            .unwrap_or_else(|| "a deleted group".into());
+        parts.push(format!("the group “{name}”"));
+    }
+    let mut people: Vec<String> = Vec::new();
+    for c in &acl.acl.allow_cid {
+        people.push(
+            store::xchan::find(conn, c)?
+                .map(|x| x.xchan_addr)
+                .unwrap_or_else(|| "an unknown channel".into()),
+        );
+    }
+    people.sort();
+    match people.len() {
+        0 => {}
+        1..=3 => parts.push(people.join(", ")),
+        n => parts.push(format!("{} and {} others", people[..2].join(", "), n - 2)),
+    }
+    if parts.is_empty() {
+        return Ok("Only you can see this.".into());
+    }
+    let mut text = format!("Only you and {} can see this.", parts.join(" and "));
+    if !acl.acl.deny_cid.is_empty() || !acl.acl.deny_gid.is_empty() {
+        text.push_str(" Some people are excluded.");
+    }
+    Ok(text)
+}
+
+/// [`describe`] for a new post to `audience`, before it is written (the composer's preview).
+pub async fn describe_audience(ctx: &Ctx, channel: &Channel, audience: &Audience) -> Result<String> {
+    let ch = channel.clone();
+    let a = audience.clone();
+    ctx.db
+        .run(move |conn| match a.resolve(conn, &ch) {
+            Ok(acl) => describe(conn, &ch, &acl),
+            Err(e) => Ok(e.kind.safe_message()),
+        })
+        .await
 }

@@ -9,7 +9,7 @@ use zot::perms::Permission;
 use crate::ctx::Ctx;
 use crate::error::{Error, ErrorKind, Result};
 use crate::service::discovery::ZOT_JSON;
-use crate::service::perms::ChannelAccess;
+use crate::service::perms::{ChannelAccess, Observer};
 use crate::service::signatures::SignedBy;
 use crate::store::{self, channel::Channel};
 
@@ -79,31 +79,6 @@ pub async fn site_info(ctx: &Ctx, method: &str, target: &str) -> Result<SignedJs
     sign_answer(body, &ctx.site.keypair, ctx.uris.base(), method, target)
 }
 
-/// The connection of a channel with an identity, as the permission decider sees it.
-pub fn connection_of(
-    conn: &mut store::AnyConnection,
-    channel_id: i64,
-    xchan: &str,
-) -> Result<Option<zot::perms::Connection>> {
-    let Some(ab) = store::abook::find(conn, channel_id, xchan)? else {
-        return Ok(None);
-    };
-    let mut my_perms = std::collections::BTreeSet::new();
-    for p in Permission::ALL {
-        if store::abook::get_config(conn, channel_id, xchan, "my_perms", p.name())?.as_deref()
-            == Some("1")
-        {
-            my_perms.insert(p);
-        }
-    }
-    Ok(Some(zot::perms::Connection {
-        approved: !ab.abook_pending,
-        blocked: ab.abook_blocked,
-        ignored: ab.abook_ignored,
-        my_perms,
-    }))
-}
-
 /// The signed channel info of `nick`, for an anonymous or a signed requester.
 pub async fn channel_info(
     ctx: &Ctx,
@@ -114,41 +89,29 @@ pub async fn channel_info(
 ) -> Result<SignedJson> {
     let nick = nick.to_string();
     let who = requester.map(|r| r.remote.xchan.xchan_hash.clone());
-    let (channel, locations, connection, requester_site) = ctx
+    let (channel, locations, access, requester_site) = ctx
         .db
         .run(move |conn| {
             let channel = store::channel::find_by_address(conn, &nick)?
                 .ok_or_else(|| Error::new(ErrorKind::NotFound))?;
             let locations = store::hubloc::find_by_hash(conn, &channel.channel_hash)?;
-            let (connection, site) = match &who {
+            let view = crate::service::channel::Channel::from(&channel);
+            let (observer, site) = match &who {
                 Some(h) => {
-                    let c = connection_of(conn, channel.channel_id, h)?;
                     let site = store::hubloc::find_by_hash(conn, h)?
                         .into_iter()
                         .next()
                         .and_then(|l| store::site::find_site(conn, &l.hubloc_url).ok().flatten());
-                    (c, site)
+                    (Observer::Identity(h.clone()), site)
                 }
-                None => (None, None),
+                None => (Observer::Anonymous, None),
             };
-            Ok((channel, locations, connection, site))
+            let access = ChannelAccess::load(conn, &view, &observer)?;
+            Ok((channel, locations, access, site))
         })
         .await?;
-    let view = crate::service::channel::Channel::from(&channel);
-    let access = match requester {
-        Some(r) => ChannelAccess::of_identity(
-            &view,
-            &r.remote.xchan.xchan_hash,
-            r.remote
-                .locations
-                .iter()
-                .any(|l| l.hubloc_url == ctx.uris.base()),
-            connection.clone(),
-        ),
-        None => ChannelAccess::of(&view, None),
-    };
     let mut perms = zot::perms::format_list(&access.granted());
-    if requester.is_some() && connection.is_some() {
+    if requester.is_some() && access.is_connection() {
         perms = if perms.is_empty() {
             "connected".into()
         } else {
@@ -210,7 +173,11 @@ async fn build_info(
     let ed = zot::keys::Ed25519Keypair::from_private_b64(&channel.channel_eprvkey)
         .map(|k| k.public_multibase())
         .unwrap_or_default();
-    let access = ChannelAccess::of(&crate::service::channel::Channel::from(channel), None);
+    let view = crate::service::channel::Channel::from(channel);
+    let access = ctx
+        .db
+        .run(move |conn| ChannelAccess::load(conn, &view, &Observer::Anonymous))
+        .await?;
     let scope = |p: Permission| {
         if access.may(p) { "public" } else { "contacts" }
     };
@@ -361,7 +328,7 @@ pub async fn conversation(
 ) -> Result<SignedJson> {
     let uuid = uuid.to_string();
     let who = requester.map(|r| r.remote.xchan.xchan_hash.clone());
-    let (channel, thread, connection) = ctx
+    let (channel, thread, access) = ctx
         .db
         .run(move |conn| {
             let item = store::item::find_by_uuid(conn, &uuid)?
@@ -370,41 +337,18 @@ pub async fn conversation(
                 .filter(|c| !c.channel_removed)
                 .ok_or_else(|| Error::new(ErrorKind::NotFound))?;
             let thread = store::item::find_thread(conn, item.uid, &item.parent_mid)?;
-            let connection = match &who {
-                Some(h) => connection_of(conn, channel.channel_id, h)?,
-                None => None,
+            let observer = match &who {
+                Some(h) => Observer::Identity(h.clone()),
+                None => Observer::Anonymous,
             };
-            Ok((channel, thread, connection))
+            let view = crate::service::channel::Channel::from(&channel);
+            let access = ChannelAccess::load(conn, &view, &observer)?;
+            Ok((channel, thread, access))
         })
         .await?;
-    let view = crate::service::channel::Channel::from(&channel);
-    let access = match requester {
-        Some(r) => {
-            ChannelAccess::of_identity(&view, &r.remote.xchan.xchan_hash, false, connection.clone())
-        }
-        None => ChannelAccess::of(&view, None),
-    };
-    // A restricted thread is for its recipients: a connection of the channel allowed to see
-    // its stream (the audience of "my connections"), or a named recipient.
-    let may_see = |i: &store::item::Item| {
-        if !i.item_private {
-            return access.may(Permission::ViewStream);
-        }
-        let named = requester.is_some_and(|r| {
-            i.allow_cid
-                .split(',')
-                .any(|h| h == r.remote.xchan.xchan_hash)
-        });
-        named
-            || (i.allow_cid.is_empty()
-                && connection
-                    .as_ref()
-                    .is_some_and(|c| c.approved && !c.blocked)
-                && access.may(Permission::ViewStream))
-    };
     let top = thread
         .first()
-        .filter(|t| may_see(t))
+        .filter(|t| access.may_see(t))
         .ok_or_else(|| Error::new(ErrorKind::NotFound))?;
     let items: Vec<serde_json::Value> = thread
         .iter()

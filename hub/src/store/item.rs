@@ -50,9 +50,14 @@ pub struct Item {
     pub route: String,
     /// The JSalmon-signed activity as received or sent, for relaying unchanged.
     pub signed_data: String,
-    /// A restricted item's recipients (portable ids, comma separated); empty: the channel's
-    /// connections (or everyone, if public).
+    /// Access list: identities allowed (`<id><id>`); read only by `service::perms`.
     pub allow_cid: String,
+    /// Access list: privacy groups allowed.
+    pub allow_gid: String,
+    /// Access list: identities refused.
+    pub deny_cid: String,
+    /// Access list: privacy groups refused.
+    pub deny_gid: String,
 }
 
 /// A new item.
@@ -95,8 +100,14 @@ pub struct NewItem<'a> {
     pub route: &'a str,
     /// Signed activity.
     pub signed_data: &'a str,
-    /// Restricted recipients.
+    /// Access list: identities allowed.
     pub allow_cid: &'a str,
+    /// Access list: groups allowed.
+    pub allow_gid: &'a str,
+    /// Access list: identities refused.
+    pub deny_cid: &'a str,
+    /// Access list: groups refused.
+    pub deny_gid: &'a str,
 }
 
 /// Inserts an item; returns its id.
@@ -107,13 +118,24 @@ pub fn insert(conn: &mut AnyConnection, new: &NewItem<'_>) -> Result<i64> {
         .get_result(conn)?)
 }
 
+/// Which items a listing query may return before `service::perms` decides on each: a cheap
+/// pre-filter in SQL (a superset of what the viewer may see), so pages stay full.
+#[derive(Debug, Clone)]
+pub enum Prefilter {
+    /// Everything (the owner).
+    All,
+    /// Items without an access list, and restricted ones whose list mentions one of these
+    /// tokens (the viewer's portable id and the ids of its groups).
+    Mentioning(Vec<String>),
+}
+
 /// The channel's own wall: undeleted top posts it owns (not what it received), newest first,
-/// one page; restricted ones only when `with_restricted`.
+/// one page, as far as `filter` lets through.
 pub fn find_by_channel(
     conn: &mut AnyConnection,
     uid: i64,
     owner: &str,
-    with_restricted: bool,
+    filter: &Prefilter,
     offset: i64,
     limit: i64,
 ) -> Result<Vec<Item>> {
@@ -123,8 +145,26 @@ pub fn find_by_channel(
         .filter(item::thr_parent.eq(""))
         .filter(item::item_deleted.eq(false))
         .into_boxed();
-    if !with_restricted {
-        query = query.filter(item::item_private.eq(false));
+    if let Prefilter::Mentioning(tokens) = filter {
+        let open = item::item_private
+            .eq(false)
+            .and(item::allow_cid.eq(""))
+            .and(item::allow_gid.eq(""));
+        let mut cond: Box<
+            dyn BoxableExpression<
+                item::table,
+                <AnyConnection as diesel::Connection>::Backend,
+                SqlType = diesel::sql_types::Bool,
+            >,
+        > = Box::new(open);
+        for t in tokens.iter().take(64) {
+            let pattern = format!("%<{t}>%");
+            cond = Box::new(
+                cond.or(item::allow_cid.like(pattern.clone()))
+                    .or(item::allow_gid.like(pattern)),
+            );
+        }
+        query = query.filter(cond);
     }
     Ok(query
         .order((item::created.desc(), item::id.desc()))

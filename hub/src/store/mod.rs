@@ -8,6 +8,7 @@ pub mod channel;
 pub mod hubloc;
 pub mod item;
 pub mod notify;
+pub mod owa;
 pub mod outq;
 pub mod pconfig;
 pub mod pgrp;

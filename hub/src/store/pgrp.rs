@@ -86,3 +86,24 @@ pub fn remove_member(conn: &mut AnyConnection, gid: i64, xchan: &str) -> Result<
     )
     .execute(conn)?)
 }
+
+/// The ids (`hash`) of a channel's live groups that have `xchan` as a member.
+pub fn hashes_with_member(conn: &mut AnyConnection, uid: i64, xchan: &str) -> Result<Vec<String>> {
+    Ok(pgrp::table
+        .inner_join(pgrp_member::table)
+        .filter(pgrp::uid.eq(uid))
+        .filter(pgrp::deleted.eq(false))
+        .filter(pgrp_member::xchan.eq(xchan))
+        .select(pgrp::hash)
+        .load::<String>(conn)?)
+}
+
+/// A channel's live group by its id (`hash`).
+pub fn find_by_hash(conn: &mut AnyConnection, uid: i64, hash: &str) -> Result<Option<Pgrp>> {
+    Ok(pgrp::table
+        .filter(pgrp::uid.eq(uid))
+        .filter(pgrp::hash.eq(hash))
+        .filter(pgrp::deleted.eq(false))
+        .first::<Pgrp>(conn)
+        .optional()?)
+}

@@ -188,6 +188,28 @@ diesel::table! {
         route -> Text,
         signed_data -> Text,
         allow_cid -> Text,
+        allow_gid -> Text,
+        deny_cid -> Text,
+        deny_gid -> Text,
+    }
+}
+
+diesel::table! {
+    owa_token (id) {
+        id -> BigInt,
+        owa_token_hash -> Text,
+        owa_xchan -> Text,
+        owa_created -> Timestamp,
+    }
+}
+
+diesel::table! {
+    visitor (visitor_id) {
+        visitor_id -> BigInt,
+        visitor_token_hash -> Text,
+        visitor_xchan -> Text,
+        visitor_created -> Timestamp,
+        visitor_seen -> Timestamp,
     }
 }
 
@@ -277,4 +299,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     abook,
     item,
     outq,
+    owa_token,
+    visitor,
 );

@@ -11,13 +11,14 @@ use crate::ctx::Ctx;
 use crate::error::{Error, ErrorKind, Result};
 use crate::http::errors::render;
 use crate::http::routes::resource;
-use crate::http::session::{check_csrf, page_ctx, require_viewer, viewer};
+use crate::http::session::{Who, check_csrf, page_ctx, require_viewer, who};
 use crate::http::templates::{
     ChannelPage, ChannelView, ChannelsPage, NewChannelPage, PostView, ProfileEditPage,
 };
 use crate::service;
 use crate::service::perms::{Audience, ChannelAccess};
 use crate::service::{account::Account, channel::Channel, item::Item};
+use zot::perms::Permission;
 
 /// Registers the routes of this module.
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -42,7 +43,8 @@ pub fn channel_view(channel: &Channel, ctx: &Ctx) -> ChannelView {
 /// How a post is shown.
 pub fn post_view(item: &Item) -> PostView {
     PostView {
-        restricted: item.item_private,
+        restricted: item.is_restricted(),
+        seen_by: item.seen_by.clone(),
         uuid: item.uuid.clone(),
         html: item.html.clone(),
         created: item.created.format("%Y-%m-%d %H:%M UTC").to_string(),
@@ -158,17 +160,33 @@ async fn channel_page(
     ctx: &Ctx,
     session: &Session,
     channel: &Channel,
-    viewer: Option<&Account>,
+    who: &Who,
     input: ChannelPageInput,
     status: StatusCode,
 ) -> Result<HttpResponse> {
-    let profile = service::channel::profile(ctx, channel.channel_id).await?;
-    let access = ChannelAccess::of(channel, viewer);
+    let viewer = who.account.as_ref();
+    let access = ChannelAccess::of(ctx, channel, &who.observer()).await?;
+    let profile = if access.may(Permission::ViewProfile) {
+        Some(service::channel::profile(ctx, channel.channel_id).await?)
+    } else {
+        None
+    };
+    let connections = if access.may(Permission::ViewContacts) {
+        Some(service::connection::public_list(ctx, channel).await?)
+    } else {
+        None
+    };
     let posts = service::item::channel_page(ctx, channel, &access, input.page_no).await?;
     let is_owner = access.is_owner();
     let audience = input
         .audience
-        .unwrap_or_else(|| Audience::default_for(channel).as_str().to_string());
+        .unwrap_or_else(|| Audience::default_for(channel).form_value());
+    let audience_words = if is_owner {
+        let a = Audience::parse(&audience).unwrap_or_else(|| Audience::default_for(channel));
+        service::perms::describe_audience(ctx, channel, &a).await?
+    } else {
+        String::new()
+    };
     let groups = if is_owner {
         service::connection::groups(ctx, channel)
             .await?
@@ -181,9 +199,20 @@ async fn channel_page(
     let page = ChannelPage {
         page: page_ctx(ctx, session, &channel.channel_name, viewer),
         channel: channel_view(channel, ctx),
-        about_html: profile.about_html,
-        homepage: profile.profile.homepage,
-        locality: profile.profile.locality,
+        profile_visible: profile.is_some(),
+        about_html: profile
+            .as_ref()
+            .map(|p| p.about_html.clone())
+            .unwrap_or_default(),
+        homepage: profile
+            .as_ref()
+            .map(|p| p.profile.homepage.clone())
+            .unwrap_or_default(),
+        locality: profile
+            .map(|p| p.profile.locality)
+            .unwrap_or_default(),
+        connections,
+        audience_words,
         posts: posts.items.iter().map(post_view).collect(),
         is_owner,
         audience,
@@ -222,22 +251,14 @@ async fn get_channel(
         return Ok(crate::http::zot::actor(&ctx, &nick).await);
     }
     let channel = service::channel::by_nick(&ctx, &nick).await?;
-    let viewer = viewer(&ctx, &session).await?;
+    let who = who(&ctx, &session).await?;
     let input = ChannelPageInput {
         draft: String::new(),
         audience: None,
         error: None,
         page_no: query.page.unwrap_or(1),
     };
-    channel_page(
-        &ctx,
-        &session,
-        &channel,
-        viewer.as_ref(),
-        input,
-        StatusCode::OK,
-    )
-    .await
+    channel_page(&ctx, &session, &channel, &who, input, StatusCode::OK).await
 }
 
 /// The composer form.
@@ -247,9 +268,12 @@ pub struct PostForm {
     csrf: String,
     #[serde(default)]
     body: String,
-    /// `public` or `connections`; missing: the channel's default.
+    /// `public`, `connections`, `group:NAME` or `to`; missing: the channel's default.
     #[serde(default)]
     audience: String,
+    /// With `to`: the recipients' addresses (`nick@host`, comma separated).
+    #[serde(default)]
+    to: String,
 }
 
 /// The channel named in the path, if the logged-in account owns it.
@@ -277,20 +301,20 @@ async fn post_channel_post(
 ) -> Result<HttpResponse> {
     check_csrf(&session, &form.csrf)?;
     let (account, channel) = owned_channel(&ctx, &session, &nick).await?;
-    // `public`, `connections`, or `group:NAME` (the members of a privacy group only).
-    let (audience, to) = match form.audience.as_str() {
-        "" => (Audience::default_for(&channel), Vec::new()),
-        g if g.starts_with("group:") => (
-            Audience::Connections,
-            service::connection::group_recipients(&ctx, &channel, &g["group:".len()..]).await?,
-        ),
-        other => (
-            Audience::parse(other)
-                .ok_or_else(|| Error::invalid("audience", "Choose who can read the post."))?,
-            Vec::new(),
-        ),
+    // `public`, `connections`, `group:NAME`, or `to:nick@host` (one channel alone).
+    let audience = match form.audience.as_str() {
+        "" => Ok(Audience::default_for(&channel)),
+        "to" => service::connection::recipient_ids(&ctx, &channel, &form.to)
+            .await
+            .map(Audience::Channels),
+        other => Audience::parse(other)
+            .ok_or_else(|| Error::invalid("audience", "Choose who can read the post.")),
     };
-    match service::item::post_to(&ctx, &channel, &form.body, audience, &to).await {
+    let result = match audience {
+        Ok(a) => service::item::post(&ctx, &channel, &form.body, a).await,
+        Err(e) => Err(e),
+    };
+    match result {
         Ok(_) => Ok(see_other(&format!("/channel/{}", channel.channel_address))),
         Err(e) if e.kind.field().is_some() || e.kind == ErrorKind::RateLimited => {
             let input = ChannelPageInput {
@@ -299,15 +323,11 @@ async fn post_channel_post(
                 error: Some(e.kind.safe_message()),
                 page_no: 1,
             };
-            channel_page(
-                &ctx,
-                &session,
-                &channel,
-                Some(&account),
-                input,
-                form_status(&e),
-            )
-            .await
+            let who = Who {
+                account: Some(account),
+                visitor: None,
+            };
+            channel_page(&ctx, &session, &channel, &who, input, form_status(&e)).await
         }
         Err(e) => Err(e),
     }

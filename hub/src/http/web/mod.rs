@@ -3,10 +3,13 @@
 pub mod admin;
 pub mod auth;
 pub mod channel;
+pub mod feed;
 pub mod home;
 pub mod item;
 pub mod network;
+pub mod permissions;
 pub mod settings;
+pub mod visit;
 
 use std::net::IpAddr;
 
@@ -21,10 +24,13 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     home::configure(cfg);
     auth::configure(cfg);
     channel::configure(cfg);
+    feed::configure(cfg);
     item::configure(cfg);
     network::configure(cfg);
+    permissions::configure(cfg);
     settings::configure(cfg);
     admin::configure(cfg);
+    visit::configure(cfg);
 }
 
 /// Redirect after a successful POST (post/redirect/get).

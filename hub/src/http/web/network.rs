@@ -54,6 +54,8 @@ async fn stream_page(
     status: StatusCode,
 ) -> Result<HttpResponse> {
     let (threads, has_more) = service::item::threads(ctx, channel, page_no).await?;
+    let me = ctx.uris.address(&channel.channel_address);
+    let link = |url: &str| ctx.uris.with_zid(url, Some(&me));
     let page = StreamPage {
         page: page_ctx(ctx, session, "Network", Some(account)),
         nick: channel.channel_address.clone(),
@@ -62,17 +64,19 @@ async fn stream_page(
             .into_iter()
             .map(|t| ThreadView {
                 uuid: t.top.uuid.clone(),
+                author_link: link(&t.author.2),
                 author_name: t.author.0,
                 author_addr: t.author.1,
                 html: t.top.html.clone(),
                 created: t.top.created.format("%Y-%m-%d %H:%M UTC").to_string(),
-                restricted: t.top.item_private,
+                restricted: t.top.is_restricted(),
                 own: t.top.item_origin && t.top.author_xchan == channel.channel_hash,
                 likes: t.likes,
                 comments: t
                     .comments
                     .into_iter()
                     .map(|(c, a)| CommentView {
+                        author_link: link(&a.2),
                         author_name: a.0,
                         author_addr: a.1,
                         html: c.html,
@@ -264,7 +268,7 @@ async fn connections_page(
                 .map(|p| {
                     (
                         p.name().to_string(),
-                        p.name().replace('_', " "),
+                        crate::service::perms::explain(p).to_string(),
                         c.my_perms.contains(&p),
                     )
                 })
