@@ -130,6 +130,8 @@ pub struct Signer<'a> {
     pub algorithm: zot::httpsig::Algorithm,
     /// Headers to sign, in order (`(request-target)` included).
     pub headers: &'a [&'a str],
+    /// Send it as `Authorization: Signature …` (OpenWebAuth) instead of a `Signature` header.
+    pub as_authorization: bool,
 }
 
 /// The outbound client.
@@ -268,7 +270,11 @@ impl Net {
                 headers: &all,
             };
             let value = zot::httpsig::sign(&msg, s.key, s.key_id, s.algorithm, s.headers)?;
-            all.push(("signature".into(), value));
+            if s.as_authorization {
+                all.push(("authorization".into(), format!("Signature {value}")));
+            } else {
+                all.push(("signature".into(), value));
+            }
         }
         Ok(Prepared {
             method,

@@ -247,6 +247,7 @@ async fn build(
         key_id: &key_id,
         algorithm: zot::httpsig::Algorithm::RsaSha512,
         headers: &["x-zot-token", "digest", "content-type", "(request-target)"],
+        as_authorization: false,
     };
     let token = uuid::Uuid::new_v4().simple().to_string();
     let headers = [

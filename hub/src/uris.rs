@@ -119,8 +119,7 @@ impl Uris {
         let (Some(addr), Ok(mut u)) = (address, Url::parse(url)) else {
             return url.to_string();
         };
-        if !matches!(u.scheme(), "http" | "https")
-            || u.origin().ascii_serialization() == self.base
+        if !matches!(u.scheme(), "http" | "https") || u.origin().ascii_serialization() == self.base
         {
             return url.to_string();
         }

@@ -183,6 +183,24 @@ impl Browser {
         self.get(&to).await
     }
 
+    /// GETs a URL and follows redirects across hubs (as a browser would, with this jar), at
+    /// most 10; returns the last answer and every URL requested, in order.
+    pub async fn follow(&self, start: &str) -> (Resp, Vec<String>) {
+        let mut url = url::Url::parse(&self.url(start)).expect("a URL");
+        let mut visited = Vec::new();
+        for _ in 0..10 {
+            visited.push(url.to_string());
+            let r = self.get(url.as_str()).await;
+            match (&r.location, r.status) {
+                (Some(to), 301 | 302 | 303 | 307 | 308) => {
+                    url = url.join(to).expect("a redirect URL");
+                }
+                _ => return (r, visited),
+            }
+        }
+        panic!("more than 10 redirects: {visited:?}");
+    }
+
     /// Logs in; panics unless redirected to the channel picker.
     pub async fn login(&self, email: &str, password: &str) {
         let r = self

@@ -9,5 +9,5 @@ pub mod db;
 pub mod mail;
 pub mod net;
 
-pub use browser::{Browser, Resp, raw_get, raw_request};
+pub use browser::{Browser, Resp, csrf_of, raw_get, raw_request};
 pub use net::{TestHub, TestNet};

@@ -21,7 +21,7 @@ pub struct Resolver {
 }
 
 impl Resolver {
-    fn add(&self, host: &str) {
+    pub fn add(&self, host: &str) {
         self.hosts
             .write()
             .unwrap()

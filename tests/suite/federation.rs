@@ -699,6 +699,7 @@ async fn fetch_conversation(
                 key_id: &key_id,
                 algorithm: zot::httpsig::Algorithm::RsaSha256,
                 headers: &["accept", "date", "host", "(request-target)"],
+                as_authorization: false,
             })
         }
         None => None,

@@ -114,6 +114,7 @@ async fn post_zot(
                 key_id: &key_id,
                 algorithm: zot::httpsig::Algorithm::RsaSha512,
                 headers: &names,
+                as_authorization: false,
             })
         }
         None => None,

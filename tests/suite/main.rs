@@ -13,5 +13,6 @@ mod identity;
 mod mail;
 mod pages;
 mod replay;
+mod sso;
 mod store;
 mod two_hubs;

@@ -508,8 +508,18 @@ mod tests {
         assert!(!may_see_item(&std, &cousin, true, &denied), "deny wins");
         assert!(may_see_item(&std, &Viewer::Owner, true, &denied));
         // A private item without a list is for the owner alone.
-        assert!(!may_see_item(&std, &friend(&[]), true, &AccessList::default()));
-        assert!(may_see_item(&std, &Viewer::Anonymous, false, &AccessList::default()));
+        assert!(!may_see_item(
+            &std,
+            &friend(&[]),
+            true,
+            &AccessList::default()
+        ));
+        assert!(may_see_item(
+            &std,
+            &Viewer::Anonymous,
+            false,
+            &AccessList::default()
+        ));
         // #998: however the limits change, a non-member never sees a group post.
         let mut open = Limits::default();
         for p in Permission::ALL {

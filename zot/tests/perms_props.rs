@@ -46,13 +46,8 @@ fn subset<const N: usize>(all: [&'static str; N]) -> impl Strategy<Value = BTree
 
 fn connection() -> impl Strategy<Value = Option<Connection>> {
     proptest::option::of(
-        (
-            any::<bool>(),
-            any::<bool>(),
-            any::<bool>(),
-            any::<bool>(),
-        )
-            .prop_map(|(approved, blocked, ignored, view)| Connection {
+        (any::<bool>(), any::<bool>(), any::<bool>(), any::<bool>()).prop_map(
+            |(approved, blocked, ignored, view)| Connection {
                 approved,
                 blocked,
                 ignored,
@@ -61,7 +56,8 @@ fn connection() -> impl Strategy<Value = Option<Connection>> {
                 } else {
                     BTreeSet::new()
                 },
-            }),
+            },
+        ),
     )
 }
 

@@ -480,7 +480,10 @@ pub async fn recipient_ids(ctx: &Ctx, _channel: &Channel, addresses: &str) -> Re
         }
     }
     if ids.is_empty() {
-        return Err(Error::invalid("to", "Name at least one channel (nick@hub.example)."));
+        return Err(Error::invalid(
+            "to",
+            "Name at least one channel (nick@hub.example).",
+        ));
     }
     Ok(ids)
 }

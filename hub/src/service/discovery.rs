@@ -141,6 +141,7 @@ pub async fn fetch_info(ctx: &Ctx, url: &str, as_channel: Option<&Channel>) -> R
                     "host",
                     "(request-target)",
                 ],
+                as_authorization: false,
             })
         }
         None => None,

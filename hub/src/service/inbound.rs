@@ -14,11 +14,11 @@ use crate::ctx::Ctx;
 use crate::error::{Error, ErrorKind, Result};
 use crate::service::activity::{self, Incoming};
 use crate::service::channel::Channel;
+use crate::service::connection;
 use crate::service::discovery::{self, Remote};
 use crate::service::outbound::{self, Audience, Outgoing};
 use crate::service::perms::{self, ChannelAccess, ItemAcl, Observer};
 use crate::service::signatures::{self, Request};
-use crate::service::connection;
 use crate::store::{self, item::NewItem};
 
 /// The answer to a delivery: the JSON body, encrypted for the sender's hub when the request was.
@@ -259,7 +259,10 @@ async fn deliver_activity(ctx: &Ctx, env: &Envelope, sender: &str) -> Result<Vec
     };
     let mut reports = Vec::new();
     for r in recipients {
-        let status = match deliver_to(ctx, env, &r, &author, sender, &incoming, private, vouched, &raw).await
+        let status = match deliver_to(
+            ctx, env, &r, &author, sender, &incoming, private, vouched, &raw,
+        )
+        .await
         {
             Ok(s) => s,
             Err(e) if e.kind == ErrorKind::Internal => return Err(e),

@@ -390,10 +390,7 @@ pub async fn edit(
             let top = store::item::find_by_uid_mid(conn, ch.channel_id, &item.parent_mid)?
                 .unwrap_or_else(|| item.clone());
             let (kind, audience) = if top.owner_xchan == ch.channel_hash {
-                (
-                    MessageType::Activity,
-                    perms::recipients(conn, &ch, &top)?,
-                )
+                (MessageType::Activity, perms::recipients(conn, &ch, &top)?)
             } else {
                 (
                     MessageType::Response,
@@ -447,8 +444,14 @@ pub async fn channel_page(
     let items = ctx
         .db
         .run(move |conn| {
-            let mut rows =
-                store::item::find_by_channel(conn, channel_id, &owner, &filter, offset, PAGE_SIZE + 1)?;
+            let mut rows = store::item::find_by_channel(
+                conn,
+                channel_id,
+                &owner,
+                &filter,
+                offset,
+                PAGE_SIZE + 1,
+            )?;
             rows.retain(|i| a2.may_see(i));
             let mut out = Vec::new();
             for r in rows {
@@ -472,7 +475,12 @@ pub async fn channel_page(
 
 /// Who can see an item, in words: in full for the channel's owner; for anyone else, only
 /// whether it was shared with them.
-fn seen_by(conn: &mut AnyConnection, channel: &Channel, item: &Item, owner: bool) -> Result<String> {
+fn seen_by(
+    conn: &mut AnyConnection,
+    channel: &Channel,
+    item: &Item,
+    owner: bool,
+) -> Result<String> {
     if owner {
         perms::describe(conn, channel, &item.acl)
     } else if item.is_restricted() {
@@ -738,7 +746,13 @@ pub struct Thread {
 fn who(conn: &mut AnyConnection, hash: &str) -> Result<(String, String, String)> {
     Ok(store::xchan::find(conn, hash)?
         .map(|x| (x.xchan_name, x.xchan_addr, x.xchan_url))
-        .unwrap_or_else(|| (hash.chars().take(12).collect(), String::new(), String::new())))
+        .unwrap_or_else(|| {
+            (
+                hash.chars().take(12).collect(),
+                String::new(),
+                String::new(),
+            )
+        }))
 }
 
 /// One page of a channel's network stream: the newest conversations it holds, with their

@@ -55,7 +55,9 @@ pub async fn issue(ctx: &Ctx, req: &Request) -> OwaResponse {
 
 async fn try_issue(ctx: &Ctx, req: &Request) -> Result<OwaResponse> {
     if !signatures::is_signed(req) {
-        return Err(Error::new(ErrorKind::Unauthorized("the request is not signed")));
+        return Err(Error::new(ErrorKind::Unauthorized(
+            "the request is not signed",
+        )));
     }
     let signer = signatures::verify(ctx, req).await?;
     let token = owa::new_token()?;
@@ -312,6 +314,8 @@ async fn fetch_token(
         key_id: &key_id,
         algorithm: zot::httpsig::Algorithm::RsaSha512,
         headers: owa::SIGNED_HEADERS,
+        // Hubzilla's /owa reads only `Authorization: Signature …`.
+        as_authorization: true,
     };
     let answer = ctx
         .net
@@ -351,10 +355,16 @@ mod tests {
             "https://a.example/channel/x?page=2"
         );
         assert_eq!(
-            destination(None, Some("https://a.example/")).unwrap().as_str(),
+            destination(None, Some("https://a.example/"))
+                .unwrap()
+                .as_str(),
             "https://a.example/"
         );
-        for bad in ["zz", &hex::encode("javascript:alert(1)"), &hex::encode("/relative")] {
+        for bad in [
+            "zz",
+            &hex::encode("javascript:alert(1)"),
+            &hex::encode("/relative"),
+        ] {
             assert!(destination(Some(bad), None).is_none(), "{bad}");
         }
         assert!(destination(None, None).is_none());

@@ -197,9 +197,15 @@ pub const LIMIT_CHOICES: &[(u32, &str)] = &[
     (limit::AUTHED, "Anyone logged in on any hub"),
     (limit::NETWORK, "Anyone on the Zot network"),
     (limit::SITE, "Anyone with a channel on this hub"),
-    (limit::PENDING, "My connections, also ones I have not approved yet"),
+    (
+        limit::PENDING,
+        "My connections, also ones I have not approved yet",
+    ),
     (limit::CONTACTS, "My approved connections"),
-    (limit::SPECIFIC, "Only connections I give this permission to"),
+    (
+        limit::SPECIFIC,
+        "Only connections I give this permission to",
+    ),
     (limit::SELF, "Only me"),
 ];
 
@@ -229,7 +235,10 @@ pub fn explain(p: Permission) -> &'static str {
 /// Sets one of the channel's limits (the owner's choice; must be one of [`LIMIT_CHOICES`]).
 pub async fn set_limit(ctx: &Ctx, channel: &Channel, perm: Permission, bits: u32) -> Result<()> {
     if !LIMIT_CHOICES.iter().any(|(b, _)| *b == bits) {
-        return Err(Error::invalid("limit", "Choose one of the listed settings."));
+        return Err(Error::invalid(
+            "limit",
+            "Choose one of the listed settings.",
+        ));
     }
     let id = channel.channel_id;
     ctx.db
@@ -427,7 +436,8 @@ pub fn stream_audience(conn: &mut AnyConnection, channel: &Channel) -> Result<Ve
         if ab.abook_pending || ab.abook_blocked || ab.abook_archived {
             continue;
         }
-        let access = ChannelAccess::load(conn, channel, &Observer::Identity(ab.abook_xchan.clone()))?;
+        let access =
+            ChannelAccess::load(conn, channel, &Observer::Identity(ab.abook_xchan.clone()))?;
         if access.may(Permission::ViewStream) {
             ids.push(ab.abook_xchan);
         }
@@ -519,7 +529,11 @@ pub fn describe(conn: &mut AnyConnection, owner: &Channel, acl: &ItemAcl) -> Res
 }
 
 /// [`describe`] for a new post to `audience`, before it is written (the composer's preview).
-pub async fn describe_audience(ctx: &Ctx, channel: &Channel, audience: &Audience) -> Result<String> {
+pub async fn describe_audience(
+    ctx: &Ctx,
+    channel: &Channel,
+    audience: &Audience,
+) -> Result<String> {
     let ch = channel.clone();
     let a = audience.clone();
     ctx.db

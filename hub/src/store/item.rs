@@ -152,10 +152,10 @@ pub fn find_by_channel(
             .and(item::allow_gid.eq(""));
         let mut cond: Box<
             dyn BoxableExpression<
-                item::table,
-                <AnyConnection as diesel::Connection>::Backend,
-                SqlType = diesel::sql_types::Bool,
-            >,
+                    item::table,
+                    <AnyConnection as diesel::Connection>::Backend,
+                    SqlType = diesel::sql_types::Bool,
+                >,
         > = Box::new(open);
         for t in tokens.iter().take(64) {
             let pattern = format!("%<{t}>%");

@@ -208,9 +208,7 @@ async fn channel_page(
             .as_ref()
             .map(|p| p.profile.homepage.clone())
             .unwrap_or_default(),
-        locality: profile
-            .map(|p| p.profile.locality)
-            .unwrap_or_default(),
+        locality: profile.map(|p| p.profile.locality).unwrap_or_default(),
         connections,
         audience_words,
         posts: posts.items.iter().map(post_view).collect(),

@@ -55,7 +55,14 @@ async fn get_feed(
             .items
             .iter()
             .map(|i| {
-                let title: String = i.body.lines().next().unwrap_or("").chars().take(80).collect();
+                let title: String = i
+                    .body
+                    .lines()
+                    .next()
+                    .unwrap_or("")
+                    .chars()
+                    .take(80)
+                    .collect();
                 (
                     ctx.uris.item(&i.uuid),
                     title,

@@ -53,7 +53,12 @@ async fn item_page(
         _ => None,
     };
     let page = ItemPage {
-        page: page_ctx(ctx, session, &link.channel.channel_name, who.account.as_ref()),
+        page: page_ctx(
+            ctx,
+            session,
+            &link.channel.channel_name,
+            who.account.as_ref(),
+        ),
         channel: channel_view(&link.channel, ctx),
         post: post_view(&link.item),
         comments: link
@@ -85,7 +90,16 @@ async fn get_item(
         return Ok(crate::http::zot::conversation(&ctx, &req, &uuid, &[]).await);
     }
     let who = who(&ctx, &session).await?;
-    item_page(&ctx, &session, &who, &uuid, String::new(), None, StatusCode::OK).await
+    item_page(
+        &ctx,
+        &session,
+        &who,
+        &uuid,
+        String::new(),
+        None,
+        StatusCode::OK,
+    )
+    .await
 }
 
 /// A visitor's comment.

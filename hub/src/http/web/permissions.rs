@@ -87,12 +87,22 @@ async fn post_permissions(
         form.limit.parse::<u32>().ok(),
     ) {
         (Some(p), Some(bits)) => perms::set_limit(&ctx, &channel, p, bits).await,
-        _ => Err(Error::invalid("limit", "Choose a permission and a setting.")),
+        _ => Err(Error::invalid(
+            "limit",
+            "Choose a permission and a setting.",
+        )),
     };
     match result {
         Ok(()) => Ok(see_other(&format!("/channel/{nick}/permissions"))),
         Err(e) if e.kind.field().is_some() => {
-            page(&ctx, &session, &nick, Some(e.kind.safe_message()), form_status(&e)).await
+            page(
+                &ctx,
+                &session,
+                &nick,
+                Some(e.kind.safe_message()),
+                form_status(&e),
+            )
+            .await
         }
         Err(e) => Err(e),
     }
