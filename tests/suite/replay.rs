@@ -418,3 +418,100 @@ async fn what_we_send_for_bob_verifies_and_reads_like_hubzillas_own() {
     assert_eq!(act.in_reply_to().as_deref(), Some(top.mid.as_str()));
     net.stop().await;
 }
+
+/// Hubzilla's OpenWebAuth request (wire 038: hub B asks hub A's `/owa` for bob) replayed to a
+/// test hub playing hub A: it verifies, and the token returned decrypts with bob's key and
+/// signs bob in once.
+#[actix_web::test]
+async fn our_owa_accepts_hubzillas_signed_request_and_the_token_is_bobs() {
+    let net = TestNet::start_with(&["hza"], |c| {
+        c.base_url = url::Url::parse("https://hubzilla-a.test").unwrap();
+    })
+    .await;
+    let hub = net.hub("hza");
+    // bob as hub A knows him: his xchan and his location on hub B.
+    let k = channel_keys("hubzilla-b.test", "bob");
+    let site = keys()["hubzilla-b.test"].clone();
+    let now = hub.ctx().clock.now_db();
+    let base = "https://hubzilla-b.test".to_string();
+    let bob_key = zot::keys::RsaKeypair::from_private_pem(&s(&k, "channel_prvkey")).unwrap();
+    let url_sig = zot::sign::simple_sign(&bob_key, base.as_bytes()).unwrap();
+    let kk = k.clone();
+    hub.ctx()
+        .db
+        .tx(move |c| {
+            hub::store::xchan::insert(
+                c,
+                &hub::store::xchan::Xchan {
+                    xchan_hash: s(&kk, "channel_hash"),
+                    xchan_guid: s(&kk, "channel_guid"),
+                    xchan_guid_sig: s(&kk, "channel_guid_sig"),
+                    xchan_pubkey: s(&kk, "channel_pubkey"),
+                    xchan_epubkey: String::new(),
+                    xchan_addr: "bob@hubzilla-b.test".into(),
+                    xchan_url: format!("{base}/channel/bob"),
+                    xchan_name: "Bob Brown".into(),
+                    xchan_network: "zot6".into(),
+                    xchan_name_date: now,
+                    xchan_deleted: false,
+                },
+            )?;
+            hub::store::hubloc::insert(
+                c,
+                &hub::store::hubloc::NewHubloc {
+                    hubloc_guid: s(&kk, "channel_guid"),
+                    hubloc_hash: s(&kk, "channel_hash"),
+                    hubloc_addr: "bob@hubzilla-b.test".into(),
+                    hubloc_id_url: format!("{base}/channel/bob"),
+                    hubloc_url: base.clone(),
+                    hubloc_url_sig: url_sig,
+                    hubloc_site_id: "R9nR5fSAnAIzwu1waXlz5d3_XqUHD6R64SqgEg2O80X-om__5KMdJh0SZJ7w-_IIiWMpvzIklWgepotCeqioSw".into(),
+                    hubloc_host: "hubzilla-b.test".into(),
+                    hubloc_callback: format!("{base}/zot"),
+                    hubloc_sitekey: s(&site, "site_pubkey"),
+                    hubloc_primary: true,
+                    hubloc_updated: now,
+                },
+            )
+        })
+        .await
+        .unwrap();
+    let text = std::fs::read_to_string(format!("{FIX}/wire/038_hubzilla-a_GET_owa.http")).unwrap();
+    let (req, _) = zot::capture::split_http(&text).unwrap();
+    let mut raw = format!("{}\r\n", req.first).into_bytes();
+    for (k, v) in &req.headers {
+        if k.eq_ignore_ascii_case("accept-encoding") {
+            continue;
+        }
+        raw.extend_from_slice(format!("{k}: {v}\r\n").as_bytes());
+    }
+    raw.extend_from_slice(b"Connection: close\r\n\r\n");
+    let mut tokens = Vec::new();
+    for _ in 0..2 {
+        let (status, answer) = raw_request(hub.addr, &raw).await;
+        assert_eq!(status, 200, "{answer}");
+        let body = &answer[answer.find("\r\n\r\n").unwrap() + 4..];
+        let json = body.trim();
+        // Chunked or not, the JSON object is in there.
+        let json = &json[json.find('{').unwrap()..=json.rfind('}').unwrap()];
+        let parsed: zot::owa::OwaResponse = serde_json::from_str(json).unwrap();
+        assert!(parsed.success, "{json}");
+        let token = zot::owa::decrypt_token(&parsed, &bob_key).expect("decrypts with bob's key");
+        assert!(zot::owa::is_token(&token));
+        tokens.push(token);
+    }
+    assert_ne!(tokens[0], tokens[1], "every request gets its own token");
+    let (_, visitor) = hub::service::owa::consume(hub.ctx(), &tokens[0])
+        .await
+        .unwrap()
+        .expect("the token signs bob in");
+    assert_eq!(visitor.address, "bob@hubzilla-b.test");
+    assert!(
+        hub::service::owa::consume(hub.ctx(), &tokens[0])
+            .await
+            .unwrap()
+            .is_none(),
+        "once"
+    );
+    net.stop().await;
+}
