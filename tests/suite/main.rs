@@ -2,6 +2,7 @@
 //! PostgreSQL when CARAVAN_TEST_PG_URL is set), real HTTP.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod access_matrix;
 mod accounts;
 mod bad_input;
 mod browser;
