@@ -134,3 +134,64 @@ fn nothing_keeps_process_wide_mutable_state() {
         found.join("\n")
     );
 }
+
+/// One permission decider (`service::perms`): nothing else reads an item's access list, a
+/// channel's limits or a connection's permission columns, or calls the pure decisions of
+/// `zot::perms` itself. Handlers and the CLI never name them at all.
+#[test]
+fn permission_decisions_are_made_in_one_place() {
+    let acl_columns = [
+        "allow_cid",
+        "allow_gid",
+        "deny_cid",
+        "deny_gid",
+        "item_private",
+    ];
+    let decisions = [
+        "perm_limits",
+        "zot::perms::allowed",
+        "zot::perms::may_see_item",
+        "zot::perms::all_allowed",
+        "Viewer::Identity",
+    ];
+    let columns = [
+        "abook_blocked",
+        "abook_pending",
+        "abook_ignored",
+        "abook::get_config",
+    ];
+    for sub in ["http", "cli"] {
+        let mut needles: Vec<&str> = acl_columns.to_vec();
+        needles.extend(decisions);
+        needles.extend(columns);
+        needles.push("abook_");
+        let found = offenders(sub, &needles);
+        assert!(
+            found.is_empty(),
+            "{sub} must ask service::perms, not read permissions itself:\n{}",
+            found.join("\n")
+        );
+    }
+    let mut needles: Vec<&str> = acl_columns.to_vec();
+    needles.extend(decisions);
+    let found: Vec<String> = offenders("service", &needles)
+        .into_iter()
+        .filter(|f| !f.contains("service/perms.rs"))
+        .collect();
+    assert!(
+        found.is_empty(),
+        "only service::perms reads access lists and limits and decides:\n{}",
+        found.join("\n")
+    );
+    // Connection permission columns: read by the decider, and written (and listed for the
+    // owner's editor) by the connection service.
+    let found: Vec<String> = offenders("service", &columns)
+        .into_iter()
+        .filter(|f| !f.contains("service/perms.rs") && !f.contains("service/connection.rs"))
+        .collect();
+    assert!(
+        found.is_empty(),
+        "connection permissions are read by service::perms:\n{}",
+        found.join("\n")
+    );
+}

@@ -43,7 +43,7 @@ async fn channels_on_two_hubs_connect_and_a_public_post_arrives() {
     net.drain().await;
     let pending = hub::service::connection::list(b.ctx(), &bob).await.unwrap();
     assert_eq!(pending.len(), 1, "bob has a request");
-    assert!(pending[0].abook.abook_pending);
+    assert!(pending[0].state.pending);
     assert_eq!(pending[0].xchan.xchan_addr, addr(a, "alice"));
     assert!(
         pending[0]
@@ -1052,7 +1052,7 @@ async fn two_channels_of_one_hub_connect_and_post_to_each_other() {
         .unwrap();
     net.drain().await;
     let req = hub::service::connection::list(a.ctx(), &ben).await.unwrap();
-    assert!(req.len() == 1 && req[0].abook.abook_pending, "{req:?}");
+    assert!(req.len() == 1 && req[0].state.pending, "{req:?}");
     hub::service::connection::approve(a.ctx(), &ben, &addr(a, "ann"), "personal")
         .await
         .unwrap();

@@ -326,9 +326,9 @@ pub async fn run(ctx: &Ctx, cmd: &ChannelCommand) -> Result<ExitCode> {
                         "address": c.xchan.xchan_addr,
                         "name": c.xchan.xchan_name,
                         "portable_id": c.xchan.xchan_hash,
-                        "pending": c.abook.abook_pending,
-                        "blocked": c.abook.abook_blocked,
-                        "role": c.abook.abook_role,
+                        "pending": c.state.pending,
+                        "blocked": c.state.blocked,
+                        "role": c.state.role,
                         "my_perms": zot::perms::format_list(&c.my_perms),
                         "their_perms": zot::perms::format_list(&c.their_perms),
                     })
@@ -354,7 +354,7 @@ pub async fn run(ctx: &Ctx, cmd: &ChannelCommand) -> Result<ExitCode> {
                 text.push_str(&format!(
                     "  {} [{}] my: {} | their: {}\n",
                     c.xchan.xchan_addr,
-                    if c.abook.abook_pending {
+                    if c.state.pending {
                         "pending"
                     } else {
                         "connected"

@@ -21,12 +21,40 @@ use crate::store::{self, AnyConnection, abook::Abook, xchan::Xchan};
 pub struct ConnectionView {
     /// The other identity.
     pub xchan: Xchan,
-    /// The connection row.
-    pub abook: Abook,
+    /// The connection's state, as its owner sees it in the editor.
+    pub state: ConnectionState,
     /// What the channel grants.
     pub my_perms: BTreeSet<Permission>,
     /// What the other side grants the channel.
     pub their_perms: BTreeSet<Permission>,
+}
+
+/// A connection's state flags and role (for the owner's connection editor; permission
+/// decisions take them through `perms::ChannelAccess`).
+#[derive(Debug, Clone)]
+pub struct ConnectionState {
+    /// Waiting for the owner's approval.
+    pub pending: bool,
+    /// Blocked.
+    pub blocked: bool,
+    /// Ignored.
+    pub ignored: bool,
+    /// Archived.
+    pub archived: bool,
+    /// The role preset its permissions came from.
+    pub role: String,
+}
+
+impl From<&Abook> for ConnectionState {
+    fn from(ab: &Abook) -> Self {
+        Self {
+            pending: ab.abook_pending,
+            blocked: ab.abook_blocked,
+            ignored: ab.abook_ignored,
+            archived: ab.abook_archived,
+            role: ab.abook_role.clone(),
+        }
+    }
 }
 
 fn perms_of(
@@ -256,7 +284,7 @@ pub async fn list(ctx: &Ctx, channel: &Channel) -> Result<Vec<ConnectionView>> {
                     my_perms: perms_of(conn, id, &ab.abook_xchan, "my_perms")?,
                     their_perms: perms_of(conn, id, &ab.abook_xchan, "their_perms")?,
                     xchan,
-                    abook: ab,
+                    state: ConnectionState::from(&ab),
                 });
             }
             Ok(out)

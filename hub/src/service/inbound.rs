@@ -455,16 +455,12 @@ async fn store_item(
                     mimetype: "text/html",
                     created,
                     edited,
-                    item_private: acl.private,
+                    acl,
                     verb: &verb,
                     thr_parent: &thr,
                     item_origin: false,
                     route: "",
                     signed_data: &raw,
-                    allow_cid: &acl.allow_cid,
-                    allow_gid: &acl.allow_gid,
-                    deny_cid: &acl.deny_cid,
-                    deny_gid: &acl.deny_gid,
                 },
             )
             .map_err(|e| {

@@ -145,30 +145,15 @@ impl ItemAcl {
     }
 
     /// The four columns, in Hubzilla's `<id>` form, and the private flag, for writing.
-    pub fn columns(&self) -> AclColumns {
-        AclColumns {
-            private: self.private,
+    pub fn columns(&self) -> store::item::AclRow {
+        store::item::AclRow {
+            item_private: self.private,
             allow_cid: AccessList::column(&self.acl.allow_cid),
             allow_gid: AccessList::column(&self.acl.allow_gid),
             deny_cid: AccessList::column(&self.acl.deny_cid),
             deny_gid: AccessList::column(&self.acl.deny_gid),
         }
     }
-}
-
-/// An access list as table columns.
-#[derive(Debug, Clone)]
-pub struct AclColumns {
-    /// `item_private`.
-    pub private: bool,
-    /// `allow_cid`.
-    pub allow_cid: String,
-    /// `allow_gid`.
-    pub allow_gid: String,
-    /// `deny_cid`.
-    pub deny_cid: String,
-    /// `deny_gid`.
-    pub deny_gid: String,
 }
 
 /// The channel's limits: its role's, with the owner's changes (pconfig `perm_limits.<perm>`,

@@ -88,8 +88,9 @@ pub struct NewItem<'a> {
     pub created: NaiveDateTime,
     /// Edited.
     pub edited: NaiveDateTime,
-    /// Private.
-    pub item_private: bool,
+    /// Who may see it (written by `service::perms` alone).
+    #[diesel(embed)]
+    pub acl: AclRow,
     /// Verb.
     pub verb: &'a str,
     /// Direct parent message id (empty for a top post).
@@ -100,14 +101,22 @@ pub struct NewItem<'a> {
     pub route: &'a str,
     /// Signed activity.
     pub signed_data: &'a str,
-    /// Access list: identities allowed.
-    pub allow_cid: &'a str,
-    /// Access list: groups allowed.
-    pub allow_gid: &'a str,
-    /// Access list: identities refused.
-    pub deny_cid: &'a str,
-    /// Access list: groups refused.
-    pub deny_gid: &'a str,
+}
+
+/// An item's access-list columns as written.
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = item)]
+pub struct AclRow {
+    /// Restricted.
+    pub item_private: bool,
+    /// Identities allowed (`<id><id>`).
+    pub allow_cid: String,
+    /// Groups allowed.
+    pub allow_gid: String,
+    /// Identities refused.
+    pub deny_cid: String,
+    /// Groups refused.
+    pub deny_gid: String,
 }
 
 /// Inserts an item; returns its id.

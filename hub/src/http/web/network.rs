@@ -233,19 +233,19 @@ async fn connections_page(
 ) -> Result<HttpResponse> {
     let all = service::connection::list(ctx, channel).await?;
     let row = |c: &service::connection::ConnectionView| {
-        let ab = &c.abook;
+        let ab = &c.state;
         let actions = vec![
-            if ab.abook_blocked {
+            if ab.blocked {
                 ("unblock", "Unblock")
             } else {
                 ("block", "Block")
             },
-            if ab.abook_ignored {
+            if ab.ignored {
                 ("unignore", "Stop ignoring")
             } else {
                 ("ignore", "Ignore")
             },
-            if ab.abook_archived {
+            if ab.archived {
                 ("unarchive", "Unarchive")
             } else {
                 ("archive", "Archive")
@@ -273,9 +273,9 @@ async fn connections_page(
                     )
                 })
                 .collect(),
-            blocked: ab.abook_blocked,
-            ignored: ab.abook_ignored,
-            archived: ab.abook_archived,
+            blocked: ab.blocked,
+            ignored: ab.ignored,
+            archived: ab.archived,
             actions: actions
                 .into_iter()
                 .map(|(a, l)| (a.to_string(), l.to_string()))
@@ -294,7 +294,7 @@ async fn connections_page(
         .collect();
     let members_choice = all
         .iter()
-        .filter(|c| !c.abook.abook_pending && !c.abook.abook_blocked)
+        .filter(|c| !c.state.pending && !c.state.blocked)
         .map(|c| (c.xchan.xchan_hash.clone(), c.xchan.xchan_addr.clone()))
         .collect();
     let page = ConnectionsPage {
@@ -305,12 +305,12 @@ async fn connections_page(
         name: channel.channel_name.clone(),
         pending: all
             .iter()
-            .filter(|c| c.abook.abook_pending && !c.abook.abook_blocked)
+            .filter(|c| c.state.pending && !c.state.blocked)
             .map(row)
             .collect(),
         connected: all
             .iter()
-            .filter(|c| !c.abook.abook_pending || c.abook.abook_blocked)
+            .filter(|c| !c.state.pending || c.state.blocked)
             .map(row)
             .collect(),
         roles: roles(),
