@@ -13,20 +13,20 @@
 // Environment: CHROMIUM (browser executable, default /usr/bin/chromium).
 // Every wait is bounded (--timeout-ms, default 15000, per step; the whole run by 12 times that).
 
-import { chromium } from 'playwright-core';
-import { mkdtemp, mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
+import {
+  expectPath,
+  expectVisible,
+  fail,
+  followLink,
+  goto,
+  log,
+  run,
+  step,
+  submitForm,
+} from './lib.mjs';
 
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const PASSWORD = 'Correct-Horse-42-battery';
 
 // ---------------------------------------------------------------------------------------------
@@ -77,30 +77,6 @@ function parseArgs(argv) {
     screenshot: path.resolve(opts.screenshot),
     timeout,
   };
-}
-
-// ---------------------------------------------------------------------------------------------
-// Output and failure
-
-const started = Date.now();
-let currentStep = 'start';
-let stepNo = 0;
-
-function log(message) {
-  const secs = ((Date.now() - started) / 1000).toFixed(1).padStart(5);
-  console.log(`e2e [${secs}s] ${message}`);
-}
-
-function step(name) {
-  stepNo += 1;
-  currentStep = `${stepNo}. ${name}`;
-  log(`step ${currentStep}`);
-}
-
-class E2eError extends Error {}
-
-function fail(message) {
-  throw new E2eError(message);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -181,100 +157,6 @@ async function waitForVerifyLink(mailDir, email, base, timeout) {
       (other ? `; it links ${other[0]} instead (wrong base URL?)` : '') +
       `\n--- mail text ---\n${mentioning[0].text.slice(0, 2000)}`,
   );
-}
-
-// ---------------------------------------------------------------------------------------------
-// Page helpers
-
-async function pageSummary(page) {
-  let text = '';
-  try {
-    text = await page.locator('body').innerText({ timeout: 2000 });
-  } catch {
-    try {
-      text = (await page.content()).slice(0, 2000);
-    } catch {
-      text = '(page content unavailable)';
-    }
-  }
-  text = text.replace(/\n{3,}/g, '\n\n').trim();
-  if (text.length > 1500) text = text.slice(0, 1500) + ' …';
-  return `page URL: ${page.url()}\n--- page text ---\n${text}\n---`;
-}
-
-function checkStatus(response, what) {
-  if (!response) return;
-  const status = response.status();
-  if (status >= 400) fail(`${what} answered HTTP ${status} (${response.url()})`);
-}
-
-async function goto(page, url, timeout) {
-  log(`  GET ${url}`);
-  const response = await page.goto(url, { waitUntil: 'load', timeout });
-  checkStatus(response, `GET ${url}`);
-  return response;
-}
-
-/** The first visible element matching a CSS selector (a page may repeat a link in its nav). */
-function visible(page, selector) {
-  return page.locator(`${selector} >> visible=true`).first();
-}
-
-async function expectVisible(page, selector, what, timeout) {
-  try {
-    await visible(page, selector).waitFor({ state: 'visible', timeout });
-  } catch {
-    fail(`${what}: no visible ${selector} within ${timeout} ms`);
-  }
-}
-
-async function expectPath(page, wanted, what) {
-  const actual = new URL(page.url()).pathname.replace(/\/+$/, '') || '/';
-  if (actual !== wanted) fail(`${what}: expected to be on ${wanted}, but the browser is on ${page.url()}`);
-}
-
-/** Clicks a link and waits for the page it leads to. */
-async function followLink(page, selector, timeout) {
-  await expectVisible(page, selector, 'link', timeout);
-  log(`  click ${selector}`);
-  const [response] = await Promise.all([
-    page.waitForNavigation({ waitUntil: 'load', timeout }),
-    visible(page, selector).click({ timeout }),
-  ]);
-  checkStatus(response, `following ${selector}`);
-}
-
-/** Fills the named fields of a form, submits it, and waits for the page the submission leads to. */
-async function submitForm(page, formSel, fields, timeout) {
-  await expectVisible(page, formSel, 'form', timeout);
-  const form = visible(page, formSel);
-  for (const [name, value] of Object.entries(fields)) {
-    const field = form.locator(`[name="${name}"]`).first();
-    try {
-      await field.waitFor({ state: 'visible', timeout });
-    } catch {
-      fail(`form ${formSel} has no visible field [name="${name}"]`);
-    }
-    await field.fill(value, { timeout });
-  }
-  const submit = form.locator('button[type=submit], input[type=submit]').first();
-  try {
-    await submit.waitFor({ state: 'visible', timeout });
-  } catch {
-    fail(`form ${formSel} has no visible submit button`);
-  }
-  log(`  submit ${formSel} (${Object.keys(fields).join(', ')})`);
-  let response;
-  try {
-    [response] = await Promise.all([
-      page.waitForNavigation({ waitUntil: 'load', timeout }),
-      submit.click({ timeout }),
-    ]);
-  } catch (e) {
-    fail(`submitting ${formSel} did not load a new page within ${timeout} ms: ${e.message.split('\n')[0]}`);
-  }
-  checkStatus(response, `submitting ${formSel}`);
-  return response;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -369,93 +251,14 @@ async function scenario(page, opts, dialogs) {
   log(`  saved ${opts.screenshot}`);
 }
 
-async function withTimeout(promise, ms, what) {
-  let timer;
-  try {
-    return await Promise.race([
-      promise,
-      new Promise((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`${what} took over ${ms} ms`)), ms);
-      }),
-    ]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
 async function main() {
   const opts = parseArgs(process.argv.slice(2));
-  const executablePath = process.env.CHROMIUM || '/usr/bin/chromium';
   log(`base URL ${opts.base}, mail dir ${opts.mailDir}, screenshot ${opts.screenshot}`);
-
-  // The whole run is bounded too, whatever hangs.
-  const overall = opts.timeout * 12;
-  const watchdog = setTimeout(() => {
-    console.error(`e2e: FAILED: the run took over ${overall} ms (during step ${currentStep})`);
-    process.exit(3);
-  }, overall);
-  watchdog.unref();
-
-  const userDataDir = await mkdtemp(path.join(tmpdir(), 'caravan-e2e-profile-'));
-  let context;
-  let page;
-  let ok = false;
-  try {
-    step('launch chromium');
-    try {
-      context = await chromium.launchPersistentContext(userDataDir, {
-        executablePath,
-        headless: true,
-        args: CHROMIUM_ARGS,
-        timeout: opts.timeout * 2,
-        viewport: { width: 1280, height: 900 },
-      });
-    } catch (e) {
-      fail(`could not start ${executablePath}: ${e.message.split('\n')[0]}`);
-    }
-    context.setDefaultTimeout(opts.timeout);
-    context.setDefaultNavigationTimeout(opts.timeout);
-    page = context.pages()[0] ?? (await context.newPage());
-    const dialogs = [];
-    page.on('dialog', (d) => {
-      dialogs.push(`${d.type()}: ${d.message()}`);
-      log(`  !! dialog opened: ${d.type()} ${JSON.stringify(d.message())}`);
-      d.dismiss().catch(() => {});
-    });
-    page.on('pageerror', (e) => log(`  page error: ${e.message}`));
-    page.on('console', (m) => {
-      if (m.type() === 'error') log(`  console error: ${m.text()} (${m.location().url})`);
-    });
-
-    await scenario(page, opts, dialogs);
-    ok = true;
-  } catch (e) {
-    const message = e instanceof E2eError ? e.message : (e.stack ?? String(e));
-    console.error(`e2e: FAILED at step ${currentStep}: ${message}`);
-    if (page) {
-      console.error(await pageSummary(page));
-      const shot = opts.screenshot.replace(/(\.png)?$/i, '.failure.png');
-      try {
-        await mkdir(path.dirname(shot), { recursive: true });
-        await page.screenshot({ path: shot, fullPage: true, timeout: 5000 });
-        console.error(`e2e: failure screenshot: ${shot}`);
-      } catch {
-        // Best effort.
-      }
-    }
-  } finally {
-    if (context) {
-      await withTimeout(context.close(), 10000, 'closing chromium').catch((e) =>
-        console.error(`e2e: ${e.message}`),
-      );
-    }
-    await rm(userDataDir, { recursive: true, force: true }).catch(() => {});
-  }
-  if (ok) {
-    log('PASSED');
-    process.exit(0);
-  }
-  process.exit(1);
+  await run({
+    timeout: opts.timeout,
+    screenshot: opts.screenshot,
+    scenario: async ({ newPage, dialogs }) => scenario(await newPage(), opts, dialogs),
+  });
 }
 
 main().catch((e) => {
