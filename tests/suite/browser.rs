@@ -68,23 +68,13 @@ async fn single_sign_on_in_a_real_browser() {
     let alice = mk("alpha", "alice").await;
     let bob = mk("beta", "bob").await;
     mk("beta", "carol").await;
-    hub::service::connection::connect(
-        b.ctx(),
-        &bob,
-        &a.ctx().uris.address("alice"),
-        "personal",
-    )
-    .await
-    .unwrap();
+    hub::service::connection::connect(b.ctx(), &bob, &a.ctx().uris.address("alice"), "personal")
+        .await
+        .unwrap();
     net.drain().await;
-    hub::service::connection::approve(
-        a.ctx(),
-        &alice,
-        &b.ctx().uris.address("bob"),
-        "personal",
-    )
-    .await
-    .unwrap();
+    hub::service::connection::approve(a.ctx(), &alice, &b.ctx().uris.address("bob"), "personal")
+        .await
+        .unwrap();
     net.drain().await;
     let secret = "only-for-bob-4d2";
     hub::service::item::post(

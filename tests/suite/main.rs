@@ -13,6 +13,7 @@ mod hardening_web;
 mod identity;
 mod mail;
 mod pages;
+mod perms_props;
 mod replay;
 mod sso;
 mod store;
