@@ -139,6 +139,33 @@ mod tests {
     use super::*;
 
     #[test]
+    fn off_site_links_carry_zid_for_someone_logged_in() {
+        let u = Uris::new(&Url::parse("https://hub.example").unwrap());
+        assert_eq!(
+            u.with_zid(
+                "https://other.example/channel/bob",
+                Some("alice@hub.example")
+            ),
+            "https://other.example/channel/bob?zid=alice%40hub.example"
+        );
+        assert_eq!(
+            u.with_zid(
+                "https://other.example/channel/bob?x=1",
+                Some("a@hub.example")
+            ),
+            "https://other.example/channel/bob?x=1&zid=a%40hub.example"
+        );
+        for (url, who) in [
+            ("https://hub.example/channel/carl", Some("a@hub.example")),
+            ("https://other.example/channel/bob", None),
+            ("javascript:alert(1)", Some("a@hub.example")),
+            ("", Some("a@hub.example")),
+        ] {
+            assert_eq!(u.with_zid(url, who), url);
+        }
+    }
+
+    #[test]
     fn every_url_derives_from_the_base() {
         let u = Uris::new(&Url::parse("https://hub.example.org").unwrap());
         assert_eq!(u.base(), "https://hub.example.org");

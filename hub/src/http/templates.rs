@@ -201,12 +201,10 @@ pub struct ChannelPage {
     pub is_owner: bool,
     /// The composer's audience choice (`public`, `connections` or `group:NAME`).
     pub audience: String,
-    /// Who can see a post to that audience, in words.
-    pub audience_words: String,
+    /// The composer's audiences: (form value, label, who can see it in words).
+    pub audience_options: Vec<(String, String, String)>,
     /// The channel's connections (addresses and names), when the viewer may see them.
     pub connections: Option<Vec<(String, String)>>,
-    /// The owner's privacy groups (composer choices).
-    pub groups: Vec<String>,
     /// The viewer may not see this channel's posts at all.
     pub hidden: bool,
     /// Draft body (re-shown after an error).
@@ -402,6 +400,8 @@ pub struct ConnectionRow {
     pub hash: String,
     /// Name.
     pub name: String,
+    /// Their channel (carrying `zid` when on another hub).
+    pub link: String,
     /// Address.
     pub addr: String,
     /// What they grant us, as a list.

@@ -181,21 +181,20 @@ async fn channel_page(
     let audience = input
         .audience
         .unwrap_or_else(|| Audience::default_for(channel).form_value());
-    let audience_words = if is_owner {
-        let a = Audience::parse(&audience).unwrap_or_else(|| Audience::default_for(channel));
-        service::perms::describe_audience(ctx, channel, &a).await?
-    } else {
-        String::new()
-    };
-    let groups = if is_owner {
-        service::connection::groups(ctx, channel)
-            .await?
-            .into_iter()
-            .map(|g| g.name)
-            .collect()
-    } else {
-        Vec::new()
-    };
+    let mut audience_options = Vec::new();
+    if is_owner {
+        let mut choices = vec![
+            (Audience::Connections, "My connections".to_string()),
+            (Audience::Public, "Everyone".to_string()),
+        ];
+        for g in service::connection::groups(ctx, channel).await? {
+            choices.push((Audience::Group(g.name.clone()), format!("Group {}", g.name)));
+        }
+        for (a, label) in choices {
+            let words = service::perms::describe_audience(ctx, channel, &a).await?;
+            audience_options.push((a.form_value(), label, words));
+        }
+    }
     let page = ChannelPage {
         page: page_ctx(ctx, session, &channel.channel_name, viewer),
         channel: channel_view(channel, ctx),
@@ -210,11 +209,10 @@ async fn channel_page(
             .unwrap_or_default(),
         locality: profile.map(|p| p.profile.locality).unwrap_or_default(),
         connections,
-        audience_words,
         posts: posts.items.iter().map(post_view).collect(),
         is_owner,
         audience,
-        groups,
+        audience_options,
         hidden: posts.hidden,
         draft: input.draft,
         error: input.error,

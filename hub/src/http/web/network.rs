@@ -232,6 +232,7 @@ async fn connections_page(
     status: StatusCode,
 ) -> Result<HttpResponse> {
     let all = service::connection::list(ctx, channel).await?;
+    let me = ctx.uris.address(&channel.channel_address);
     let row = |c: &service::connection::ConnectionView| {
         let ab = &c.state;
         let actions = vec![
@@ -253,6 +254,7 @@ async fn connections_page(
         ];
         ConnectionRow {
             hash: c.xchan.xchan_hash.clone(),
+            link: ctx.uris.with_zid(&c.xchan.xchan_url, Some(&me)),
             name: c.xchan.xchan_name.clone(),
             addr: c.xchan.xchan_addr.clone(),
             their: {
