@@ -7,14 +7,14 @@ use hub_tests::{TestHub, TestNet};
 
 use crate::accounts::PW;
 
-async fn channel(hub: &TestHub, nick: &str) -> hub::service::channel::Channel {
+pub(crate) async fn channel(hub: &TestHub, nick: &str) -> hub::service::channel::Channel {
     let a = hub.account(&format!("{nick}@example.org"), PW).await;
     hub::service::channel::create(hub.ctx(), a, nick, &format!("{nick} name"), "personal")
         .await
         .unwrap()
 }
 
-fn addr(hub: &TestHub, nick: &str) -> String {
+pub(crate) fn addr(hub: &TestHub, nick: &str) -> String {
     hub.ctx().uris.address(nick)
 }
 
@@ -683,7 +683,7 @@ async fn two_processes_on_one_database_share_the_queue_without_sending_twice() {
 }
 
 /// A signed (as `who`) or anonymous conversation fetch of `mid`, and the collection's items.
-async fn fetch_conversation(
+pub(crate) async fn fetch_conversation(
     from: &TestHub,
     who: Option<&hub::service::channel::Channel>,
     mid: &str,

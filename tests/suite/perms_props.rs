@@ -19,16 +19,7 @@ use crate::accounts::PW;
 
 const SEEDS: [u64; 5] = [1, 7, 42, 1998, 20261203];
 const IDENTITIES: usize = 7;
-const BITS: [u32; 8] = [
-    limit::SELF,
-    limit::PUBLIC,
-    limit::NETWORK,
-    limit::SITE,
-    limit::CONTACTS,
-    limit::SPECIFIC,
-    limit::AUTHED,
-    limit::PENDING,
-];
+const BITS: [u32; 8] = limit::ALL;
 
 /// One generated identity as the model knows it.
 #[derive(Debug, Clone)]

@@ -91,14 +91,56 @@ async fn hub_b() -> (TestNet, hub::service::channel::Channel) {
     (net, bob)
 }
 
+/// bob's identity and his location on hub B, as every Zot hub stores them (`xchan`, `hubloc`).
+fn insert_bob_identity(
+    c: &mut hub::store::AnyConnection,
+    site_key: &str,
+    site_id: &str,
+    now: chrono::NaiveDateTime,
+) -> hub::error::Result<()> {
+    let k = channel_keys("hubzilla-b.test", "bob");
+    let key = zot::keys::RsaKeypair::from_private_pem(&s(&k, "channel_prvkey")).unwrap();
+    let base = "https://hubzilla-b.test".to_string();
+    hub::store::xchan::insert(
+        c,
+        &hub::store::xchan::Xchan {
+            xchan_hash: s(&k, "channel_hash"),
+            xchan_guid: s(&k, "channel_guid"),
+            xchan_guid_sig: s(&k, "channel_guid_sig"),
+            xchan_pubkey: s(&k, "channel_pubkey"),
+            xchan_epubkey: String::new(),
+            xchan_addr: "bob@hubzilla-b.test".into(),
+            xchan_url: format!("{base}/channel/bob"),
+            xchan_name: "Bob Brown".into(),
+            xchan_network: "zot6".into(),
+            xchan_name_date: now,
+            xchan_deleted: false,
+        },
+    )?;
+    hub::store::hubloc::insert(
+        c,
+        &hub::store::hubloc::NewHubloc {
+            hubloc_guid: s(&k, "channel_guid"),
+            hubloc_hash: s(&k, "channel_hash"),
+            hubloc_addr: "bob@hubzilla-b.test".into(),
+            hubloc_id_url: format!("{base}/channel/bob"),
+            hubloc_url: base.clone(),
+            hubloc_url_sig: zot::sign::simple_sign(&key, base.as_bytes()).unwrap(),
+            hubloc_site_id: site_id.to_string(),
+            hubloc_host: "hubzilla-b.test".into(),
+            hubloc_callback: format!("{base}/zot"),
+            hubloc_sitekey: site_key.to_string(),
+            hubloc_primary: true,
+            hubloc_updated: now,
+        },
+    )
+}
+
 /// bob's rows as Hubzilla has them (the import of a channel is the nomadic-identity issue's;
 /// here the rows are written directly).
 async fn import_bob(hub: &TestHub) -> hub::service::channel::Channel {
     let k = channel_keys("hubzilla-b.test", "bob");
     let account = hub.account("bob@example.org", crate::accounts::PW).await;
-    let key = zot::keys::RsaKeypair::from_private_pem(&s(&k, "channel_prvkey")).unwrap();
-    let base = "https://hubzilla-b.test".to_string();
-    let url_sig = zot::sign::simple_sign(&key, base.as_bytes()).unwrap();
     let site_key = hub.ctx().site.public_pem.clone();
     let site_id = hub.ctx().site.site_id.clone();
     let now = hub.ctx().clock.now_db();
@@ -123,39 +165,7 @@ async fn import_bob(hub: &TestHub) -> hub::service::channel::Channel {
                     channel_created: now,
                 },
             )?;
-            hub::store::xchan::insert(
-                c,
-                &hub::store::xchan::Xchan {
-                    xchan_hash: s(&k, "channel_hash"),
-                    xchan_guid: s(&k, "channel_guid"),
-                    xchan_guid_sig: s(&k, "channel_guid_sig"),
-                    xchan_pubkey: s(&k, "channel_pubkey"),
-                    xchan_epubkey: String::new(),
-                    xchan_addr: "bob@hubzilla-b.test".into(),
-                    xchan_url: format!("{base}/channel/bob"),
-                    xchan_name: "Bob Brown".into(),
-                    xchan_network: "zot6".into(),
-                    xchan_name_date: now,
-                    xchan_deleted: false,
-                },
-            )?;
-            hub::store::hubloc::insert(
-                c,
-                &hub::store::hubloc::NewHubloc {
-                    hubloc_guid: s(&k, "channel_guid"),
-                    hubloc_hash: s(&k, "channel_hash"),
-                    hubloc_addr: "bob@hubzilla-b.test".into(),
-                    hubloc_id_url: format!("{base}/channel/bob"),
-                    hubloc_url: base.clone(),
-                    hubloc_url_sig: url_sig,
-                    hubloc_site_id: site_id,
-                    hubloc_host: "hubzilla-b.test".into(),
-                    hubloc_callback: format!("{base}/zot"),
-                    hubloc_sitekey: site_key,
-                    hubloc_primary: true,
-                    hubloc_updated: now,
-                },
-            )?;
+            insert_bob_identity(c, &site_key, &site_id, now)?;
             hub::store::profile::insert(c, id, now)?;
             hub::store::abook::insert(c, account, id, &s(&k, "channel_hash"), true, now)?;
             Ok(id)
@@ -433,45 +443,16 @@ async fn our_owa_accepts_hubzillas_signed_request_and_the_token_is_bobs() {
     let k = channel_keys("hubzilla-b.test", "bob");
     let site = keys()["hubzilla-b.test"].clone();
     let now = hub.ctx().clock.now_db();
-    let base = "https://hubzilla-b.test".to_string();
     let bob_key = zot::keys::RsaKeypair::from_private_pem(&s(&k, "channel_prvkey")).unwrap();
-    let url_sig = zot::sign::simple_sign(&bob_key, base.as_bytes()).unwrap();
-    let kk = k.clone();
+    let site_key = s(&site, "site_pubkey");
     hub.ctx()
         .db
         .tx(move |c| {
-            hub::store::xchan::insert(
+            insert_bob_identity(
                 c,
-                &hub::store::xchan::Xchan {
-                    xchan_hash: s(&kk, "channel_hash"),
-                    xchan_guid: s(&kk, "channel_guid"),
-                    xchan_guid_sig: s(&kk, "channel_guid_sig"),
-                    xchan_pubkey: s(&kk, "channel_pubkey"),
-                    xchan_epubkey: String::new(),
-                    xchan_addr: "bob@hubzilla-b.test".into(),
-                    xchan_url: format!("{base}/channel/bob"),
-                    xchan_name: "Bob Brown".into(),
-                    xchan_network: "zot6".into(),
-                    xchan_name_date: now,
-                    xchan_deleted: false,
-                },
-            )?;
-            hub::store::hubloc::insert(
-                c,
-                &hub::store::hubloc::NewHubloc {
-                    hubloc_guid: s(&kk, "channel_guid"),
-                    hubloc_hash: s(&kk, "channel_hash"),
-                    hubloc_addr: "bob@hubzilla-b.test".into(),
-                    hubloc_id_url: format!("{base}/channel/bob"),
-                    hubloc_url: base.clone(),
-                    hubloc_url_sig: url_sig,
-                    hubloc_site_id: "R9nR5fSAnAIzwu1waXlz5d3_XqUHD6R64SqgEg2O80X-om__5KMdJh0SZJ7w-_IIiWMpvzIklWgepotCeqioSw".into(),
-                    hubloc_host: "hubzilla-b.test".into(),
-                    hubloc_callback: format!("{base}/zot"),
-                    hubloc_sitekey: s(&site, "site_pubkey"),
-                    hubloc_primary: true,
-                    hubloc_updated: now,
-                },
+                &site_key,
+                "R9nR5fSAnAIzwu1waXlz5d3_XqUHD6R64SqgEg2O80X-om__5KMdJh0SZJ7w-_IIiWMpvzIklWgepotCeqioSw",
+                now,
             )
         })
         .await

@@ -8,17 +8,7 @@ use hub::service::perms::Audience;
 use hub_tests::{Browser, TestHub, TestNet};
 
 use crate::accounts::PW;
-
-async fn channel(hub: &TestHub, nick: &str) -> hub::service::channel::Channel {
-    let a = hub.account(&format!("{nick}@example.org"), PW).await;
-    hub::service::channel::create(hub.ctx(), a, nick, &format!("{nick} name"), "personal")
-        .await
-        .unwrap()
-}
-
-fn addr(hub: &TestHub, nick: &str) -> String {
-    hub.ctx().uris.address(nick)
-}
+use crate::federation::{addr, channel};
 
 /// `a` connects to `b` and `b` approves.
 async fn connect(

@@ -117,6 +117,10 @@ pub mod limit {
     pub const AUTHED: u32 = 0x0100;
     /// Connections, including ones not yet approved.
     pub const PENDING: u32 = 0x0200;
+    /// Every limit, "only me" first.
+    pub const ALL: [u32; 8] = [
+        SELF, PUBLIC, NETWORK, SITE, CONTACTS, SPECIFIC, AUTHED, PENDING,
+    ];
 }
 
 /// A channel's limits: the ceiling for each permission.

@@ -11,16 +11,7 @@ use zot::perms::{self, AccessList, Connection, Limits, Permission, Viewer, limit
 
 const IDS: [&str; 6] = ["ann", "ben", "cat", "dan", "eve", "fay"];
 const GROUPS: [&str; 3] = ["family", "work", "club"];
-const BITS: [u32; 8] = [
-    limit::SELF,
-    limit::PUBLIC,
-    limit::NETWORK,
-    limit::SITE,
-    limit::CONTACTS,
-    limit::SPECIFIC,
-    limit::AUTHED,
-    limit::PENDING,
-];
+const BITS: [u32; 8] = limit::ALL;
 
 fn limits() -> impl Strategy<Value = Limits> {
     proptest::collection::vec(0usize..BITS.len(), Permission::ALL.len()).prop_map(|v| {

@@ -132,26 +132,28 @@ fn check_rate(
 }
 
 /// Signs the item's activity with the channel key and queues it for `to`, in the caller's
-/// transaction; stores the signed form on the item (for relays).
+/// transaction; stores the signed form on the item (for relays). The actor is `author_url`
+/// (the channel itself, or a visitor whose response the channel vouches for).
 fn publish(
     conn: &mut AnyConnection,
     ctx: &Ctx,
     channel: &Channel,
     item: &ItemRow,
+    author_url: Option<&str>,
     kind: MessageType,
     to: &outbound::Audience,
 ) -> Result<()> {
     let public = matches!(to, outbound::Audience::Public(_));
-    let author_url = ctx.uris.channel(&channel.channel_address);
+    let own_url = ctx.uris.channel(&channel.channel_address);
     let mut mentions = Vec::new();
     for addr in activity::mentioned_addresses(&item.body) {
         if let Some(x) = store::xchan::find_by_addr(conn, &addr)? {
             mentions.push((x.xchan_url, addr));
         }
     }
-    let doc = activity::encode(item, &author_url, public, &mentions);
+    let doc = activity::encode(item, author_url.unwrap_or(&own_url), public, &mentions);
     let key = crate::service::channel::keypair(conn, channel.channel_id)?;
-    let salmon = zot::salmon::JSalmon::sign(&doc, &key, &author_url)?;
+    let salmon = zot::salmon::JSalmon::sign(&doc, &key, &own_url)?;
     let data =
         serde_json::to_value(&salmon).map_err(|e| Error::internal(anyhow::anyhow!("{e}")))?;
     store::item::update_signed_data(conn, item.id, &data.to_string())?;
@@ -162,40 +164,6 @@ fn publish(
             sender: &channel.channel_hash,
             site_id: &ctx.site.site_id,
             kind,
-            data: Some(("activitystreams", data)),
-            mid: &item.mid,
-        },
-        to,
-        ctx.clock.now_db(),
-    )?;
-    Ok(())
-}
-
-/// Signs a response a visitor made on the channel's thread with the channel's key (the owner
-/// vouches for it; the activity names the visitor as its actor) and queues it for `to`.
-fn publish_as(
-    conn: &mut AnyConnection,
-    ctx: &Ctx,
-    channel: &Channel,
-    item: &ItemRow,
-    author_url: &str,
-    to: &outbound::Audience,
-) -> Result<()> {
-    let public = matches!(to, outbound::Audience::Public(_));
-    let doc = activity::encode(item, author_url, public, &[]);
-    let key = crate::service::channel::keypair(conn, channel.channel_id)?;
-    let salmon =
-        zot::salmon::JSalmon::sign(&doc, &key, &ctx.uris.channel(&channel.channel_address))?;
-    let data =
-        serde_json::to_value(&salmon).map_err(|e| Error::internal(anyhow::anyhow!("{e}")))?;
-    store::item::update_signed_data(conn, item.id, &data.to_string())?;
-    outbound::queue(
-        conn,
-        &outbound::Outgoing {
-            channel_id: channel.channel_id,
-            sender: &channel.channel_hash,
-            site_id: &ctx.site.site_id,
-            kind: MessageType::Activity,
             data: Some(("activitystreams", data)),
             mid: &item.mid,
         },
@@ -248,7 +216,7 @@ pub async fn post(ctx: &Ctx, channel: &Channel, body: &str, audience: Audience) 
             let item = store::item::find_by_uuid(conn, &uuid)?
                 .ok_or_else(|| Error::new(ErrorKind::Internal))?;
             let to = perms::recipients(conn, &ch, &item)?;
-            publish(conn, &c2, &ch, &item, MessageType::Activity, &to)?;
+            publish(conn, &c2, &ch, &item, None, MessageType::Activity, &to)?;
             tracing::debug!(id = item.id, %uuid, "post stored and queued");
             Ok(item)
         })
@@ -318,13 +286,22 @@ pub async fn respond(
                 .ok_or_else(|| Error::new(ErrorKind::Internal))?;
             if top.owner_xchan == ch.channel_hash {
                 let audience = perms::recipients(conn, &ch, &top)?;
-                publish(conn, &c2, &ch, &item, MessageType::Activity, &audience)?;
+                publish(
+                    conn,
+                    &c2,
+                    &ch,
+                    &item,
+                    None,
+                    MessageType::Activity,
+                    &audience,
+                )?;
             } else {
                 publish(
                     conn,
                     &c2,
                     &ch,
                     &item,
+                    None,
                     MessageType::Response,
                     &outbound::Audience::Private(vec![top.owner_xchan.clone()]),
                 )?;
@@ -389,7 +366,7 @@ pub async fn edit(
                     outbound::Audience::Private(vec![top.owner_xchan.clone()]),
                 )
             };
-            publish(conn, &c2, &ch, &changed, kind, &audience)?;
+            publish(conn, &c2, &ch, &changed, None, kind, &audience)?;
             Ok(changed)
         })
         .await?;
@@ -680,7 +657,16 @@ pub async fn respond_as(
                     outbound::Audience::Private(ids)
                 }
             };
-            publish_as(conn, &c2, &ch, &item, &author_url, &to)?;
+            // The channel vouches for its visitor: signed by the channel, the visitor as actor.
+            publish(
+                conn,
+                &c2,
+                &ch,
+                &item,
+                Some(&author_url),
+                MessageType::Activity,
+                &to,
+            )?;
             Ok(item)
         })
         .await?;

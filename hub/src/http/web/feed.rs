@@ -31,15 +31,25 @@ struct Feed {
     entries: Vec<(String, String, String, String, String)>,
 }
 
+/// The channel named in the path and what the requester (from its cookie) may do there.
+async fn channel_and_access(
+    ctx: &Ctx,
+    session: &Session,
+    nick: &str,
+) -> Result<(service::channel::Channel, ChannelAccess)> {
+    let channel = service::channel::by_nick(ctx, nick).await?;
+    let who = who(ctx, session).await?;
+    let access = ChannelAccess::of(ctx, &channel, &who.observer()).await?;
+    Ok((channel, access))
+}
+
 /// GET /feed/{nick}: the newest posts the requester may see, as Atom.
 async fn get_feed(
     ctx: web::Data<Ctx>,
     session: Session,
     nick: web::Path<String>,
 ) -> Result<HttpResponse> {
-    let channel = service::channel::by_nick(&ctx, &nick).await?;
-    let who = who(&ctx, &session).await?;
-    let access = ChannelAccess::of(&ctx, &channel, &who.observer()).await?;
+    let (channel, access) = channel_and_access(&ctx, &session, &nick).await?;
     let posts = service::item::channel_page(&ctx, &channel, &access, 1).await?;
     let rfc = |t: chrono::NaiveDateTime| t.and_utc().to_rfc3339();
     let feed = Feed {
@@ -88,9 +98,7 @@ async fn get_poco(
     session: Session,
     nick: web::Path<String>,
 ) -> Result<HttpResponse> {
-    let channel = service::channel::by_nick(&ctx, &nick).await?;
-    let who = who(&ctx, &session).await?;
-    let access = ChannelAccess::of(&ctx, &channel, &who.observer()).await?;
+    let (channel, access) = channel_and_access(&ctx, &session, &nick).await?;
     if !access.may(Permission::ViewContacts) {
         return Err(Error::new(ErrorKind::Forbidden(
             "This channel does not show you its connections.",
