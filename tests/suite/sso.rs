@@ -503,3 +503,29 @@ async fn zid_and_rmagic_send_visitors_home_only_when_their_hub_is_found() {
     assert!(r.has("could not find that channel"));
     net.stop().await;
 }
+
+#[actix_web::test]
+async fn owa_and_rmagic_are_rate_limited_per_client() {
+    let net = TestNet::start_with(&["alpha", "beta"], |c| c.limits.sso_per_minute = 3).await;
+    let (a, b) = (net.hub("alpha"), net.hub("beta"));
+    let bob = channel(b, "bob").await;
+    let key = b.channel_key(&bob).await;
+    let headers = owa_headers(a.ctx().uris.authority(), &key, &b.ctx().uris.channel("bob"));
+    let anon = a.browser();
+    for _ in 0..3 {
+        assert!(ask_owa(&anon, &headers).await.success);
+    }
+    let refused = ask_owa(&anon, &headers).await;
+    assert!(
+        !refused.success && refused.encrypted_token.is_none(),
+        "{refused:?}"
+    );
+    let r = anon
+        .submit("/rmagic", "/rmagic", &[("address", &addr(b, "bob"))])
+        .await;
+    r.expect_status(429);
+    // A minute later, allowed again.
+    net.clock.advance(std::time::Duration::from_secs(61));
+    assert!(ask_owa(&anon, &headers).await.success);
+    net.stop().await;
+}

@@ -195,6 +195,12 @@ const KEY_DOCS: &[KeyDoc] = &[
     },
     KeyDoc {
         section: "limits",
+        key: "sso_per_minute",
+        doc: "Single sign-on requests (`/owa` token requests, `/rmagic`) per client address per minute.",
+        example: "",
+    },
+    KeyDoc {
+        section: "limits",
         key: "login_failures_before_backoff",
         doc: "Wrong passwords for one account before its logins are slowed down (doubling waits).",
         example: "",

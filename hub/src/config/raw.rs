@@ -223,6 +223,8 @@ pub struct RawLimits {
     pub login_backoff_max_minutes: u32,
     /// Posts (and comments) per account per hour.
     pub posts_per_hour: u32,
+    /// Single sign-on requests (`/owa`, `/rmagic`) per client address per minute.
+    pub sso_per_minute: u32,
 }
 
 impl Default for RawLimits {
@@ -234,6 +236,7 @@ impl Default for RawLimits {
             login_failures_before_backoff: 5,
             login_backoff_max_minutes: 15,
             posts_per_hour: 60,
+            sso_per_minute: 30,
         }
     }
 }

@@ -29,7 +29,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 /// channel, asks for a one-time token; the answer is always 200 with Hubzilla's JSON shape.
 async fn get_owa(ctx: web::Data<Ctx>, req: HttpRequest) -> HttpResponse {
     let r = request_of(&req, &[]);
-    let answer = service::owa::issue(&ctx, &r).await;
+    let client = crate::http::client::client_ip(&req, &ctx.config.trusted_proxies);
+    let answer = service::owa::issue(&ctx, &r, client).await;
     HttpResponse::Ok()
         .content_type(ZOT_JSON)
         .insert_header(("Cache-Control", "no-store"))

@@ -173,6 +173,50 @@ fn publish(
     Ok(())
 }
 
+/// An item written here, before it is stored.
+struct Own<'a> {
+    uuid: &'a str,
+    mid: &'a str,
+    parent_mid: &'a str,
+    uid: i64,
+    author: &'a str,
+    owner: &'a str,
+    body: &'a str,
+    html: &'a str,
+    verb: &'a str,
+    thr_parent: &'a str,
+    acl: store::item::AclRow,
+    now: chrono::NaiveDateTime,
+}
+
+/// Stores an item written on this hub (Markdown source, created now) and reads it back.
+fn insert_own(conn: &mut AnyConnection, o: Own<'_>) -> Result<ItemRow> {
+    store::item::insert(
+        conn,
+        &NewItem {
+            uuid: o.uuid,
+            mid: o.mid,
+            parent_mid: o.parent_mid,
+            uid: o.uid,
+            author_xchan: o.author,
+            owner_xchan: o.owner,
+            title: "",
+            body: o.body,
+            html: o.html,
+            mimetype: "text/markdown",
+            created: o.now,
+            edited: o.now,
+            acl: o.acl,
+            verb: o.verb,
+            thr_parent: o.thr_parent,
+            item_origin: true,
+            route: "",
+            signed_data: "",
+        },
+    )?;
+    store::item::find_by_uuid(conn, o.uuid)?.ok_or_else(|| Error::new(ErrorKind::Internal))
+}
+
 /// Publishes a post on the channel's own wall to `audience` (its access list fixed now, see
 /// `perms::Audience::resolve`), and queues it for every hub of that audience in the same
 /// transaction. Refuses empty posts, posts that render to nothing, and more than
@@ -190,31 +234,23 @@ pub async fn post(ctx: &Ctx, channel: &Channel, body: &str, audience: Audience) 
         .tx(move |conn| {
             check_rate(conn, ch.channel_account_id, per_hour, now)?;
             let acl = audience.resolve(conn, &ch)?.columns();
-            store::item::insert(
+            let item = insert_own(
                 conn,
-                &NewItem {
+                Own {
                     uuid: &uuid,
                     mid: &mid,
                     parent_mid: &mid,
                     uid: ch.channel_id,
-                    author_xchan: &ch.channel_hash,
-                    owner_xchan: &ch.channel_hash,
-                    title: "",
+                    author: &ch.channel_hash,
+                    owner: &ch.channel_hash,
                     body: &body,
                     html: &html,
-                    mimetype: "text/markdown",
-                    created: now,
-                    edited: now,
-                    acl,
                     verb: "Create",
                     thr_parent: "",
-                    item_origin: true,
-                    route: "",
-                    signed_data: "",
+                    acl,
+                    now,
                 },
             )?;
-            let item = store::item::find_by_uuid(conn, &uuid)?
-                .ok_or_else(|| Error::new(ErrorKind::Internal))?;
             let to = perms::recipients(conn, &ch, &item)?;
             publish(conn, &c2, &ch, &item, None, MessageType::Activity, &to)?;
             tracing::debug!(id = item.id, %uuid, "post stored and queued");
@@ -259,31 +295,23 @@ pub async fn respond(
                 .ok_or_else(|| Error::new(ErrorKind::NotFound))?;
             // A comment or like shares its thread's audience.
             let acl = ItemAcl::of(&top).columns();
-            store::item::insert(
+            let item = insert_own(
                 conn,
-                &NewItem {
+                Own {
                     uuid: &uuid,
                     mid: &mid,
                     parent_mid: &parent.parent_mid,
                     uid: ch.channel_id,
-                    author_xchan: &ch.channel_hash,
-                    owner_xchan: &top.owner_xchan,
-                    title: "",
+                    author: &ch.channel_hash,
+                    owner: &top.owner_xchan,
                     body: &body,
                     html: &html,
-                    mimetype: "text/markdown",
-                    created: now,
-                    edited: now,
-                    acl,
                     verb: &verb,
                     thr_parent: &parent.mid,
-                    item_origin: true,
-                    route: "",
-                    signed_data: "",
+                    acl,
+                    now,
                 },
             )?;
-            let item = store::item::find_by_uuid(conn, &uuid)?
-                .ok_or_else(|| Error::new(ErrorKind::Internal))?;
             if top.owner_xchan == ch.channel_hash {
                 let audience = perms::recipients(conn, &ch, &top)?;
                 publish(
@@ -604,31 +632,23 @@ pub async fn respond_as(
                 }));
             }
             let acl = ItemAcl::of(&top).columns();
-            store::item::insert(
+            let item = insert_own(
                 conn,
-                &NewItem {
+                Own {
                     uuid: &new_uuid,
                     mid: &mid,
                     parent_mid: &top_mid,
                     uid: ch.channel_id,
-                    author_xchan: &author,
-                    owner_xchan: &ch.channel_hash,
-                    title: "",
+                    author: &author,
+                    owner: &ch.channel_hash,
                     body: &body,
                     html: &html,
-                    mimetype: "text/markdown",
-                    created: now,
-                    edited: now,
-                    acl,
                     verb: &verb,
                     thr_parent: &top_mid,
-                    item_origin: true,
-                    route: "",
-                    signed_data: "",
+                    acl,
+                    now,
                 },
             )?;
-            let item = store::item::find_by_uuid(conn, &new_uuid)?
-                .ok_or_else(|| Error::new(ErrorKind::Internal))?;
             let kind = if verb == "Create" { "comment" } else { "like" };
             store::notify::insert(
                 conn,

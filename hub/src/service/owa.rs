@@ -37,10 +37,27 @@ pub struct Visitor {
     pub home: String,
 }
 
-/// As the target site: verifies a signed `GET /owa` and issues a token for its signer. Every
-/// refusal is an answer of Hubzilla's shape (`success: false` and a message), logged once.
-pub async fn issue(ctx: &Ctx, req: &Request) -> OwaResponse {
-    match try_issue(ctx, req).await {
+/// Counts a single sign-on request (`/owa`, `/rmagic`: each may make this hub fetch another
+/// hub's documents) against the client's allowance per minute.
+pub fn limit(ctx: &Ctx, client: std::net::IpAddr) -> Result<()> {
+    ctx.limiter.hit(
+        "sso",
+        client,
+        ctx.config.limits.sso_per_minute,
+        Duration::minutes(1),
+        ctx.clock.now(),
+    )
+}
+
+/// As the target site: verifies a signed `GET /owa` from `client` and issues a token for its
+/// signer. Every refusal is an answer of Hubzilla's shape (`success: false` and a message),
+/// logged once.
+pub async fn issue(ctx: &Ctx, req: &Request, client: std::net::IpAddr) -> OwaResponse {
+    let attempt = match limit(ctx, client) {
+        Ok(()) => try_issue(ctx, req).await,
+        Err(e) => Err(e),
+    };
+    match attempt {
         Ok(r) => r,
         Err(e) => {
             tracing::info!(error = %e, "OpenWebAuth request refused");

@@ -8,7 +8,7 @@ use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::StatusCode;
 use actix_web::middleware::Next;
-use actix_web::{HttpResponse, web};
+use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Deserialize;
 
 use super::see_other;
@@ -116,10 +116,12 @@ async fn get_rmagic(
 /// POST /rmagic: off to the visitor's home hub, which signs them in here.
 async fn post_rmagic(
     ctx: web::Data<Ctx>,
+    req: HttpRequest,
     session: Session,
     form: web::Form<RmagicForm>,
 ) -> Result<HttpResponse> {
     check_csrf(&session, &form.csrf)?;
+    service::owa::limit(&ctx, super::client_ip(&ctx, &req))?;
     let dest = local_dest(&ctx, &form.dest);
     match service::owa::zid_redirect(&ctx, &form.address, &dest).await {
         Some(to) => Ok(HttpResponse::SeeOther()
