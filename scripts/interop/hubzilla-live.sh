@@ -183,6 +183,19 @@ rm -f "$O/jar-anon2"
 [ -n "$OWT" ] && web "$O/jar-anon2" -L -o "$O/d1-replay.html" "$OWT"
 check "OWA Hubzilla -> Caravan: replaying the owt URL (fresh browser) does not sign in" \
   "[ -n '$OWT' ] && [ -s '$O/d1-replay.html' ] && ! grep -qiF 'visiting as' '$O/d1-replay.html' && ! grep -qF '$SECRET' '$O/d1-replay.html'"
+# bob, still visiting, comments on and likes the post from Caravan's permalink page; carl's hub
+# stores it as bob's, vouches for it (signs as carl, bob as actor) and relays it to hub B.
+OCOM=owa-comment-$RUN
+web "$JO" -o "$O/d1-permalink.html" "$O_MID"
+PCSRF=$(grep -o '<input[^>]*name="csrf"[^>]*>' "$O/d1-permalink.html" | sed -n 's/.*value="\([^"]*\)".*/\1/p' | head -n 1)
+web "$JO" -o /dev/null -w '%{http_code}' "$O_MID/comment" --data-urlencode "csrf=$PCSRF" \
+  --data-urlencode "body=$OCOM" >"$O/d1-comment.code"
+check "OWA visitor: bob comments on carl's post on Caravan (permalink form, 303)" \
+  "grep -q 'id=\"visitor-comment\"' '$O/d1-permalink.html' && [ \"\$(cat '$O/d1-comment.code')\" = 303 ]"
+check "OWA visitor: Caravan shows bob's comment on the permalink" \
+  "web '$JO' '$O_MID' | grep -qF '$OCOM'"
+check "OWA visitor: the comment reaches bob's copy of the thread on hub B, as bob's" \
+  "waitfor \"[ -n \\\"\\\$(q b \\\"select i.id from item i join xchan x on x.xchan_hash=i.author_xchan where i.body like '%$OCOM%' and x.xchan_addr='bob@hubzilla-b.test'\\\")\\\" ]\""
 # Not logged in on B: B's /magic sends the browser straight back to bdest (no owt); no loop.
 rm -f "$O/jar-anon3"
 web "$O/jar-anon3" -L -o "$O/d1-nob.html" -w '%{http_code} %{url_effective}' "$PAGE?zid=bob@hubzilla-b.test" >"$O/d1-nob.url"
