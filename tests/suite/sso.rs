@@ -390,10 +390,9 @@ async fn owa_tokens_are_single_use_expire_and_need_the_signers_key() {
     assert_eq!(r.location.as_deref(), Some("/channel/alice"));
     assert!(first.get("/channel/alice").await.has("Visiting as"));
     let second = a.browser();
-    second
-        .get(&format!("/channel/alice?owt={token}"))
-        .await
-        .expect_status(303);
+    let r = second.get(&format!("/channel/alice?owt={token}")).await;
+    r.expect_status(403);
+    assert!(r.has("expired or was already used") && r.has("href=\"/channel/alice\""));
     assert!(!second.get("/channel/alice").await.has("Visiting as"));
     assert_eq!(visitor_rows(a).await, before + 1);
 
@@ -422,7 +421,7 @@ async fn owa_tokens_are_single_use_expire_and_need_the_signers_key() {
     ] {
         let br = a.browser();
         let r = br.get(&format!("/channel/alice?owt={bad}")).await;
-        r.expect_status(303);
+        r.expect_status(403);
         assert!(!br.get("/channel/alice").await.has("Visiting as"), "{bad}");
     }
     assert_eq!(visitor_rows(a).await, before + 1, "nobody else signed in");

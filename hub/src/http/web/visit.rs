@@ -192,17 +192,32 @@ pub async fn visitor_links(
     };
     let session = req.get_session();
     if let Some(owt) = param(&req, "owt") {
-        if let Ok(Some((token, visitor))) = service::owa::consume(&ctx, &owt).await {
-            // A logged-in account stays itself; the visitor session is for browsers without one.
-            if viewer(&ctx, &session).await.ok().flatten().is_none() {
-                start_visit(&session, &token, &visitor);
-            }
-        }
         let to = clean_path(&req);
-        let res = HttpResponse::SeeOther()
-            .insert_header(("Location", to))
-            .insert_header(("Cache-Control", "no-store"))
-            .finish();
+        let res = match service::owa::consume(&ctx, &owt).await {
+            Ok(Some((token, visitor))) => {
+                // A logged-in account stays itself; a visitor session is for browsers without.
+                if viewer(&ctx, &session).await.ok().flatten().is_none() {
+                    start_visit(&session, &token, &visitor);
+                }
+                HttpResponse::SeeOther()
+                    .insert_header(("Location", to))
+                    .insert_header(("Cache-Control", "no-store"))
+                    .finish()
+            }
+            // Used, expired, foreign or malformed (logged once by the service): say so, and
+            // offer the page as a guest or another try.
+            _ => {
+                let page = NoticePage {
+                    page: page_ctx(&ctx, &session, "Not signed in", None),
+                    heading: "You were not signed in".into(),
+                    message: "This sign-in link has expired or was already used. Open the \
+                              link again from your own hub, or continue as a guest."
+                        .into(),
+                    link: Some((to, "Continue as a guest".into())),
+                };
+                render(StatusCode::FORBIDDEN, &page)
+            }
+        };
         return Ok(req.into_response(res));
     }
     if let Some(zid) = param(&req, "zid") {
