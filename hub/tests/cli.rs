@@ -164,6 +164,30 @@ fn admin_creates_an_account_and_a_channel_from_the_command_line() {
     );
     assert!(!out.status.success());
     assert!(text(&out).contains("reserved"), "{}", text(&out));
+    // The channel-wide limits: set one, read them back; a bad value changes nothing.
+    let perms = |extra: &[&str]| {
+        let mut args = vec![
+            "--data",
+            data,
+            "channel",
+            "permissions",
+            "--nick",
+            "admin_ch",
+        ];
+        args.extend_from_slice(extra);
+        hub(&args, None)
+    };
+    let out = perms(&["--set", "view_stream=contacts", "--json"]);
+    assert!(out.status.success(), "{}", text(&out));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["view_stream"], "contacts");
+    assert_eq!(v["view_profile"], "public");
+    let out = perms(&["--set", "view_profile=everyone"]);
+    assert!(!out.status.success());
+    assert!(text(&out).contains("not one of"), "{}", text(&out));
+    let out = perms(&["--json"]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["view_profile"], "public", "unchanged");
     assert!(dir.path().join("hub.sqlite").exists());
     assert!(dir.path().join("session.key").exists());
 }

@@ -129,6 +129,19 @@ pub enum ChannelCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Show or change who may have each permission (the channel-wide limits).
+    Permissions {
+        /// The local channel.
+        #[arg(long)]
+        nick: String,
+        /// Set a limit, PERMISSION=WHO (who: public, authed, network, site, pending, contacts,
+        /// specific, self); repeatable. Posts already written keep their audience.
+        #[arg(long = "set")]
+        set: Vec<String>,
+        /// Answer in JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Show a channel's connections and the newest items of its stream.
     Show {
         /// The local channel.
@@ -284,6 +297,48 @@ pub async fn run(ctx: &Ctx, cmd: &ChannelCommand) -> Result<ExitCode> {
                     },
                     item.mid
                 ),
+            ))
+        }
+        ChannelCommand::Permissions { nick, set, json } => {
+            let ch = service::channel::by_nick(ctx, nick).await?;
+            for s in set {
+                let (perm, who) = s.split_once('=').ok_or_else(|| {
+                    Error::invalid(
+                        "set",
+                        format!("{s}: write PERMISSION=WHO, e.g. view_stream=contacts"),
+                    )
+                })?;
+                let p = zot::perms::Permission::from_name(perm.trim())
+                    .ok_or_else(|| Error::invalid("set", format!("{perm}: no such permission")))?;
+                let bits = service::perms::parse_limit(who).ok_or_else(|| {
+                    Error::invalid("set", format!("{who}: not one of public, authed, network, site, pending, contacts, specific, self"))
+                })?;
+                service::perms::set_limit(ctx, &ch, p, bits).await?;
+            }
+            let limits = service::perms::limits(ctx, &ch).await?;
+            let rows: Vec<_> = zot::perms::Permission::ALL
+                .into_iter()
+                .map(|p| {
+                    (
+                        p.name(),
+                        service::perms::limit_name(limits.of(p)),
+                        service::perms::explain(p),
+                    )
+                })
+                .collect();
+            let text = rows
+                .iter()
+                .map(|(n, l, e)| format!("{n:<15} {l:<9} {e}"))
+                .collect::<Vec<_>>()
+                .join("\n");
+            Ok(print(
+                *json,
+                json!(
+                    rows.iter()
+                        .map(|(n, l, _)| (n.to_string(), json!(l)))
+                        .collect::<serde_json::Map<_, _>>()
+                ),
+                text,
             ))
         }
         ChannelCommand::Group {

@@ -352,6 +352,8 @@ pub struct ThreadView {
     pub created: String,
     /// Restricted audience.
     pub restricted: bool,
+    /// Who can see it, in words.
+    pub seen_by: String,
     /// Written by this channel (its delivery status can be shown).
     pub own: bool,
     /// Likes.

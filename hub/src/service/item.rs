@@ -755,6 +755,7 @@ pub async fn threads(ctx: &Ctx, channel: &Channel, page: i64) -> Result<(Vec<Thr
     let page = page.clamp(1, 100_000);
     let offset = (page - 1) * PAGE_SIZE;
     let id = channel.channel_id;
+    let ch = channel.clone();
     ctx.db
         .run(move |conn| {
             let mut tops = store::item::find_stream(conn, id, offset, PAGE_SIZE + 1)?;
@@ -777,9 +778,12 @@ pub async fn threads(ctx: &Ctx, channel: &Channel, page: i64) -> Result<(Vec<Thr
                         }
                     }
                 }
+                let owned = top.owner_xchan == ch.channel_hash;
+                let mut top = Item::from(top);
+                top.seen_by = seen_by(conn, &ch, &top, owned)?;
                 out.push(Thread {
                     author: who(conn, &top.author_xchan)?,
-                    top: top.into(),
+                    top,
                     comments: comments
                         .into_iter()
                         .map(|(c, a)| (Item::from(c), a))

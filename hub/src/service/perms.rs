@@ -194,6 +194,35 @@ pub const LIMIT_CHOICES: &[(u32, &str)] = &[
     (limit::SELF, "Only me"),
 ];
 
+/// Short names of the limits (the command line's), in the order of [`LIMIT_CHOICES`].
+pub const LIMIT_NAMES: &[(u32, &str)] = &[
+    (limit::PUBLIC, "public"),
+    (limit::AUTHED, "authed"),
+    (limit::NETWORK, "network"),
+    (limit::SITE, "site"),
+    (limit::PENDING, "pending"),
+    (limit::CONTACTS, "contacts"),
+    (limit::SPECIFIC, "specific"),
+    (limit::SELF, "self"),
+];
+
+/// The short name of a limit (`?` for a combination no choice names).
+pub fn limit_name(bits: u32) -> &'static str {
+    LIMIT_NAMES
+        .iter()
+        .find(|(b, _)| *b == bits)
+        .map(|(_, n)| *n)
+        .unwrap_or("?")
+}
+
+/// A limit by its short name.
+pub fn parse_limit(name: &str) -> Option<u32> {
+    LIMIT_NAMES
+        .iter()
+        .find(|(_, n)| n.eq_ignore_ascii_case(name.trim()))
+        .map(|(b, _)| *b)
+}
+
 /// What a permission lets someone do, in one line.
 pub fn explain(p: Permission) -> &'static str {
     match p {

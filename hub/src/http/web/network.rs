@@ -70,6 +70,7 @@ async fn stream_page(
                 html: t.top.html.clone(),
                 created: t.top.created.format("%Y-%m-%d %H:%M UTC").to_string(),
                 restricted: t.top.is_restricted(),
+                seen_by: t.top.seen_by.clone(),
                 own: t.top.item_origin && t.top.author_xchan == channel.channel_hash,
                 likes: t.likes,
                 comments: t
