@@ -31,6 +31,21 @@ pub fn write_new_private(path: &Path, data: &[u8]) -> std::io::Result<()> {
     set_mode(path, 0o600)
 }
 
+/// Creates (or truncates) a file for secrets, mode 0600 from the start (a channel export holds
+/// the channel's private key).
+pub fn create_private(path: &Path) -> std::io::Result<std::fs::File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let f = options.open(path)?;
+    set_mode(path, 0o600)?;
+    Ok(f)
+}
+
 /// Makes sure a SQLite database file exists with mode 0600 before SQLite opens it (SQLite then
 /// creates its `-wal` and `-shm` files with the same mode).
 pub fn prepare_private_file(path: &Path) -> std::io::Result<()> {

@@ -12,6 +12,7 @@ mod hardening_accounts;
 mod hardening_web;
 mod identity;
 mod mail;
+mod nomad;
 mod pages;
 mod perms_props;
 mod replay;

@@ -9,6 +9,7 @@ pub mod crypt;
 pub mod discovery;
 pub mod encoding;
 pub mod error;
+pub mod export;
 pub mod httpsig;
 pub mod id;
 pub mod keys;

@@ -129,6 +129,36 @@ pub enum ChannelCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Write the whole channel (identity with keys, profile, connections, groups, settings,
+    /// items) to a file, in Hubzilla's export format. The file holds the private key: keep it
+    /// safe.
+    Export {
+        /// The local channel.
+        #[arg(long)]
+        nick: String,
+        /// Where to write it.
+        #[arg(long)]
+        out: std::path::PathBuf,
+        /// Answer in JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Import a channel export (ours or Hubzilla's, gzipped or not) for an account: it keeps its
+    /// guid, keys and portable id and becomes a clone here, or the primary with --primary.
+    Import {
+        /// The local account (email).
+        #[arg(long)]
+        account: String,
+        /// The export file.
+        #[arg(long)]
+        file: std::path::PathBuf,
+        /// Make this hub the channel's primary location.
+        #[arg(long)]
+        primary: bool,
+        /// Answer in JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Show or change who may have each permission (the channel-wide limits).
     Permissions {
         /// The local channel.
@@ -296,6 +326,61 @@ pub async fn run(ctx: &Ctx, cmd: &ChannelCommand) -> Result<ExitCode> {
                         "edited"
                     },
                     item.mid
+                ),
+            ))
+        }
+        ChannelCommand::Export { nick, out, json } => {
+            let ch = service::channel::by_nick(ctx, nick).await?;
+            let file = crate::files::create_private(out)
+                .map_err(|e| Error::invalid("out", format!("{}: {e}", out.display())))?;
+            let items = service::export::write(ctx, &ch, file).await?;
+            Ok(print(
+                *json,
+                json!({"nick": ch.channel_address, "portable_id": ch.channel_hash, "items": items, "file": out}),
+                format!(
+                    "exported {} ({} items) to {}; the file holds the channel's private key",
+                    ch.channel_address,
+                    items,
+                    out.display()
+                ),
+            ))
+        }
+        ChannelCommand::Import {
+            account,
+            file,
+            primary,
+            json,
+        } => {
+            let acct = service::account::find_by_email(ctx, account)
+                .await?
+                .ok_or_else(|| Error::invalid("account", format!("No account {account} here.")))?;
+            let bytes = std::fs::read(file)
+                .map_err(|e| Error::invalid("file", format!("{}: {e}", file.display())))?;
+            let export = service::import::parse(&bytes)?;
+            let done = service::import::import(ctx, acct.account_id, export, *primary).await?;
+            Ok(print(
+                *json,
+                json!({
+                    "nick": done.channel.channel_address,
+                    "portable_id": done.channel.channel_hash,
+                    "connections": done.connections,
+                    "items": done.items,
+                    "locations": done.locations,
+                    "primary": primary,
+                    "skipped": done.skipped,
+                }),
+                format!(
+                    "imported {} (portable id {}): {} connections, {} items, {} locations{}",
+                    done.channel.channel_address,
+                    done.channel.channel_hash,
+                    done.connections,
+                    done.items,
+                    done.locations,
+                    if done.skipped.is_empty() {
+                        String::new()
+                    } else {
+                        format!("; left out: {}", done.skipped.join("; "))
+                    }
                 ),
             ))
         }

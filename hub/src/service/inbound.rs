@@ -166,7 +166,13 @@ async fn dispatch(
                 discovery::discover(ctx, &remote.xchan.xchan_url).await?;
             }
             for r in &recipients {
-                connection::on_refresh(ctx, r, remote).await?;
+                if r.channel_hash == remote.xchan.xchan_hash {
+                    // Another location of this very channel (a clone, or the primary): re-read
+                    // its channel info there to learn the channel's locations.
+                    refresh_own_locations(ctx, env, r).await?;
+                } else {
+                    connection::on_refresh(ctx, r, remote).await?;
+                }
             }
             Ok(None)
         }
@@ -187,6 +193,29 @@ async fn dispatch(
             )))
         }
     }
+}
+
+/// A `refresh` from another location of a local channel: fetch the channel info at the sending
+/// hub and store the locations it lists (each verified as discovery always does).
+async fn refresh_own_locations(ctx: &Ctx, env: &Envelope, channel: &Channel) -> Result<()> {
+    let hash = channel.channel_hash.clone();
+    let site = env.site_id.clone().unwrap_or_default();
+    let at = ctx
+        .db
+        .run(move |conn| {
+            Ok(store::hubloc::find_by_hash(conn, &hash)?
+                .into_iter()
+                .find(|h| h.hubloc_site_id == site))
+        })
+        .await?;
+    let Some(at) = at else {
+        return Err(Error::new(ErrorKind::Unauthorized(
+            "the sender is not a location of this channel",
+        )));
+    };
+    let info = discovery::fetch_info(ctx, &at.hubloc_id_url, None).await?;
+    discovery::import_info(ctx, info, &at.hubloc_id_url).await?;
+    Ok(())
 }
 
 /// Verifies the JSalmon around an activity; returns the activity, the raw signed form and

@@ -7,6 +7,8 @@ pub mod channel;
 pub mod connection;
 pub mod credentials;
 pub mod discovery;
+pub mod export;
+pub mod import;
 pub mod inbound;
 pub mod item;
 pub mod lookalike;

@@ -196,3 +196,15 @@ pub fn set_config(
     }
     Ok(())
 }
+
+/// Every per-connection setting of a channel: (xchan, cat, k, v), for the export.
+pub fn all_config(
+    conn: &mut AnyConnection,
+    channel_id: i64,
+) -> Result<Vec<(String, String, String, String)>> {
+    Ok(abconfig::table
+        .filter(abconfig::chan.eq(channel_id))
+        .order(abconfig::id.asc())
+        .select((abconfig::xchan, abconfig::cat, abconfig::k, abconfig::v))
+        .load(conn)?)
+}

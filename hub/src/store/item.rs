@@ -305,3 +305,14 @@ pub fn update_signed_data(conn: &mut AnyConnection, id: i64, data: &str) -> Resu
         .execute(conn)?;
     Ok(())
 }
+
+/// A channel's items (every copy it holds, deleted ones too) with ids above `after`, in id
+/// order, at most `limit`: the export reads them page by page.
+pub fn page_by_id(conn: &mut AnyConnection, uid: i64, after: i64, limit: i64) -> Result<Vec<Item>> {
+    Ok(item::table
+        .filter(item::uid.eq(uid))
+        .filter(item::id.gt(after))
+        .order(item::id.asc())
+        .limit(limit)
+        .load::<Item>(conn)?)
+}

@@ -39,3 +39,12 @@ pub fn get(conn: &mut AnyConnection, uid: i64, cat: &str, k: &str) -> Result<Opt
         .first::<String>(conn)
         .optional()?)
 }
+
+/// Every setting of a channel: (cat, k, v), for the export.
+pub fn all(conn: &mut AnyConnection, uid: i64) -> Result<Vec<(String, String, String)>> {
+    Ok(pconfig::table
+        .filter(pconfig::uid.eq(uid))
+        .order((pconfig::cat.asc(), pconfig::k.asc()))
+        .select((pconfig::cat, pconfig::k, pconfig::v))
+        .load(conn)?)
+}

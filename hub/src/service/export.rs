@@ -1,0 +1,226 @@
+//! Channel export (zot6.md §9): the whole channel (identity with keys, profile, connections with
+//! permissions, their identities and locations, groups, settings, and every item with its
+//! access list) as one JSON document in Hubzilla's field names, written to any `Write` as it is
+//! read: the header sections first, then the items page by page, so a large channel is never
+//! held in memory.
+
+use std::io::Write;
+
+use zot::export::{self as fmt, ChannelExport};
+
+use crate::ctx::Ctx;
+use crate::error::{Error, Result};
+use crate::service::channel::Channel;
+use crate::store::{self, AnyConnection};
+
+/// Items read per page while writing.
+const ITEMS_PER_PAGE: i64 = 200;
+
+fn io(e: std::io::Error) -> Error {
+    Error::internal(anyhow::anyhow!("writing the export: {e}"))
+}
+
+fn db_time(t: chrono::NaiveDateTime) -> String {
+    t.format("%Y-%m-%d %H:%M:%S%.6f").to_string()
+}
+
+/// The sections before the items.
+fn header(conn: &mut AnyConnection, ctx: &Ctx, channel: &Channel) -> Result<ChannelExport> {
+    let row = store::channel::find(conn, channel.channel_id)?
+        .ok_or_else(|| Error::new(crate::error::ErrorKind::NotFound))?;
+    let mut out = ChannelExport {
+        compatibility: fmt::Compatibility {
+            project: fmt::PROJECT.into(),
+            version: env!("CARGO_PKG_VERSION").into(),
+            database: fmt::FORMAT_VERSION.to_string(),
+            codebase: None,
+        },
+        relocate: fmt::Relocate {
+            channel_address: row.channel_address.clone(),
+            url: ctx.uris.base().to_string(),
+        },
+        channel: fmt::Channel {
+            channel_name: row.channel_name.clone(),
+            channel_address: row.channel_address.clone(),
+            channel_guid: row.channel_guid.clone(),
+            channel_guid_sig: row.channel_guid_sig.clone(),
+            channel_hash: row.channel_hash.clone(),
+            channel_pubkey: row.channel_pubkey.clone(),
+            channel_prvkey: row.channel_prvkey.clone(),
+            channel_epubkey: row.channel_epubkey.clone(),
+            channel_eprvkey: row.channel_eprvkey.clone(),
+            channel_timezone: "UTC".into(),
+            channel_role: row.channel_role.clone(),
+        },
+        ..Default::default()
+    };
+    if let Some(p) = store::profile::find(conn, channel.channel_id)? {
+        out.profile.push(fmt::Profile {
+            profile_guid: format!("{}-default", row.channel_hash),
+            is_default: true,
+            profile_name: "default".into(),
+            fullname: row.channel_name.clone(),
+            about: p.about,
+            homepage: p.homepage,
+            locality: p.locality,
+        });
+    }
+    let configs = store::abook::all_config(conn, channel.channel_id)?;
+    let mut identities = vec![row.channel_hash.clone()];
+    // The channel's own entry first, as Hubzilla writes it.
+    out.abook.push(fmt::Abook {
+        abook_xchan: row.channel_hash.clone(),
+        abook_self: true,
+        ..Default::default()
+    });
+    for ab in store::abook::find_by_channel(conn, channel.channel_id)? {
+        out.abook.push(fmt::Abook {
+            abconfig: configs
+                .iter()
+                .filter(|(x, ..)| *x == ab.abook_xchan)
+                .map(|(x, cat, k, v)| fmt::Abconfig {
+                    xchan: x.clone(),
+                    cat: cat.clone(),
+                    k: k.clone(),
+                    v: v.clone(),
+                })
+                .collect(),
+            abook_xchan: ab.abook_xchan.clone(),
+            abook_self: false,
+            abook_pending: ab.abook_pending,
+            abook_blocked: ab.abook_blocked,
+            abook_ignored: ab.abook_ignored,
+            abook_archived: ab.abook_archived,
+            abook_role: ab.abook_role.clone(),
+        });
+        identities.push(ab.abook_xchan);
+    }
+    let groups = store::pgrp::find_by_channel(conn, channel.channel_id)?;
+    for g in &groups {
+        for m in store::pgrp::members(conn, g.id)? {
+            if !identities.contains(&m) {
+                identities.push(m.clone());
+            }
+            out.group_member.push(fmt::GroupMember {
+                gid: g.id,
+                xchan: m,
+            });
+        }
+        out.group.push(fmt::Group {
+            id: g.id,
+            hash: g.hash.clone(),
+            gname: g.gname.clone(),
+            deleted: g.deleted,
+            visible: false,
+        });
+    }
+    for hash in &identities {
+        if let Some(x) = store::xchan::find(conn, hash)? {
+            out.xchan.push(fmt::Xchan {
+                xchan_hash: x.xchan_hash,
+                xchan_guid: x.xchan_guid,
+                xchan_guid_sig: x.xchan_guid_sig,
+                xchan_pubkey: x.xchan_pubkey,
+                xchan_epubkey: x.xchan_epubkey,
+                xchan_addr: x.xchan_addr,
+                xchan_url: x.xchan_url,
+                xchan_name: x.xchan_name,
+                xchan_network: x.xchan_network,
+                xchan_deleted: x.xchan_deleted,
+            });
+        }
+        for h in store::hubloc::find_by_hash(conn, hash)? {
+            out.hubloc.push(fmt::Hubloc {
+                hubloc_guid: h.hubloc_guid,
+                hubloc_guid_sig: String::new(),
+                hubloc_hash: h.hubloc_hash,
+                hubloc_addr: h.hubloc_addr,
+                hubloc_id_url: h.hubloc_id_url,
+                hubloc_network: "zot6".into(),
+                hubloc_url: h.hubloc_url,
+                hubloc_url_sig: h.hubloc_url_sig,
+                hubloc_site_id: h.hubloc_site_id,
+                hubloc_host: h.hubloc_host,
+                hubloc_callback: h.hubloc_callback,
+                hubloc_sitekey: h.hubloc_sitekey,
+                hubloc_primary: h.hubloc_primary,
+                hubloc_deleted: false,
+            });
+        }
+    }
+    for (cat, k, v) in store::pconfig::all(conn, channel.channel_id)? {
+        out.config.push(fmt::Config { cat, k, v });
+    }
+    Ok(out)
+}
+
+fn item_of(i: store::item::Item) -> fmt::Item {
+    fmt::Item {
+        mid: i.mid,
+        parent_mid: i.parent_mid,
+        thr_parent: i.thr_parent,
+        author_xchan: i.author_xchan,
+        owner_xchan: i.owner_xchan,
+        title: i.title,
+        body: i.body,
+        html: i.html,
+        mimetype: i.mimetype,
+        verb: i.verb,
+        created: db_time(i.created),
+        edited: db_time(i.edited),
+        item_private: i.item_private,
+        item_deleted: i.item_deleted,
+        item_origin: i.item_origin,
+        allow_cid: i.allow_cid,
+        allow_gid: i.allow_gid,
+        deny_cid: i.deny_cid,
+        deny_gid: i.deny_gid,
+        signed_data: i.signed_data,
+    }
+}
+
+/// Writes the export of `channel` to `out` (a file, a response body); returns the number of
+/// items written. Runs on the blocking pool with its own database connection.
+pub async fn write<W: Write + Send + 'static>(
+    ctx: &Ctx,
+    channel: &Channel,
+    out: W,
+) -> Result<usize> {
+    let ch = channel.clone();
+    let c2 = ctx.clone();
+    ctx.db
+        .run(move |conn| {
+            let mut out = std::io::BufWriter::new(out);
+            let head = header(conn, &c2, &ch)?;
+            let mut json = serde_json::to_vec(&head)
+                .map_err(|e| Error::internal(anyhow::anyhow!("export: {e}")))?;
+            // `…,"items":[]}` becomes `…,"items":[` + each item + `]}`.
+            let tail = b"\"items\":[]}";
+            if !json.ends_with(tail) {
+                return Err(Error::internal(anyhow::anyhow!(
+                    "export: unexpected layout"
+                )));
+            }
+            json.truncate(json.len() - 2);
+            out.write_all(&json).map_err(io)?;
+            let mut after = 0;
+            let mut written = 0usize;
+            loop {
+                let page = store::item::page_by_id(conn, ch.channel_id, after, ITEMS_PER_PAGE)?;
+                let Some(last) = page.last() else { break };
+                after = last.id;
+                for i in page {
+                    if written > 0 {
+                        out.write_all(b",").map_err(io)?;
+                    }
+                    serde_json::to_writer(&mut out, &item_of(i))
+                        .map_err(|e| Error::internal(anyhow::anyhow!("export: {e}")))?;
+                    written += 1;
+                }
+            }
+            out.write_all(b"]}").map_err(io)?;
+            out.flush().map_err(io)?;
+            Ok(written)
+        })
+        .await
+}

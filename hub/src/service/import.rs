@@ -1,0 +1,493 @@
+//! Channel import (zot6.md §6.2, §9): a channel export (ours or Hubzilla's, gzipped or not)
+//! becomes a channel of a local account, keeping its guid, keys and portable id. Everything is
+//! checked before anything is written (format, version, the keys against the portable id,
+//! every location's signature, every connection's identity), and written in one transaction:
+//! an import happens whole or not at all. This hub gets its own location, signed with the
+//! channel's key; it becomes the primary only when asked (`primary`), otherwise a clone. Then
+//! every connection and every other location is told (`refresh`), so they learn the new
+//! location from the channel info.
+
+use std::io::Read;
+
+use chrono::NaiveDateTime;
+use zot::export::ChannelExport;
+use zot::message::MessageType;
+
+use crate::ctx::Ctx;
+use crate::error::{Error, ErrorKind, Result};
+use crate::service::channel::Channel;
+use crate::service::outbound;
+use crate::store::{self, AnyConnection};
+
+/// Largest export accepted, unpacked (a gzip bomb stops here).
+pub const MAX_EXPORT_BYTES: u64 = 256 * 1024 * 1024;
+
+/// What was imported.
+#[derive(Debug, Clone)]
+pub struct Imported {
+    /// The channel.
+    pub channel: Channel,
+    /// Connections imported.
+    pub connections: usize,
+    /// Items imported.
+    pub items: usize,
+    /// Locations of the channel now known (this one included).
+    pub locations: usize,
+    /// Entries left out, and why (a location whose signature fails, an identity whose id does
+    /// not match its key).
+    pub skipped: Vec<String>,
+}
+
+fn bad(why: impl Into<String>) -> Error {
+    Error::invalid("file", why)
+}
+
+/// Reads an export from bytes as uploaded or read from a file: gzip is unpacked, at most
+/// [`MAX_EXPORT_BYTES`], and the JSON must be a channel export.
+pub fn parse(bytes: &[u8]) -> Result<ChannelExport> {
+    parse_at_most(bytes, MAX_EXPORT_BYTES)
+}
+
+/// [`parse`] with another size limit.
+pub fn parse_at_most(bytes: &[u8], max: u64) -> Result<ChannelExport> {
+    let mut text = Vec::new();
+    if bytes.starts_with(&[0x1f, 0x8b]) {
+        flate2::read::GzDecoder::new(bytes)
+            .take(max + 1)
+            .read_to_end(&mut text)
+            .map_err(|_| bad("The file is a damaged gzip archive."))?;
+    } else {
+        text = bytes.to_vec();
+    }
+    if text.len() as u64 > max {
+        return Err(bad(format!(
+            "The export is larger than {} MiB unpacked.",
+            max.div_ceil(1024 * 1024)
+        )));
+    }
+    serde_json::from_slice(&text).map_err(|e| {
+        bad(format!(
+            "The file is not a complete channel export (JSON error at line {}, column {}).",
+            e.line(),
+            e.column()
+        ))
+    })
+}
+
+fn time_of(s: &str, fallback: NaiveDateTime) -> NaiveDateTime {
+    NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M:%S%.f").unwrap_or(fallback)
+}
+
+/// A nickname free on this hub: the export's, else the export's with a number.
+fn free_nick(conn: &mut AnyConnection, wanted: &str) -> Result<String> {
+    let base: String = wanted
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '_')
+        .take(60)
+        .collect::<String>()
+        .to_ascii_lowercase();
+    let base = if base.is_empty() {
+        "channel".into()
+    } else {
+        base
+    };
+    for n in 0..1000 {
+        let nick = if n == 0 {
+            base.clone()
+        } else {
+            format!("{base}{n}")
+        };
+        if crate::service::channel::check_nick(&nick).is_ok()
+            && !store::channel::address_taken(conn, &nick)?
+        {
+            return Ok(nick);
+        }
+    }
+    Err(Error::conflict("nick", "No free nickname was found."))
+}
+
+/// Whether an identity in the export is what it claims: a zot6 identity's id is the hash of
+/// its guid and key.
+fn identity_holds(x: &zot::export::Xchan) -> bool {
+    x.xchan_network != "zot6"
+        || zot::id::portable_id(&x.xchan_guid, &x.xchan_pubkey) == x.xchan_hash
+}
+
+/// Whether a location is signed by its identity's key (`url_sig` over the base URL).
+fn location_holds(h: &zot::export::Hubloc, pubkey: &str) -> bool {
+    zot::keys::PublicKey::from_pem(pubkey).is_ok_and(|k| {
+        zot::sign::simple_verify(&k, h.hubloc_url.as_bytes(), &h.hubloc_url_sig).is_ok()
+    })
+}
+
+/// Imports an export for the account `account_id`. With `primary`, this hub becomes the
+/// channel's primary location.
+pub async fn import(
+    ctx: &Ctx,
+    account_id: i64,
+    export: ChannelExport,
+    primary: bool,
+) -> Result<Imported> {
+    let proven = export.check().map_err(|e| bad(e.to_string()))?;
+    let url_sig = zot::sign::simple_sign(&proven.key, ctx.uris.base().as_bytes())?;
+    let now = ctx.clock.now_db();
+    let c2 = ctx.clone();
+    let max = i64::from(ctx.config.accounts.max_channels);
+    let (channel_id, stats) = ctx
+        .db
+        .tx(move |conn| apply(conn, &c2, account_id, &export, primary, &url_sig, max, now))
+        .await?;
+    let channel: Channel = ctx
+        .db
+        .run(move |conn| store::channel::find(conn, channel_id))
+        .await?
+        .ok_or_else(|| Error::new(ErrorKind::Internal))?
+        .into();
+    announce(ctx, &channel).await?;
+    tracing::info!(
+        nick = %channel.channel_address,
+        hash = %channel.channel_hash,
+        primary,
+        connections = stats.0,
+        items = stats.1,
+        "channel imported"
+    );
+    Ok(Imported {
+        channel,
+        connections: stats.0,
+        items: stats.1,
+        locations: stats.2,
+        skipped: stats.3,
+    })
+}
+
+type Stats = (usize, usize, usize, Vec<String>);
+
+#[allow(clippy::too_many_arguments)]
+fn apply(
+    conn: &mut AnyConnection,
+    ctx: &Ctx,
+    account_id: i64,
+    e: &ChannelExport,
+    primary: bool,
+    url_sig: &str,
+    max_channels: i64,
+    now: NaiveDateTime,
+) -> Result<(i64, Stats)> {
+    let ch = &e.channel;
+    store::account::lock(conn, account_id)?;
+    if store::channel::find_by_hash(conn, &ch.channel_hash)?.is_some() {
+        return Err(Error::conflict(
+            "file",
+            "This channel already lives on this hub.",
+        ));
+    }
+    if store::channel::count_by_account(conn, account_id)? >= max_channels {
+        return Err(Error::invalid(
+            "file",
+            format!("An account may have at most {max_channels} channels."),
+        ));
+    }
+    let nick = free_nick(conn, &ch.channel_address)?;
+    let role = e.role();
+    let name = if ch.channel_name.trim().is_empty() {
+        nick.clone()
+    } else {
+        ch.channel_name.chars().take(190).collect()
+    };
+    let channel_id = store::channel::insert(
+        conn,
+        &store::channel::NewChannel {
+            channel_account_id: account_id,
+            channel_address: &nick,
+            channel_name: &name,
+            channel_role: &role,
+            channel_guid: &ch.channel_guid,
+            channel_guid_sig: &ch.channel_guid_sig,
+            channel_hash: &ch.channel_hash,
+            channel_pubkey: &ch.channel_pubkey,
+            channel_prvkey: &ch.channel_prvkey,
+            channel_epubkey: &ch.channel_epubkey,
+            channel_eprvkey: &ch.channel_eprvkey,
+            channel_created: now,
+        },
+    )?;
+    let mut skipped = Vec::new();
+    // Identities: the channel's own, then its connections' (each must hold).
+    let own = e
+        .xchan
+        .iter()
+        .find(|x| x.xchan_hash == ch.channel_hash)
+        .cloned()
+        .unwrap_or_default();
+    let primary_loc = e
+        .hubloc
+        .iter()
+        .find(|h| h.hubloc_hash == ch.channel_hash && h.hubloc_primary && !h.hubloc_deleted);
+    store::xchan::upsert(
+        conn,
+        &store::xchan::Xchan {
+            xchan_hash: ch.channel_hash.clone(),
+            xchan_guid: ch.channel_guid.clone(),
+            xchan_guid_sig: ch.channel_guid_sig.clone(),
+            xchan_pubkey: ch.channel_pubkey.clone(),
+            xchan_epubkey: own.xchan_epubkey.clone(),
+            xchan_addr: match (primary, primary_loc) {
+                (false, Some(p)) => p.hubloc_addr.clone(),
+                _ => ctx.uris.address(&nick),
+            },
+            xchan_url: match (primary, primary_loc) {
+                (false, Some(p)) => p.hubloc_id_url.clone(),
+                _ => ctx.uris.channel(&nick),
+            },
+            xchan_name: name.clone(),
+            xchan_network: "zot6".into(),
+            xchan_name_date: now,
+            xchan_deleted: false,
+        },
+    )?;
+    for x in e.xchan.iter().filter(|x| x.xchan_hash != ch.channel_hash) {
+        if !identity_holds(x) {
+            skipped.push(format!(
+                "identity {}: its id does not match its key",
+                x.xchan_addr
+            ));
+            continue;
+        }
+        if store::xchan::find(conn, &x.xchan_hash)?.is_none() {
+            store::xchan::insert(
+                conn,
+                &store::xchan::Xchan {
+                    xchan_hash: x.xchan_hash.clone(),
+                    xchan_guid: x.xchan_guid.clone(),
+                    xchan_guid_sig: x.xchan_guid_sig.clone(),
+                    xchan_pubkey: x.xchan_pubkey.clone(),
+                    xchan_epubkey: x.xchan_epubkey.clone(),
+                    xchan_addr: x.xchan_addr.clone(),
+                    xchan_url: x.xchan_url.clone(),
+                    xchan_name: x.xchan_name.clone(),
+                    xchan_network: x.xchan_network.clone(),
+                    xchan_name_date: now,
+                    xchan_deleted: x.xchan_deleted,
+                },
+            )?;
+        }
+    }
+    // Locations: ours, signed now; the others as long as their identity signed them.
+    let our_base = ctx.uris.base().to_string();
+    for h in &e.hubloc {
+        if h.hubloc_deleted || h.hubloc_url == our_base {
+            continue;
+        }
+        let key = if h.hubloc_hash == ch.channel_hash {
+            ch.channel_pubkey.clone()
+        } else {
+            match store::xchan::find(conn, &h.hubloc_hash)? {
+                Some(x) => x.xchan_pubkey,
+                None => continue,
+            }
+        };
+        if !location_holds(h, &key) {
+            skipped.push(format!(
+                "location {}: its signature does not verify",
+                h.hubloc_addr
+            ));
+            continue;
+        }
+        if store::hubloc::find_by_hash_and_site(conn, &h.hubloc_hash, &h.hubloc_site_id)?.is_some()
+        {
+            continue;
+        }
+        store::hubloc::insert(
+            conn,
+            &store::hubloc::NewHubloc {
+                hubloc_guid: h.hubloc_guid.clone(),
+                hubloc_hash: h.hubloc_hash.clone(),
+                hubloc_addr: h.hubloc_addr.clone(),
+                hubloc_id_url: h.hubloc_id_url.clone(),
+                hubloc_url: h.hubloc_url.clone(),
+                hubloc_url_sig: h.hubloc_url_sig.clone(),
+                hubloc_site_id: h.hubloc_site_id.clone(),
+                hubloc_host: h.hubloc_host.clone(),
+                hubloc_callback: h.hubloc_callback.clone(),
+                hubloc_sitekey: h.hubloc_sitekey.clone(),
+                hubloc_primary: h.hubloc_primary && !(primary && h.hubloc_hash == ch.channel_hash),
+                hubloc_updated: now,
+            },
+        )?;
+    }
+    store::hubloc::insert(
+        conn,
+        &store::hubloc::NewHubloc {
+            hubloc_guid: ch.channel_guid.clone(),
+            hubloc_hash: ch.channel_hash.clone(),
+            hubloc_addr: ctx.uris.address(&nick),
+            hubloc_id_url: ctx.uris.channel(&nick),
+            hubloc_url: our_base.clone(),
+            hubloc_url_sig: url_sig.to_string(),
+            hubloc_site_id: ctx.site.site_id.clone(),
+            hubloc_host: ctx.uris.authority().to_string(),
+            hubloc_callback: ctx.uris.zot_endpoint(),
+            hubloc_sitekey: ctx.site.public_pem.clone(),
+            hubloc_primary: primary || primary_loc.is_none(),
+            hubloc_updated: now,
+        },
+    )?;
+    let locations = store::hubloc::find_by_hash(conn, &ch.channel_hash)?.len();
+    // Profile.
+    store::profile::insert(conn, channel_id, now)?;
+    if let Some(p) = e.default_profile() {
+        store::profile::update(conn, channel_id, &p.about, &p.homepage, &p.locality, now)?;
+    }
+    // Connections and their permissions.
+    store::abook::insert(conn, account_id, channel_id, &ch.channel_hash, true, now)?;
+    let mut connections = 0;
+    for ab in e.abook.iter().filter(|a| !a.abook_self) {
+        if ab.abook_xchan == ch.channel_hash || store::xchan::find(conn, &ab.abook_xchan)?.is_none()
+        {
+            continue;
+        }
+        if store::abook::find(conn, channel_id, &ab.abook_xchan)?.is_some() {
+            continue;
+        }
+        store::abook::insert_full(
+            conn,
+            account_id,
+            channel_id,
+            &ab.abook_xchan,
+            false,
+            ab.abook_pending,
+            &ab.abook_role,
+            now,
+        )?;
+        let row = store::abook::find(conn, channel_id, &ab.abook_xchan)?
+            .ok_or_else(|| Error::new(ErrorKind::Internal))?;
+        store::abook::update_state(
+            conn,
+            row.abook_id,
+            ab.abook_pending,
+            ab.abook_blocked,
+            ab.abook_ignored,
+            ab.abook_archived,
+        )?;
+        for c in &ab.abconfig {
+            if (c.cat == "my_perms" || c.cat == "their_perms")
+                && zot::perms::Permission::from_name(&c.k).is_some()
+            {
+                let v = if c.v == "1" { "1" } else { "0" };
+                store::abook::set_config(conn, channel_id, &ab.abook_xchan, &c.cat, &c.k, v)?;
+            }
+        }
+        connections += 1;
+    }
+    // Privacy groups, with their ids (access lists name them).
+    for g in e.group.iter().filter(|g| !g.deleted) {
+        let gname: String = g.gname.chars().take(190).collect();
+        if gname.trim().is_empty() || g.hash.is_empty() {
+            continue;
+        }
+        store::pgrp::insert(conn, channel_id, &g.hash, &gname)?;
+        let Some(row) = store::pgrp::find_by_hash(conn, channel_id, &g.hash)? else {
+            continue;
+        };
+        for m in e.group_member.iter().filter(|m| m.gid == g.id) {
+            if m.xchan != ch.channel_hash && store::xchan::find(conn, &m.xchan)?.is_some() {
+                store::pgrp::add_member(conn, row.id, channel_id, &m.xchan)?;
+            }
+        }
+    }
+    // Settings: the limits (as Hubzilla stores them) and the role.
+    for c in &e.config {
+        if c.cat == "perm_limits"
+            && zot::perms::Permission::from_name(&c.k).is_some()
+            && c.v.parse::<u32>().is_ok()
+        {
+            store::pconfig::set(conn, channel_id, "perm_limits", &c.k, &c.v)?;
+        }
+    }
+    store::pconfig::set(conn, channel_id, "system", "permissions_role", &role)?;
+    // Items, each with its access list, as the channel held them.
+    let mut items = 0;
+    for it in &e.items {
+        if it.mid.is_empty() || store::item::find_by_uid_mid(conn, channel_id, &it.mid)?.is_some() {
+            continue;
+        }
+        let uuid = uuid::Uuid::new_v4().to_string();
+        let created = time_of(&it.created, now);
+        store::item::insert(
+            conn,
+            &store::item::NewItem {
+                uuid: &uuid,
+                mid: &it.mid,
+                parent_mid: if it.parent_mid.is_empty() {
+                    &it.mid
+                } else {
+                    &it.parent_mid
+                },
+                uid: channel_id,
+                author_xchan: &it.author_xchan,
+                owner_xchan: &it.owner_xchan,
+                title: &it.title,
+                body: &it.body,
+                html: &crate::service::text::sanitize_html(&it.html),
+                mimetype: &it.mimetype,
+                created,
+                edited: time_of(&it.edited, created),
+                acl: store::item::AclRow {
+                    item_private: it.item_private,
+                    allow_cid: it.allow_cid.clone(),
+                    allow_gid: it.allow_gid.clone(),
+                    deny_cid: it.deny_cid.clone(),
+                    deny_gid: it.deny_gid.clone(),
+                },
+                verb: if it.verb.is_empty() {
+                    "Create"
+                } else {
+                    &it.verb
+                },
+                thr_parent: &it.thr_parent,
+                item_origin: it.item_origin,
+                route: "",
+                signed_data: &it.signed_data,
+            },
+        )?;
+        if it.item_deleted {
+            store::item::mark_deleted(conn, channel_id, &it.mid, &it.author_xchan, "", now)?;
+        }
+        items += 1;
+    }
+    Ok((channel_id, (connections, items, locations, skipped)))
+}
+
+/// Tells every connection and every other location of the channel to re-read its channel info
+/// (which now lists this location).
+async fn announce(ctx: &Ctx, channel: &Channel) -> Result<()> {
+    let ch = channel.clone();
+    let site_id = ctx.site.site_id.clone();
+    let now = ctx.clock.now_db();
+    ctx.db
+        .tx(move |conn| {
+            let mut to: Vec<String> = store::abook::find_by_channel(conn, ch.channel_id)?
+                .into_iter()
+                .filter(|a| !a.abook_blocked)
+                .map(|a| a.abook_xchan)
+                .collect();
+            to.push(ch.channel_hash.clone());
+            outbound::queue(
+                conn,
+                &outbound::Outgoing {
+                    channel_id: ch.channel_id,
+                    sender: &ch.channel_hash,
+                    site_id: &site_id,
+                    kind: MessageType::Refresh,
+                    data: None,
+                    mid: "",
+                },
+                &outbound::Audience::Private(to),
+                now,
+            )
+        })
+        .await?;
+    ctx.queue.wake();
+    Ok(())
+}

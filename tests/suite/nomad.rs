@@ -1,0 +1,400 @@
+//! Nomadic identity, first part: channel export and import. Hubzilla's own exports (the
+//! captured `api/z/1.0/channel/export/basic` and `uexport` files) import with their portable
+//! id, profile, connections, permissions, groups and locations; our export round-trips to
+//! another hub as a clone (or the primary), whose new location the channel's other location
+//! and its connections then learn; bad files are refused with a clear error and nothing half
+//! imported.
+
+use hub::service::perms::Audience;
+use hub_tests::{TestHub, TestNet};
+
+use crate::accounts::PW;
+use crate::federation::{addr, channel};
+
+const FIX: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/hubzilla");
+const ALICE_HASH: &str =
+    "JzKtsdqM1LX7Psg_i4av82-EcaKLQuuDlPzzwQ32nIMhsEDDhorwBAQCqjEcuVqU2Wf1gOdnr9sh9L5nKxmJrg";
+const BOB_HASH: &str =
+    "6ZzA2pe6Lk9E28_gAwxE6KEW5y6AGpagNRDAfQcPTd-tBg5b4cMOPuT_w140IgapuzhyGvMhtDwtRTYw7HKHoA";
+
+async fn channels_of(hub: &TestHub, account: i64) -> usize {
+    hub::service::channel::of_account(hub.ctx(), account)
+        .await
+        .unwrap()
+        .len()
+}
+
+async fn locations(hub: &TestHub, hash: &str) -> Vec<(String, bool)> {
+    let h = hash.to_string();
+    let mut v: Vec<(String, bool)> = hub
+        .ctx()
+        .db
+        .run(move |c| hub::store::hubloc::find_by_hash(c, &h))
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|l| (l.hubloc_url, l.hubloc_primary))
+        .collect();
+    v.sort();
+    v
+}
+
+#[actix_web::test]
+async fn hubzilla_exports_import_with_their_portable_id_profile_and_connections() {
+    // Each file on its own hub; the uexport one was taken after alice was cloned to hub B.
+    let net = TestNet::start(&["alpha", "beta"]).await;
+    for (name, stem, clone_on_b) in [
+        ("alpha", "a/channel_export_api_basic", false),
+        ("beta", "a/uexport_channel", true),
+    ] {
+        let hub = net.hub(name);
+        let account = hub.account("alice@example.org", PW).await;
+        let bytes = std::fs::read(format!("{FIX}/{stem}.body")).unwrap();
+        let export = hub::service::import::parse(&bytes).unwrap();
+        let done = hub::service::import::import(hub.ctx(), account, export, false)
+            .await
+            .unwrap();
+        let ch = &done.channel;
+        assert_eq!(ch.channel_hash, ALICE_HASH, "same portable id");
+        assert_eq!(ch.channel_address, "alice");
+        assert_eq!(ch.channel_name, "Alice Anderson");
+        assert_eq!(ch.channel_role, "personal");
+        assert!(done.skipped.is_empty(), "{:?}", done.skipped);
+        assert_eq!(done.connections, 1, "bob");
+        // Her locations: hub A (primary), her clone on hub B if she had one, and this hub (a
+        // clone).
+        let mut want = vec![
+            (hub.base_url.clone(), false),
+            ("https://hubzilla-a.test".into(), true),
+        ];
+        if clone_on_b {
+            want.push(("https://hubzilla-b.test".into(), false));
+        }
+        assert_eq!(locations(hub, ALICE_HASH).await, want);
+        // bob, with the permissions alice gave him and those he gave her.
+        let conns = hub::service::connection::list(hub.ctx(), ch).await.unwrap();
+        assert_eq!(conns.len(), 1);
+        let bob = &conns[0];
+        assert_eq!(bob.xchan.xchan_hash, BOB_HASH);
+        assert_eq!(bob.xchan.xchan_addr, "bob@hubzilla-b.test");
+        assert!(!bob.state.pending && !bob.state.blocked);
+        use zot::perms::Permission::*;
+        assert!(bob.my_perms.contains(&ViewStream) && bob.my_perms.contains(&PostComments));
+        assert!(!bob.my_perms.contains(&WriteStorage) && !bob.my_perms.contains(&Delegate));
+        assert!(bob.their_perms.contains(&SendStream));
+        assert_eq!(
+            locations(hub, BOB_HASH).await,
+            vec![("https://hubzilla-b.test".into(), true)]
+        );
+        // Her "Friends" group, with its id and bob in it.
+        let groups = hub::service::connection::groups(hub.ctx(), ch)
+            .await
+            .unwrap();
+        assert_eq!(groups.len(), 1);
+        assert_eq!(groups[0].name, "Friends");
+        assert!(
+            groups[0]
+                .members
+                .iter()
+                .any(|m| m.1 == "bob@hubzilla-b.test")
+        );
+        // Her limits: public views, everything else per connection.
+        let limits = hub::service::perms::limits(hub.ctx(), ch).await.unwrap();
+        assert_eq!(limits.of(ViewStream), zot::perms::limit::PUBLIC);
+        assert_eq!(limits.of(PostComments), zot::perms::limit::SPECIFIC);
+        // The channel info this hub now serves lists all three locations, ours signed with her key.
+        let info =
+            hub::service::zot_info::channel_info(hub.ctx(), "alice", None, "get", "/channel/alice")
+                .await
+                .unwrap();
+        let doc = zot::discovery::ZotInfo::from_json(&info.body).unwrap();
+        assert_eq!(doc.id, ch.channel_guid, "the same guid");
+        assert_eq!(doc.locations.len(), want.len());
+        let key = zot::keys::PublicKey::from_pem(&ch.channel_pubkey).unwrap();
+        for l in &doc.locations {
+            zot::sign::simple_verify(&key, l.url.as_bytes(), &l.url_sig)
+                .unwrap_or_else(|_| panic!("{}: url_sig verifies", l.url));
+        }
+        // Importing it again: it already lives here; nothing changes.
+        let other = hub.account("alice2@example.org", PW).await;
+        let e = hub::service::import::import(
+            hub.ctx(),
+            other,
+            hub::service::import::parse(&bytes).unwrap(),
+            false,
+        )
+        .await
+        .unwrap_err();
+        assert!(
+            e.kind.safe_message().contains("already lives on this hub"),
+            "{e}"
+        );
+        assert_eq!(channels_of(hub, other).await, 0, "nothing half imported");
+    }
+    net.stop().await;
+}
+
+#[actix_web::test]
+async fn an_export_round_trips_to_another_hub_as_a_clone_and_everyone_learns_the_location() {
+    let net = TestNet::start(&["alpha", "beta", "gamma"]).await;
+    let (a, b, g) = (net.hub("alpha"), net.hub("beta"), net.hub("gamma"));
+    let alice = channel(a, "alice").await;
+    let bob = channel(b, "bob").await;
+    hub::service::connection::connect(b.ctx(), &bob, &addr(a, "alice"), "personal")
+        .await
+        .unwrap();
+    net.drain().await;
+    hub::service::connection::approve(a.ctx(), &alice, &addr(b, "bob"), "personal")
+        .await
+        .unwrap();
+    net.drain().await;
+    hub::service::connection::create_group(a.ctx(), &alice, "Close")
+        .await
+        .unwrap();
+    hub::service::connection::group_member(a.ctx(), &alice, "Close", &addr(b, "bob"), false)
+        .await
+        .unwrap();
+    hub::service::perms::set_limit(
+        a.ctx(),
+        &alice,
+        zot::perms::Permission::ViewProfile,
+        zot::perms::limit::CONTACTS,
+    )
+    .await
+    .unwrap();
+    hub::service::item::post(a.ctx(), &alice, "public words", Audience::Public)
+        .await
+        .unwrap();
+    let close = hub::service::item::post(
+        a.ctx(),
+        &alice,
+        "close words",
+        Audience::Group("Close".into()),
+    )
+    .await
+    .unwrap();
+    net.drain().await;
+
+    // Export on alpha (to a file, as `hub channel export` does), import on gamma.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("alice.json");
+    let file = std::fs::File::create(&path).unwrap();
+    let written = hub::service::export::write(a.ctx(), &alice, file)
+        .await
+        .unwrap();
+    assert_eq!(written, 2);
+    let bytes = std::fs::read(&path).unwrap();
+    let account = g.account("alice@example.org", PW).await;
+    let done = hub::service::import::import(
+        g.ctx(),
+        account,
+        hub::service::import::parse(&bytes).unwrap(),
+        false,
+    )
+    .await
+    .unwrap();
+    let clone = &done.channel;
+    assert_eq!(clone.channel_hash, alice.channel_hash);
+    assert_eq!(clone.channel_guid, alice.channel_guid);
+    assert_eq!(clone.channel_pubkey, alice.channel_pubkey);
+    assert_eq!((done.connections, done.items), (1, 2));
+    assert_eq!(
+        locations(g, &alice.channel_hash).await,
+        vec![(a.base_url.clone(), true), (g.base_url.clone(), false)],
+        "a clone: alpha stays the primary"
+    );
+    // The restricted post keeps its list, and the group its id: bob sees it on the clone too.
+    let copy = hub::service::item::by_uuid(
+        g.ctx(),
+        &hub::service::item::uuid_of(g.ctx(), clone, &close.mid)
+            .await
+            .unwrap(),
+        &hub::service::perms::Observer::Identity(bob.channel_hash.clone()),
+    )
+    .await;
+    assert!(
+        copy.is_ok(),
+        "bob, in the group, sees the group post on the clone"
+    );
+    let anon = hub::service::item::by_uuid(
+        g.ctx(),
+        &hub::service::item::uuid_of(g.ctx(), clone, &close.mid)
+            .await
+            .unwrap(),
+        &hub::service::perms::Observer::Anonymous,
+    )
+    .await;
+    assert!(anon.is_err());
+    let limits = hub::service::perms::limits(g.ctx(), clone).await.unwrap();
+    assert_eq!(
+        limits.of(zot::perms::Permission::ViewProfile),
+        zot::perms::limit::CONTACTS
+    );
+    // The refresh reaches alpha (another location of alice) and bob's hub: both now know the
+    // new location.
+    net.drain().await;
+    assert_eq!(
+        locations(a, &alice.channel_hash).await,
+        vec![(a.base_url.clone(), true), (g.base_url.clone(), false)],
+        "alpha learned the clone"
+    );
+    assert_eq!(
+        locations(b, &alice.channel_hash).await,
+        vec![(a.base_url.clone(), true), (g.base_url.clone(), false)],
+        "bob's hub learned the clone"
+    );
+    // A second import of the same channel on gamma is refused, and changes nothing.
+    let again = hub::service::import::import(
+        g.ctx(),
+        account,
+        hub::service::import::parse(&bytes).unwrap(),
+        false,
+    )
+    .await
+    .unwrap_err();
+    assert!(again.kind.safe_message().contains("already lives"));
+    assert_eq!(channels_of(g, account).await, 1);
+    net.stop().await;
+}
+
+#[actix_web::test]
+async fn an_import_with_primary_takes_the_primary() {
+    let net = TestNet::start(&["alpha", "beta"]).await;
+    let (a, b) = (net.hub("alpha"), net.hub("beta"));
+    let alice = channel(a, "alice").await;
+    let file = tempfile::NamedTempFile::new().unwrap();
+    hub::service::export::write(a.ctx(), &alice, file.reopen().unwrap())
+        .await
+        .unwrap();
+    let bytes = std::fs::read(file.path()).unwrap();
+    let account = b.account("alice@example.org", PW).await;
+    let done = hub::service::import::import(
+        b.ctx(),
+        account,
+        hub::service::import::parse(&bytes).unwrap(),
+        true,
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        locations(b, &alice.channel_hash).await,
+        vec![(a.base_url.clone(), false), (b.base_url.clone(), true)]
+    );
+    let info =
+        hub::service::zot_info::channel_info(b.ctx(), "alice", None, "get", "/channel/alice")
+            .await
+            .unwrap();
+    let doc = zot::discovery::ZotInfo::from_json(&info.body).unwrap();
+    let primary = doc
+        .locations
+        .iter()
+        .find(|l| l.primary == true || l.primary == 1 || l.primary == "1")
+        .unwrap();
+    assert_eq!(primary.url, b.base_url);
+    let _ = done;
+    net.stop().await;
+}
+
+/// Gzips bytes.
+fn gzip(data: &[u8]) -> Vec<u8> {
+    use std::io::Write;
+    let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    enc.write_all(data).unwrap();
+    enc.finish().unwrap()
+}
+
+#[actix_web::test]
+async fn bad_export_files_are_refused_clearly_and_nothing_is_half_imported() {
+    let net = TestNet::single().await;
+    let hub = net.hub("alpha");
+    let account = hub.account("importer@example.org", PW).await;
+    let good = std::fs::read(format!("{FIX}/a/channel_export_api_basic.body")).unwrap();
+    let value: serde_json::Value = serde_json::from_slice(&good).unwrap();
+    let with = |f: &dyn Fn(&mut serde_json::Value)| {
+        let mut v = value.clone();
+        f(&mut v);
+        serde_json::to_vec(&v).unwrap()
+    };
+    let other_key = zot::keys::RsaKeypair::generate().unwrap();
+    let cases: Vec<(&str, Vec<u8>, &str)> = vec![
+        (
+            "truncated",
+            good[..good.len() / 2].to_vec(),
+            "not a complete channel export",
+        ),
+        (
+            "not JSON",
+            b"<html>hello</html>".to_vec(),
+            "not a complete channel export",
+        ),
+        (
+            "damaged gzip",
+            {
+                let mut z = gzip(&good);
+                let n = z.len();
+                z.truncate(n / 2);
+                z
+            },
+            "damaged gzip",
+        ),
+        (
+            "tampered guid",
+            with(&|v| v["channel"]["channel_guid"] = "x".repeat(86).into()),
+            "portable id does not match",
+        ),
+        (
+            "foreign private key",
+            with(&|v| v["channel"]["channel_prvkey"] = other_key.private_pem().into()),
+            "does not belong",
+        ),
+        (
+            "Zap export",
+            with(&|v| v["compatibility"]["codebase"] = "zap".into()),
+            "zap export",
+        ),
+        (
+            "old Hubzilla",
+            with(&|v| v["compatibility"]["version"] = "4.6".into()),
+            "predate Zot6",
+        ),
+        (
+            "newer Caravan format",
+            with(&|v| {
+                v["compatibility"]["project"] = "caravan".into();
+                v["compatibility"]["database"] = "99".into();
+            }),
+            "newer Caravan format",
+        ),
+        (
+            "no identity",
+            br#"{"compatibility":{"project":"hubzilla","version":"8.9"}}"#.to_vec(),
+            "no identity",
+        ),
+    ];
+    for (what, bytes, says) in cases {
+        let r = match hub::service::import::parse(&bytes) {
+            Ok(e) => hub::service::import::import(hub.ctx(), account, e, false).await,
+            Err(e) => Err(e),
+        };
+        let e = r.expect_err(what);
+        assert!(
+            e.kind.safe_message().contains(says),
+            "{what}: {}",
+            e.kind.safe_message()
+        );
+        assert_eq!(
+            channels_of(hub, account).await,
+            0,
+            "{what}: nothing imported"
+        );
+    }
+    // A gzip bomb stops at the limit (a small limit here; the real one is 256 MiB).
+    let bomb = gzip(&vec![b' '; 3 * 1024 * 1024]);
+    assert!(bomb.len() < 64 * 1024);
+    let e = hub::service::import::parse_at_most(&bomb, 1024 * 1024).unwrap_err();
+    assert!(e.kind.safe_message().contains("larger than 1 MiB"), "{e}");
+    // A gzipped good export is fine.
+    let fine = hub::service::import::parse(&gzip(&good)).unwrap();
+    assert_eq!(fine.channel.channel_hash, ALICE_HASH);
+    net.stop().await;
+}
