@@ -398,3 +398,301 @@ async fn bad_export_files_are_refused_clearly_and_nothing_is_half_imported() {
     assert_eq!(fine.channel.channel_hash, ALICE_HASH);
     net.stop().await;
 }
+
+/// alice on alpha, connected with carol on beta, cloned to gamma.
+async fn cloned() -> (
+    TestNet,
+    hub::service::channel::Channel,
+    hub::service::channel::Channel,
+    hub::service::channel::Channel,
+) {
+    let net = TestNet::start(&["alpha", "beta", "gamma"]).await;
+    let (a, b, g) = (net.hub("alpha"), net.hub("beta"), net.hub("gamma"));
+    let alice = channel(a, "alice").await;
+    let carol = channel(b, "carol").await;
+    hub::service::connection::connect(b.ctx(), &carol, &addr(a, "alice"), "personal")
+        .await
+        .unwrap();
+    net.drain().await;
+    hub::service::connection::approve(a.ctx(), &alice, &addr(b, "carol"), "personal")
+        .await
+        .unwrap();
+    net.drain().await;
+    let file = tempfile::NamedTempFile::new().unwrap();
+    hub::service::export::write(a.ctx(), &alice, file.reopen().unwrap())
+        .await
+        .unwrap();
+    let account = g.account("alice@example.org", PW).await;
+    let clone = hub::service::import::import(
+        g.ctx(),
+        account,
+        hub::service::import::parse(&std::fs::read(file.path()).unwrap()).unwrap(),
+        false,
+    )
+    .await
+    .unwrap()
+    .channel;
+    net.drain().await;
+    (net, alice, clone, carol)
+}
+
+async fn bodies(hub: &TestHub, ch: &hub::service::channel::Channel) -> Vec<String> {
+    let id = ch.channel_id;
+    let mut v: Vec<String> = hub
+        .ctx()
+        .db
+        .run(move |c| hub::store::item::page_by_id(c, id, 0, 10_000))
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|i| !i.item_deleted)
+        .map(|i| i.body)
+        .collect();
+    v.sort();
+    v
+}
+
+/// Delivers everything, moving the clock past any backoff, until every queue is empty.
+async fn settle(net: &TestNet) {
+    for _ in 0..10 {
+        net.drain().await;
+        let mut waiting = 0;
+        for h in &net.hubs {
+            for (_, depth, _) in hub::queue::status(h.ctx()).await.unwrap() {
+                waiting += depth;
+            }
+        }
+        if waiting == 0 {
+            return;
+        }
+        net.clock.advance(std::time::Duration::from_secs(3700));
+    }
+    panic!("the queues did not empty");
+}
+
+async fn in_step(
+    a: &TestHub,
+    x: &hub::service::channel::Channel,
+    b: &TestHub,
+    y: &hub::service::channel::Channel,
+) {
+    let (sa, sb) = (
+        hub::service::sync::local_state(a.ctx(), x).await.unwrap(),
+        hub::service::sync::local_state(b.ctx(), y).await.unwrap(),
+    );
+    assert_eq!(sa.kinds, sb.kinds, "the same objects in the same states");
+    assert_eq!(
+        sa.cursors, sb.cursors,
+        "each has seen every change of the other"
+    );
+}
+
+#[actix_web::test]
+async fn clones_stay_in_step_both_ways_and_their_connections_get_each_post_once() {
+    let (net, alice, clone, carol) = cloned().await;
+    let (a, b, g) = (net.hub("alpha"), net.hub("beta"), net.hub("gamma"));
+    let p1 = hub::service::item::post(a.ctx(), &alice, "made on alpha", Audience::Public)
+        .await
+        .unwrap();
+    net.drain().await;
+    assert!(
+        bodies(g, &clone)
+            .await
+            .contains(&"made on alpha".to_string()),
+        "alpha → gamma"
+    );
+    let p2 = hub::service::item::post(g.ctx(), &clone, "made on gamma", Audience::Public)
+        .await
+        .unwrap();
+    net.drain().await;
+    assert!(
+        bodies(a, &alice)
+            .await
+            .contains(&"made on gamma".to_string()),
+        "gamma → alpha"
+    );
+    // carol has each post once, whichever location sent it.
+    let carols = bodies(b, &carol).await;
+    assert_eq!(
+        carols.iter().filter(|t| *t == "made on alpha").count(),
+        1,
+        "{carols:?}"
+    );
+    assert_eq!(
+        carols.iter().filter(|t| *t == "made on gamma").count(),
+        1,
+        "{carols:?}"
+    );
+    // carol's reply to the post made on gamma reaches alice on both locations.
+    let on_beta = hub::service::item::uuid_of(b.ctx(), &carol, &p2.mid)
+        .await
+        .unwrap();
+    hub::service::item::respond(b.ctx(), &carol, &on_beta, "Create", "carol answers")
+        .await
+        .unwrap();
+    net.drain().await;
+    assert!(
+        bodies(a, &alice)
+            .await
+            .contains(&"carol answers".to_string())
+    );
+    assert!(
+        bodies(g, &clone)
+            .await
+            .contains(&"carol answers".to_string())
+    );
+    // An edit on alpha and a deletion on gamma, each reaches the other.
+    hub::service::item::edit(a.ctx(), &alice, &p1.uuid, Some("made on alpha, edited"))
+        .await
+        .unwrap();
+    let on_gamma = hub::service::item::uuid_of(g.ctx(), &clone, &p2.mid)
+        .await
+        .unwrap();
+    hub::service::item::edit(g.ctx(), &clone, &on_gamma, None)
+        .await
+        .unwrap();
+    net.drain().await;
+    let (ba, bg) = (bodies(a, &alice).await, bodies(g, &clone).await);
+    assert!(
+        ba.contains(&"made on alpha, edited".to_string())
+            && bg.contains(&"made on alpha, edited".to_string())
+    );
+    assert!(
+        !ba.contains(&"made on gamma".to_string()) && !bg.contains(&"made on gamma".to_string())
+    );
+    in_step(a, &alice, g, &clone).await;
+    net.stop().await;
+}
+
+#[actix_web::test]
+async fn a_clone_that_was_down_catches_up_with_exactly_what_it_missed() {
+    let (mut net, alice, clone, _carol) = cloned().await;
+    net.hub_mut("gamma").stop().await;
+    let a = net.hub("alpha");
+    let mut mids = Vec::new();
+    for n in 0..60 {
+        let p = hub::service::item::post(
+            a.ctx(),
+            &alice,
+            &format!("while gamma was down {n:02}"),
+            Audience::Public,
+        )
+        .await
+        .unwrap();
+        mids.push(p);
+    }
+    for p in mids.iter().take(10) {
+        hub::service::item::edit(
+            a.ctx(),
+            &alice,
+            &p.uuid,
+            Some(&format!("{} (edited)", p.body)),
+        )
+        .await
+        .unwrap();
+    }
+    for p in mids.iter().skip(50) {
+        hub::service::item::edit(a.ctx(), &alice, &p.uuid, None)
+            .await
+            .unwrap();
+    }
+    net.drain().await;
+    net.hub_mut("gamma").restart().await;
+    settle(&net).await;
+    let (a, g) = (net.hub("alpha"), net.hub("gamma"));
+    let on_gamma = bodies(g, &clone).await;
+    assert_eq!(
+        on_gamma,
+        bodies(a, &alice).await,
+        "gamma holds exactly what alpha holds"
+    );
+    assert_eq!(on_gamma.len(), 50);
+    assert_eq!(
+        on_gamma.iter().filter(|b| b.ends_with("(edited)")).count(),
+        10
+    );
+    in_step(a, &alice, g, &clone).await;
+    let state = hub::service::sync::local_state(g.ctx(), &clone)
+        .await
+        .unwrap();
+    let from_alpha = state
+        .cursors
+        .iter()
+        .find(|(o, ..)| *o == a.ctx().site.site_id)
+        .unwrap();
+    assert_eq!(
+        (from_alpha.1, from_alpha.2),
+        (80, 80),
+        "60 posts, 10 edits, 10 deletions: numbered 1..=80, each once"
+    );
+    net.stop().await;
+}
+
+#[actix_web::test]
+async fn concurrent_edits_on_two_cut_off_locations_converge_by_the_rule() {
+    let (mut net, alice, clone, _carol) = cloned().await;
+    let post = {
+        let a = net.hub("alpha");
+        let p = hub::service::item::post(a.ctx(), &alice, "original", Audience::Public)
+            .await
+            .unwrap();
+        net.drain().await;
+        p
+    };
+    // Cut off from each other: both edit the same post; gamma's edit is the later one.
+    net.hub_mut("gamma").stop().await;
+    hub::service::item::edit(
+        net.hub("alpha").ctx(),
+        &alice,
+        &post.uuid,
+        Some("alpha's edit"),
+    )
+    .await
+    .unwrap();
+    net.drain().await;
+    net.hub_mut("alpha").stop().await;
+    net.hub_mut("gamma").restart().await;
+    net.clock.advance(std::time::Duration::from_secs(5));
+    let g = net.hub("gamma");
+    let on_gamma = hub::service::item::uuid_of(g.ctx(), &clone, &post.mid)
+        .await
+        .unwrap();
+    hub::service::item::edit(g.ctx(), &clone, &on_gamma, Some("gamma's edit"))
+        .await
+        .unwrap();
+    // A second post: edited on gamma, deleted on alpha; the deletion wins.
+    net.hub_mut("alpha").restart().await;
+    settle(&net).await;
+    let (a, g) = (net.hub("alpha"), net.hub("gamma"));
+    assert_eq!(bodies(a, &alice).await, vec!["gamma's edit".to_string()]);
+    assert_eq!(bodies(g, &clone).await, vec!["gamma's edit".to_string()]);
+    let p2 = hub::service::item::post(a.ctx(), &alice, "second", Audience::Public)
+        .await
+        .unwrap();
+    settle(&net).await;
+    net.hub_mut("alpha").stop().await;
+    let g = net.hub("gamma");
+    let p2g = hub::service::item::uuid_of(g.ctx(), &clone, &p2.mid)
+        .await
+        .unwrap();
+    net.clock.advance(std::time::Duration::from_secs(5));
+    hub::service::item::edit(g.ctx(), &clone, &p2g, Some("second, edited later"))
+        .await
+        .unwrap();
+    net.hub_mut("gamma").stop().await;
+    net.hub_mut("alpha").restart().await;
+    hub::service::item::edit(net.hub("alpha").ctx(), &alice, &p2.uuid, None)
+        .await
+        .unwrap();
+    net.hub_mut("gamma").restart().await;
+    settle(&net).await;
+    let (a, g) = (net.hub("alpha"), net.hub("gamma"));
+    assert_eq!(
+        bodies(a, &alice).await,
+        vec!["gamma's edit".to_string()],
+        "the deletion won"
+    );
+    assert_eq!(bodies(g, &clone).await, vec!["gamma's edit".to_string()]);
+    in_step(a, &alice, g, &clone).await;
+    net.stop().await;
+}

@@ -295,9 +295,19 @@ pub async fn list(ctx: &Ctx, channel: &Channel) -> Result<Vec<ConnectionView>> {
 /// A `refresh` from `sender` for our `recipient`: fetch the sender's channel info signed as
 /// the recipient, store what it grants us, and, if the recipient had no connection with it,
 /// record a pending request and notify. Returns the delivery-report status.
-pub async fn on_refresh(ctx: &Ctx, recipient: &Channel, sender: &Remote) -> Result<&'static str> {
-    let url = sender
-        .primary()
+///
+/// The channel info is read at the location that sent the refresh (`from_site`, its site id)
+/// when the sender lives there: a new clone announcing itself lists itself, while the primary
+/// may not know of it yet.
+pub async fn on_refresh(
+    ctx: &Ctx,
+    recipient: &Channel,
+    sender: &Remote,
+    from_site: Option<&str>,
+) -> Result<&'static str> {
+    let url = from_site
+        .and_then(|s| sender.locations.iter().find(|h| h.hubloc_site_id == s))
+        .or(sender.primary())
         .map(|h| h.hubloc_id_url.clone())
         .ok_or_else(|| Error::new(ErrorKind::NotFound))?;
     let id = recipient.channel_id;

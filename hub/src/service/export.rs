@@ -154,7 +154,8 @@ fn header(conn: &mut AnyConnection, ctx: &Ctx, channel: &Channel) -> Result<Chan
     Ok(out)
 }
 
-fn item_of(i: store::item::Item) -> fmt::Item {
+/// An item row in the export's (and the sync's) form.
+pub(crate) fn item_of(i: store::item::Item) -> fmt::Item {
     fmt::Item {
         mid: i.mid,
         parent_mid: i.parent_mid,

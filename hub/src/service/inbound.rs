@@ -171,7 +171,7 @@ async fn dispatch(
                     // its channel info there to learn the channel's locations.
                     refresh_own_locations(ctx, env, r).await?;
                 } else {
-                    connection::on_refresh(ctx, r, remote).await?;
+                    connection::on_refresh(ctx, r, remote, env.site_id.as_deref()).await?;
                 }
             }
             Ok(None)
@@ -185,6 +185,23 @@ async fn dispatch(
         }
         MessageType::Activity | MessageType::Response => {
             deliver_activity(ctx, env, sender).await.map(Some)
+        }
+        MessageType::Sync => {
+            let (recipients, _) = local_recipients(ctx, env).await?;
+            let origin = env.site_id.clone().unwrap_or_default();
+            if origin == ctx.site.site_id {
+                return Ok(None);
+            }
+            for r in &recipients {
+                // Only the channel itself, from one of its locations (the receiver checked the
+                // sending site is one), keeps its clones in step.
+                if r.channel_hash != sender {
+                    return Err(Error::new(ErrorKind::Unauthorized("channel mismatch")));
+                }
+                let done = crate::service::sync::receive(ctx, env, r, &origin).await?;
+                tracing::debug!(?done, channel = %r.channel_address, "sync applied");
+            }
+            Ok(None)
         }
         other => {
             tracing::info!(kind = other.as_str(), "message type not handled yet");

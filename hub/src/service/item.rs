@@ -11,7 +11,7 @@ use crate::ctx::Ctx;
 use crate::error::{Error, ErrorKind, Result};
 use crate::service::channel::Channel;
 use crate::service::perms::{self, Audience, ChannelAccess, ItemAcl, Observer};
-use crate::service::{activity, lookalike, outbound, text};
+use crate::service::{activity, lookalike, outbound, sync, text};
 use crate::store::{self, AnyConnection, item::NewItem};
 
 use crate::store::item::Item as ItemRow;
@@ -173,6 +173,11 @@ fn publish(
     Ok(())
 }
 
+/// An item row as stored now (after its signed form was written).
+fn store_row(conn: &mut AnyConnection, id: i64) -> Result<ItemRow> {
+    store::item::find_by_id(conn, id)?.ok_or_else(|| Error::new(ErrorKind::Internal))
+}
+
 /// An item written here, before it is stored.
 struct Own<'a> {
     uuid: &'a str,
@@ -253,6 +258,8 @@ pub async fn post(ctx: &Ctx, channel: &Channel, body: &str, audience: Audience) 
             )?;
             let to = perms::recipients(conn, &ch, &item)?;
             publish(conn, &c2, &ch, &item, None, MessageType::Activity, &to)?;
+            let row = store_row(conn, item.id)?;
+            sync::record_item(conn, &c2, &ch, &row)?;
             tracing::debug!(id = item.id, %uuid, "post stored and queued");
             Ok(item)
         })
@@ -334,6 +341,8 @@ pub async fn respond(
                     &outbound::Audience::Private(vec![top.owner_xchan.clone()]),
                 )?;
             }
+            let row = store_row(conn, item.id)?;
+            sync::record_item(conn, &c2, &ch, &row)?;
             Ok(item)
         })
         .await?;
@@ -395,6 +404,8 @@ pub async fn edit(
                 )
             };
             publish(conn, &c2, &ch, &changed, None, kind, &audience)?;
+            let row = store_row(conn, item.id)?;
+            sync::record_item(conn, &c2, &ch, &row)?;
             Ok(changed)
         })
         .await?;
@@ -687,6 +698,8 @@ pub async fn respond_as(
                 MessageType::Activity,
                 &to,
             )?;
+            let row = store_row(conn, item.id)?;
+            sync::record_item(conn, &c2, &ch, &row)?;
             Ok(item)
         })
         .await?;

@@ -19,5 +19,6 @@ pub mod reset;
 pub mod session;
 pub mod signatures;
 pub mod site;
+pub mod sync;
 pub mod text;
 pub mod zot_info;

@@ -81,3 +81,28 @@ pub fn queue(
     }
     Ok(hubs.len())
 }
+
+/// Queues a message for the channel `hash`'s other locations (every hub it lives at but this
+/// one, `own_callback`); returns the number of hubs.
+pub fn queue_to_other_locations(
+    conn: &mut AnyConnection,
+    msg: &Outgoing<'_>,
+    hash: &str,
+    own_callback: &str,
+    now: NaiveDateTime,
+) -> Result<usize> {
+    let hubs = hubs_of(conn, &[hash.to_string()])?;
+    let mut n = 0;
+    for callback in hubs.keys().filter(|c| c.as_str() != own_callback) {
+        let mut env = Envelope::new(msg.kind.clone(), msg.sender, msg.site_id);
+        if let Some((encoding, data)) = &msg.data {
+            env = env.with_data(encoding, data.clone());
+        }
+        env = env.with_recipients(vec![hash.to_string()]);
+        let json = serde_json::to_string(&env)
+            .map_err(|e| crate::error::Error::internal(anyhow::anyhow!("envelope: {e}")))?;
+        store::outq::enqueue(conn, callback, msg.channel_id, &json, true, msg.mid, now)?;
+        n += 1;
+    }
+    Ok(n)
+}

@@ -316,3 +316,8 @@ pub fn page_by_id(conn: &mut AnyConnection, uid: i64, after: i64, limit: i64) ->
         .limit(limit)
         .load::<Item>(conn)?)
 }
+
+/// An item by row id, deleted or not.
+pub fn find_by_id(conn: &mut AnyConnection, id: i64) -> Result<Option<Item>> {
+    Ok(item::table.find(id).first::<Item>(conn).optional()?)
+}

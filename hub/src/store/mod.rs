@@ -4,6 +4,7 @@
 
 pub mod abook;
 pub mod account;
+pub mod changelog;
 pub mod channel;
 pub mod hubloc;
 pub mod item;

@@ -195,6 +195,20 @@ diesel::table! {
 }
 
 diesel::table! {
+    changelog (id) {
+        id -> BigInt,
+        uid -> BigInt,
+        origin -> Text,
+        seq -> BigInt,
+        kind -> Text,
+        obj -> Text,
+        hlc -> BigInt,
+        body -> Text,
+        created -> Timestamp,
+    }
+}
+
+diesel::table! {
     owa_token (id) {
         id -> BigInt,
         owa_token_hash -> Text,
@@ -301,4 +315,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     outq,
     owa_token,
     visitor,
+    changelog,
 );

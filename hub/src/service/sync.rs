@@ -1,0 +1,391 @@
+//! Keeping a channel's locations identical (zot6.md §6.3, Caravan's own encoding). Every change
+//! made at a location is recorded once in the channel's change log, in the transaction of the
+//! change, with the next number of this location and a hybrid logical clock; the same
+//! transaction queues it, as a `sync` message (encoding `caravan`), for every other location of
+//! the channel. The delivery queue sends them in order and keeps them for a location that is
+//! down, so it catches up with exactly what it missed. A location applies each change once
+//! (the log knows every (origin, number) it has seen), never sends on what it received (no
+//! echoes), and settles conflicts by one rule: a deletion wins; otherwise the change with the
+//! later clock (then the greater origin) wins (docs/federation.md).
+//!
+//! Kinds so far: `item` (posts, comments, likes, edits, deletions made at a location).
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use zot::message::{Envelope, MessageType};
+
+use crate::ctx::Ctx;
+use crate::error::{Error, ErrorKind, Result};
+use crate::service::channel::Channel;
+use crate::service::outbound;
+use crate::store::{self, AnyConnection};
+
+/// The `encoding` of Caravan's sync messages.
+pub const ENCODING: &str = "caravan";
+/// The kinds of objects the log carries.
+pub const KINDS: &[&str] = &["item"];
+
+/// One change as it travels.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Change {
+    /// Site id of the location where it was made.
+    pub origin: String,
+    /// Its number there.
+    pub seq: i64,
+    /// Kind of object.
+    pub kind: String,
+    /// Which object.
+    pub obj: String,
+    /// Hybrid logical clock.
+    pub hlc: i64,
+    /// The object's new state.
+    pub body: serde_json::Value,
+}
+
+/// A sync message's payload.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Packet {
+    /// Changes, in order.
+    pub changes: Vec<Change>,
+}
+
+/// Records a change made here to `obj` and queues it for the channel's other locations, in the
+/// caller's transaction.
+pub(crate) fn record(
+    conn: &mut AnyConnection,
+    ctx: &Ctx,
+    channel_id: i64,
+    channel_hash: &str,
+    kind: &str,
+    obj: &str,
+    body: serde_json::Value,
+) -> Result<()> {
+    let origin = ctx.site.site_id.clone();
+    let seq = store::changelog::last_seq(conn, channel_id, &origin)? + 1;
+    let now = ctx.clock.now();
+    let hlc = now
+        .timestamp_micros()
+        .max(store::changelog::last_hlc(conn, channel_id)? + 1);
+    let text = body.to_string();
+    store::changelog::insert(
+        conn,
+        channel_id,
+        &origin,
+        seq,
+        kind,
+        obj,
+        hlc,
+        &text,
+        ctx.clock.now_db(),
+    )?;
+    let packet = Packet {
+        changes: vec![Change {
+            origin: origin.clone(),
+            seq,
+            kind: kind.to_string(),
+            obj: obj.to_string(),
+            hlc,
+            body,
+        }],
+    };
+    let data = serde_json::to_value(&packet)
+        .map_err(|e| Error::internal(anyhow::anyhow!("sync packet: {e}")))?;
+    outbound::queue_to_other_locations(
+        conn,
+        &outbound::Outgoing {
+            channel_id,
+            sender: channel_hash,
+            site_id: &origin,
+            kind: MessageType::Sync,
+            data: Some((ENCODING, data)),
+            mid: "",
+        },
+        channel_hash,
+        &ctx.uris.zot_endpoint(),
+        ctx.clock.now_db(),
+    )?;
+    Ok(())
+}
+
+/// Records the current state of an item made or changed here.
+pub(crate) fn record_item(
+    conn: &mut AnyConnection,
+    ctx: &Ctx,
+    channel: &Channel,
+    item: &store::item::Item,
+) -> Result<()> {
+    let body = serde_json::to_value(crate::service::export::item_of(item.clone()))
+        .map_err(|e| Error::internal(anyhow::anyhow!("sync item: {e}")))?;
+    record(
+        conn,
+        ctx,
+        channel.channel_id,
+        &channel.channel_hash,
+        "item",
+        &item.mid,
+        body,
+    )
+}
+
+/// What a location made of a sync message.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Applied {
+    /// Changes applied.
+    pub applied: usize,
+    /// Changes seen before (skipped).
+    pub duplicates: usize,
+    /// Changes that lost to a newer state (recorded, not applied).
+    pub superseded: usize,
+}
+
+/// Receives a sync message for `channel` from another of its locations (`origin`, the sending
+/// site, already checked to be one of the channel's locations).
+pub async fn receive(
+    ctx: &Ctx,
+    env: &Envelope,
+    channel: &Channel,
+    origin: &str,
+) -> Result<Applied> {
+    if env.encoding.as_deref() != Some(ENCODING) {
+        return Err(Error::new(ErrorKind::BadRequest(
+            "this sync encoding is not supported",
+        )));
+    }
+    let data = env
+        .data
+        .clone()
+        .ok_or_else(|| Error::new(ErrorKind::BadRequest("the sync message has no data")))?;
+    let data = match data {
+        serde_json::Value::String(s) => serde_json::from_str(&s)
+            .map_err(|_| Error::new(ErrorKind::BadRequest("malformed sync data")))?,
+        v => v,
+    };
+    let packet: Packet = serde_json::from_value(data)
+        .map_err(|_| Error::new(ErrorKind::BadRequest("malformed sync data")))?;
+    if packet.changes.iter().any(|c| c.origin != origin) {
+        return Err(Error::new(ErrorKind::Unauthorized(
+            "a location may only send its own changes",
+        )));
+    }
+    let ch = channel.clone();
+    let now = ctx.clock.now_db();
+    ctx.db
+        .tx(move |conn| {
+            let mut out = Applied::default();
+            for c in &packet.changes {
+                if store::changelog::exists(conn, ch.channel_id, &c.origin, c.seq)? {
+                    out.duplicates += 1;
+                    continue;
+                }
+                let expected = store::changelog::last_seq(conn, ch.channel_id, &c.origin)? + 1;
+                if c.seq != expected {
+                    tracing::warn!(
+                        expected,
+                        got = c.seq,
+                        origin = %c.origin,
+                        "sync: a change arrived out of order"
+                    );
+                }
+                let won = apply(conn, &ch, c, now)?;
+                store::changelog::insert(
+                    conn,
+                    ch.channel_id,
+                    &c.origin,
+                    c.seq,
+                    &c.kind,
+                    &c.obj,
+                    c.hlc,
+                    &c.body.to_string(),
+                    now,
+                )?;
+                if won {
+                    out.applied += 1;
+                } else {
+                    out.superseded += 1;
+                }
+            }
+            Ok(out)
+        })
+        .await
+}
+
+/// Applies one change; false when a newer state already holds.
+fn apply(
+    conn: &mut AnyConnection,
+    channel: &Channel,
+    c: &Change,
+    now: chrono::NaiveDateTime,
+) -> Result<bool> {
+    match c.kind.as_str() {
+        "item" => apply_item(conn, channel, c, now),
+        _ => Err(Error::new(ErrorKind::BadRequest("unknown kind of change"))),
+    }
+}
+
+fn parse_time(s: &str, fallback: chrono::NaiveDateTime) -> chrono::NaiveDateTime {
+    chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M:%S%.f").unwrap_or(fallback)
+}
+
+fn apply_item(
+    conn: &mut AnyConnection,
+    channel: &Channel,
+    c: &Change,
+    now: chrono::NaiveDateTime,
+) -> Result<bool> {
+    let it: zot::export::Item = serde_json::from_value(c.body.clone())
+        .map_err(|_| Error::new(ErrorKind::BadRequest("malformed item change")))?;
+    if it.mid != c.obj || it.mid.is_empty() || it.author_xchan.is_empty() {
+        return Err(Error::new(ErrorKind::BadRequest("malformed item change")));
+    }
+    let html = crate::service::text::sanitize_html(&it.html);
+    let edited = parse_time(&it.edited, now);
+    match store::item::find_by_uid_mid(conn, channel.channel_id, &it.mid)? {
+        None => {
+            let uuid = uuid::Uuid::new_v4().to_string();
+            let created = parse_time(&it.created, now);
+            store::item::insert(
+                conn,
+                &store::item::NewItem {
+                    uuid: &uuid,
+                    mid: &it.mid,
+                    parent_mid: if it.parent_mid.is_empty() {
+                        &it.mid
+                    } else {
+                        &it.parent_mid
+                    },
+                    uid: channel.channel_id,
+                    author_xchan: &it.author_xchan,
+                    owner_xchan: &it.owner_xchan,
+                    title: &it.title,
+                    body: &it.body,
+                    html: &html,
+                    mimetype: &it.mimetype,
+                    created,
+                    edited,
+                    acl: store::item::AclRow {
+                        item_private: it.item_private,
+                        allow_cid: it.allow_cid.clone(),
+                        allow_gid: it.allow_gid.clone(),
+                        deny_cid: it.deny_cid.clone(),
+                        deny_gid: it.deny_gid.clone(),
+                    },
+                    verb: if it.verb.is_empty() {
+                        "Create"
+                    } else {
+                        &it.verb
+                    },
+                    thr_parent: &it.thr_parent,
+                    item_origin: true,
+                    route: "",
+                    signed_data: &it.signed_data,
+                },
+            )?;
+            if it.item_deleted {
+                store::item::mark_deleted(
+                    conn,
+                    channel.channel_id,
+                    &it.mid,
+                    &it.author_xchan,
+                    "",
+                    edited,
+                )?;
+            }
+            Ok(true)
+        }
+        Some(existing) => {
+            // A deletion wins, whenever it happened.
+            if existing.item_deleted {
+                return Ok(it.item_deleted);
+            }
+            if it.item_deleted {
+                store::item::mark_deleted(
+                    conn,
+                    channel.channel_id,
+                    &it.mid,
+                    &existing.author_xchan,
+                    &existing.owner_xchan,
+                    edited,
+                )?;
+                return Ok(true);
+            }
+            // Otherwise the later clock (then the greater origin) wins.
+            let newest = store::changelog::latest_of(conn, channel.channel_id, "item", &it.mid)?;
+            let wins = newest
+                .is_none_or(|(hlc, origin)| (c.hlc, c.origin.as_str()) > (hlc, origin.as_str()));
+            if wins {
+                store::item::update_content(conn, existing.id, &it.body, &html, edited)?;
+                if !it.signed_data.is_empty() {
+                    store::item::update_signed_data(conn, existing.id, &it.signed_data)?;
+                }
+            }
+            Ok(wins)
+        }
+    }
+}
+
+/// One kind of object at one location: how many, and a digest of their states.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KindState {
+    /// Kind.
+    pub kind: String,
+    /// Objects.
+    pub count: usize,
+    /// SHA-256 over the sorted (object, state) pairs, hex.
+    pub digest: String,
+}
+
+/// One location's view of a channel's log.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LocationState {
+    /// The location (base URL).
+    pub location: String,
+    /// Its site id.
+    pub site_id: String,
+    /// Per kind.
+    pub kinds: Vec<KindState>,
+    /// Per origin: the highest number seen and how many changes.
+    pub cursors: Vec<(String, i64, i64)>,
+}
+
+/// This location's state of a channel.
+pub fn state(conn: &mut AnyConnection, ctx: &Ctx, channel_id: i64) -> Result<LocationState> {
+    let mut kinds = Vec::new();
+    // Items: every object the log names, with its current state here.
+    let mut objs: Vec<String> = store::changelog::objects(conn, channel_id, "item")?;
+    objs.sort();
+    objs.dedup();
+    let mut h = Sha256::new();
+    for mid in &objs {
+        let state = match store::item::find_by_uid_mid(conn, channel_id, mid)? {
+            Some(i) if i.item_deleted => "deleted".to_string(),
+            Some(i) => format!(
+                "{}\u{1f}{}",
+                i.edited.format("%Y-%m-%d %H:%M:%S%.6f"),
+                i.body
+            ),
+            None => "missing".to_string(),
+        };
+        h.update(mid.as_bytes());
+        h.update([0x1e]);
+        h.update(state.as_bytes());
+        h.update([0x1d]);
+    }
+    kinds.push(KindState {
+        kind: "item".into(),
+        count: objs.len(),
+        digest: hex::encode(h.finalize()),
+    });
+    Ok(LocationState {
+        location: ctx.uris.base().to_string(),
+        site_id: ctx.site.site_id.clone(),
+        kinds,
+        cursors: store::changelog::cursors(conn, channel_id)?,
+    })
+}
+
+/// [`state`] on its own connection.
+pub async fn local_state(ctx: &Ctx, channel: &Channel) -> Result<LocationState> {
+    let id = channel.channel_id;
+    let c2 = ctx.clone();
+    ctx.db.run(move |conn| state(conn, &c2, id)).await
+}
