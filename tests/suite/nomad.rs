@@ -597,9 +597,42 @@ async fn a_clone_that_was_down_catches_up_with_exactly_what_it_missed() {
             .unwrap();
     }
     net.drain().await;
+    // Seen from alpha meanwhile: gamma cannot be asked.
+    let report = hub::service::sync::compare(net.hub("alpha").ctx(), &alice)
+        .await
+        .unwrap();
+    assert!(!report.in_sync());
+    assert!(
+        report.peers[0].verdict[0].starts_with("not reachable"),
+        "{:?}",
+        report.peers
+    );
     net.hub_mut("gamma").restart().await;
+    // Back, before the queue has caught up: gamma says what it has not seen.
+    let report = hub::service::sync::compare(net.hub("gamma").ctx(), &clone)
+        .await
+        .unwrap();
+    assert!(
+        report.peers[0]
+            .verdict
+            .iter()
+            .any(|v| v.contains("this location has seen 0 of the 80 changes")),
+        "{:?}",
+        report.peers[0].verdict
+    );
+    assert!(
+        report.peers[0]
+            .verdict
+            .iter()
+            .any(|v| v.starts_with("items: 0 here, 60 there"))
+    );
     settle(&net).await;
     let (a, g) = (net.hub("alpha"), net.hub("gamma"));
+    for (hub, ch) in [(a, &alice), (g, &clone)] {
+        let report = hub::service::sync::compare(hub.ctx(), ch).await.unwrap();
+        assert!(report.in_sync(), "{:?}", report.peers);
+        assert_eq!(report.peers.len(), 1);
+    }
     let on_gamma = bodies(g, &clone).await;
     assert_eq!(
         on_gamma,

@@ -18,6 +18,7 @@ const TABLES: &[&str] = &[
     "abconfig",
     "abook",
     "account",
+    "changelog",
     "channel",
     "config",
     "dest",
@@ -41,13 +42,13 @@ const TABLES: &[&str] = &[
 fn migrations_go_up_down_and_up_again() {
     let (db, _tdb, _dir) = open();
     let applied = db.migrate().unwrap();
-    assert_eq!(applied.len(), 4);
+    assert_eq!(applied.len(), 5);
     assert_eq!(db.table_names().unwrap(), TABLES);
     assert!(
         db.migrate().unwrap().is_empty(),
         "second run applies nothing"
     );
-    assert_eq!(db.revert_all().unwrap(), 4);
+    assert_eq!(db.revert_all().unwrap(), 5);
     assert!(
         db.table_names().unwrap().is_empty(),
         "down.sql leaves tables behind"

@@ -159,6 +159,16 @@ pub enum ChannelCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Compare the channel's locations: per kind of object counts and digests, and how far
+    /// each has seen the changes made at the others; "in sync" or what differs where.
+    SyncStatus {
+        /// The local channel.
+        #[arg(long)]
+        nick: String,
+        /// Answer in JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Show or change who may have each permission (the channel-wide limits).
     Permissions {
         /// The local channel.
@@ -383,6 +393,34 @@ pub async fn run(ctx: &Ctx, cmd: &ChannelCommand) -> Result<ExitCode> {
                     }
                 ),
             ))
+        }
+        ChannelCommand::SyncStatus { nick, json } => {
+            let ch = service::channel::by_nick(ctx, nick).await?;
+            let report = service::sync::compare(ctx, &ch).await?;
+            let mut text = vec![format!(
+                "{} here ({}): {}",
+                ch.channel_address,
+                report.here.location,
+                report
+                    .here
+                    .kinds
+                    .iter()
+                    .map(|k| format!("{} {}s", k.count, k.kind))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )];
+            if report.peers.is_empty() {
+                text.push("no other locations".into());
+            }
+            for p in &report.peers {
+                text.push(format!("{}: {}", p.location, p.verdict.join("; ")));
+            }
+            let in_sync = report.in_sync();
+            let value = json!({"in_sync": in_sync, "report": report});
+            if !in_sync && !*json {
+                text.push("NOT in sync".into());
+            }
+            Ok(print(*json, value, text.join("\n")))
         }
         ChannelCommand::Permissions { nick, set, json } => {
             let ch = service::channel::by_nick(ctx, nick).await?;

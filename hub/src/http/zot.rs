@@ -23,6 +23,39 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     resource!(cfg, "/nodeinfo/2.1", get => get_nodeinfo);
     resource!(cfg, "/zot", post => post_zot);
     resource!(cfg, "/owa", get => get_owa);
+    resource!(cfg, "/zot/sync-state", get => get_sync_state);
+}
+
+/// `?channel=<portable id>`
+#[derive(Debug, Deserialize)]
+pub struct SyncStateQuery {
+    #[serde(default)]
+    channel: String,
+}
+
+/// GET /zot/sync-state?channel=…: this location's counts, digests and cursors of a channel,
+/// for another location of that channel (the request must be signed by the channel).
+async fn get_sync_state(
+    ctx: web::Data<Ctx>,
+    req: HttpRequest,
+    query: web::Query<SyncStateQuery>,
+) -> HttpResponse {
+    let r = request_of(&req, &[]);
+    if !service::signatures::is_signed(&r) {
+        return failure(&Error::new(ErrorKind::Unauthorized(
+            "the request is not signed",
+        )));
+    }
+    let signer = match service::signatures::verify(&ctx, &r).await {
+        Ok(s) => s,
+        Err(e) => return failure(&e),
+    };
+    match service::sync::state_for_peer(&ctx, &query.channel, &signer).await {
+        Ok(state) => HttpResponse::Ok()
+            .insert_header(("Cache-Control", "no-store"))
+            .json(state),
+        Err(e) => failure(&e),
+    }
 }
 
 /// GET /owa: OpenWebAuth (zot6.md §7): a visitor's home hub, signing as the visitor's

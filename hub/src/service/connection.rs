@@ -525,3 +525,102 @@ pub async fn recipient_ids(ctx: &Ctx, _channel: &Channel, addresses: &str) -> Re
     }
     Ok(ids)
 }
+
+/// The channel's connections as an export carries them (its own entry first, as Hubzilla
+/// writes it), with their permissions.
+pub(crate) fn export_rows(
+    conn: &mut AnyConnection,
+    channel_id: i64,
+    own_hash: &str,
+) -> Result<Vec<zot::export::Abook>> {
+    let configs = store::abook::all_config(conn, channel_id)?;
+    let mut out = vec![zot::export::Abook {
+        abook_xchan: own_hash.to_string(),
+        abook_self: true,
+        ..Default::default()
+    }];
+    for ab in store::abook::find_by_channel(conn, channel_id)? {
+        out.push(zot::export::Abook {
+            abconfig: configs
+                .iter()
+                .filter(|(x, ..)| *x == ab.abook_xchan)
+                .map(|(x, cat, k, v)| zot::export::Abconfig {
+                    xchan: x.clone(),
+                    cat: cat.clone(),
+                    k: k.clone(),
+                    v: v.clone(),
+                })
+                .collect(),
+            abook_xchan: ab.abook_xchan,
+            abook_self: false,
+            abook_pending: ab.abook_pending,
+            abook_blocked: ab.abook_blocked,
+            abook_ignored: ab.abook_ignored,
+            abook_archived: ab.abook_archived,
+            abook_role: ab.abook_role,
+        });
+    }
+    Ok(out)
+}
+
+/// Writes an export's connections for a new channel (identities must be stored first; unknown
+/// ones are left out), with their state and permissions; returns how many.
+pub(crate) fn import_rows(
+    conn: &mut AnyConnection,
+    account_id: i64,
+    channel_id: i64,
+    own_hash: &str,
+    rows: &[zot::export::Abook],
+    now: chrono::NaiveDateTime,
+) -> Result<usize> {
+    let mut n = 0;
+    for ab in rows
+        .iter()
+        .filter(|a| !a.abook_self && a.abook_xchan != own_hash)
+    {
+        if store::xchan::find(conn, &ab.abook_xchan)?.is_none()
+            || store::abook::find(conn, channel_id, &ab.abook_xchan)?.is_some()
+        {
+            continue;
+        }
+        store::abook::insert_full(
+            conn,
+            account_id,
+            channel_id,
+            &ab.abook_xchan,
+            false,
+            ab.abook_pending,
+            &ab.abook_role,
+            now,
+        )?;
+        let row = store::abook::find(conn, channel_id, &ab.abook_xchan)?
+            .ok_or_else(|| Error::new(ErrorKind::Internal))?;
+        store::abook::update_state(
+            conn,
+            row.abook_id,
+            ab.abook_pending,
+            ab.abook_blocked,
+            ab.abook_ignored,
+            ab.abook_archived,
+        )?;
+        for c in &ab.abconfig {
+            if (c.cat == "my_perms" || c.cat == "their_perms")
+                && Permission::from_name(&c.k).is_some()
+            {
+                let v = if c.v == "1" { "1" } else { "0" };
+                store::abook::set_config(conn, channel_id, &ab.abook_xchan, &c.cat, &c.k, v)?;
+            }
+        }
+        n += 1;
+    }
+    Ok(n)
+}
+
+/// The channel's connections that are not blocked (portable ids).
+pub(crate) fn unblocked(conn: &mut AnyConnection, channel_id: i64) -> Result<Vec<String>> {
+    Ok(store::abook::find_by_channel(conn, channel_id)?
+        .into_iter()
+        .filter(|a| !a.abook_blocked)
+        .map(|a| a.abook_xchan)
+        .collect())
+}

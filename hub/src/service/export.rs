@@ -65,36 +65,15 @@ fn header(conn: &mut AnyConnection, ctx: &Ctx, channel: &Channel) -> Result<Chan
             locality: p.locality,
         });
     }
-    let configs = store::abook::all_config(conn, channel.channel_id)?;
     let mut identities = vec![row.channel_hash.clone()];
-    // The channel's own entry first, as Hubzilla writes it.
-    out.abook.push(fmt::Abook {
-        abook_xchan: row.channel_hash.clone(),
-        abook_self: true,
-        ..Default::default()
-    });
-    for ab in store::abook::find_by_channel(conn, channel.channel_id)? {
-        out.abook.push(fmt::Abook {
-            abconfig: configs
-                .iter()
-                .filter(|(x, ..)| *x == ab.abook_xchan)
-                .map(|(x, cat, k, v)| fmt::Abconfig {
-                    xchan: x.clone(),
-                    cat: cat.clone(),
-                    k: k.clone(),
-                    v: v.clone(),
-                })
-                .collect(),
-            abook_xchan: ab.abook_xchan.clone(),
-            abook_self: false,
-            abook_pending: ab.abook_pending,
-            abook_blocked: ab.abook_blocked,
-            abook_ignored: ab.abook_ignored,
-            abook_archived: ab.abook_archived,
-            abook_role: ab.abook_role.clone(),
-        });
-        identities.push(ab.abook_xchan);
-    }
+    out.abook =
+        crate::service::connection::export_rows(conn, channel.channel_id, &row.channel_hash)?;
+    identities.extend(
+        out.abook
+            .iter()
+            .filter(|a| !a.abook_self)
+            .map(|a| a.abook_xchan.clone()),
+    );
     let groups = store::pgrp::find_by_channel(conn, channel.channel_id)?;
     for g in &groups {
         for m in store::pgrp::members(conn, g.id)? {
@@ -156,28 +135,26 @@ fn header(conn: &mut AnyConnection, ctx: &Ctx, channel: &Channel) -> Result<Chan
 
 /// An item row in the export's (and the sync's) form.
 pub(crate) fn item_of(i: store::item::Item) -> fmt::Item {
-    fmt::Item {
-        mid: i.mid,
-        parent_mid: i.parent_mid,
-        thr_parent: i.thr_parent,
-        author_xchan: i.author_xchan,
-        owner_xchan: i.owner_xchan,
-        title: i.title,
-        body: i.body,
-        html: i.html,
-        mimetype: i.mimetype,
-        verb: i.verb,
+    let mut out = fmt::Item {
+        mid: i.mid.clone(),
+        parent_mid: i.parent_mid.clone(),
+        thr_parent: i.thr_parent.clone(),
+        author_xchan: i.author_xchan.clone(),
+        owner_xchan: i.owner_xchan.clone(),
+        title: i.title.clone(),
+        body: i.body.clone(),
+        html: i.html.clone(),
+        mimetype: i.mimetype.clone(),
+        verb: i.verb.clone(),
         created: db_time(i.created),
         edited: db_time(i.edited),
-        item_private: i.item_private,
         item_deleted: i.item_deleted,
         item_origin: i.item_origin,
-        allow_cid: i.allow_cid,
-        allow_gid: i.allow_gid,
-        deny_cid: i.deny_cid,
-        deny_gid: i.deny_gid,
-        signed_data: i.signed_data,
-    }
+        signed_data: i.signed_data.clone(),
+        ..Default::default()
+    };
+    crate::service::perms::export_acl(&i, &mut out);
+    out
 }
 
 /// Writes the export of `channel` to `out` (a file, a response body); returns the number of

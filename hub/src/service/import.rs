@@ -341,45 +341,14 @@ fn apply(
     }
     // Connections and their permissions.
     store::abook::insert(conn, account_id, channel_id, &ch.channel_hash, true, now)?;
-    let mut connections = 0;
-    for ab in e.abook.iter().filter(|a| !a.abook_self) {
-        if ab.abook_xchan == ch.channel_hash || store::xchan::find(conn, &ab.abook_xchan)?.is_none()
-        {
-            continue;
-        }
-        if store::abook::find(conn, channel_id, &ab.abook_xchan)?.is_some() {
-            continue;
-        }
-        store::abook::insert_full(
-            conn,
-            account_id,
-            channel_id,
-            &ab.abook_xchan,
-            false,
-            ab.abook_pending,
-            &ab.abook_role,
-            now,
-        )?;
-        let row = store::abook::find(conn, channel_id, &ab.abook_xchan)?
-            .ok_or_else(|| Error::new(ErrorKind::Internal))?;
-        store::abook::update_state(
-            conn,
-            row.abook_id,
-            ab.abook_pending,
-            ab.abook_blocked,
-            ab.abook_ignored,
-            ab.abook_archived,
-        )?;
-        for c in &ab.abconfig {
-            if (c.cat == "my_perms" || c.cat == "their_perms")
-                && zot::perms::Permission::from_name(&c.k).is_some()
-            {
-                let v = if c.v == "1" { "1" } else { "0" };
-                store::abook::set_config(conn, channel_id, &ab.abook_xchan, &c.cat, &c.k, v)?;
-            }
-        }
-        connections += 1;
-    }
+    let connections = crate::service::connection::import_rows(
+        conn,
+        account_id,
+        channel_id,
+        &ch.channel_hash,
+        &e.abook,
+        now,
+    )?;
     // Privacy groups, with their ids (access lists name them).
     for g in e.group.iter().filter(|g| !g.deleted) {
         let gname: String = g.gname.chars().take(190).collect();
@@ -398,12 +367,7 @@ fn apply(
     }
     // Settings: the limits (as Hubzilla stores them) and the role.
     for c in &e.config {
-        if c.cat == "perm_limits"
-            && zot::perms::Permission::from_name(&c.k).is_some()
-            && c.v.parse::<u32>().is_ok()
-        {
-            store::pconfig::set(conn, channel_id, "perm_limits", &c.k, &c.v)?;
-        }
+        crate::service::perms::restore_limit(conn, channel_id, &c.cat, &c.k, &c.v)?;
     }
     store::pconfig::set(conn, channel_id, "system", "permissions_role", &role)?;
     // Items, each with its access list, as the channel held them.
@@ -433,13 +397,7 @@ fn apply(
                 mimetype: &it.mimetype,
                 created,
                 edited: time_of(&it.edited, created),
-                acl: store::item::AclRow {
-                    item_private: it.item_private,
-                    allow_cid: it.allow_cid.clone(),
-                    allow_gid: it.allow_gid.clone(),
-                    deny_cid: it.deny_cid.clone(),
-                    deny_gid: it.deny_gid.clone(),
-                },
+                acl: crate::service::perms::imported_acl(it),
                 verb: if it.verb.is_empty() {
                     "Create"
                 } else {
@@ -467,11 +425,7 @@ async fn announce(ctx: &Ctx, channel: &Channel) -> Result<()> {
     let now = ctx.clock.now_db();
     ctx.db
         .tx(move |conn| {
-            let mut to: Vec<String> = store::abook::find_by_channel(conn, ch.channel_id)?
-                .into_iter()
-                .filter(|a| !a.abook_blocked)
-                .map(|a| a.abook_xchan)
-                .collect();
+            let mut to = crate::service::connection::unblocked(conn, ch.channel_id)?;
             to.push(ch.channel_hash.clone());
             outbound::queue(
                 conn,

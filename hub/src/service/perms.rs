@@ -156,6 +156,41 @@ impl ItemAcl {
     }
 }
 
+/// An item's access list as an export (or sync) carries it, from its row.
+pub fn export_acl(row: &store::item::Item, out: &mut zot::export::Item) {
+    out.item_private = row.item_private;
+    out.allow_cid = row.allow_cid.clone();
+    out.allow_gid = row.allow_gid.clone();
+    out.deny_cid = row.deny_cid.clone();
+    out.deny_gid = row.deny_gid.clone();
+}
+
+/// An item's access list from an export (or a sync from another location of the channel),
+/// normalised to Hubzilla's `<id>` form.
+pub fn imported_acl(it: &zot::export::Item) -> store::item::AclRow {
+    ItemAcl {
+        private: it.item_private,
+        acl: AccessList::from_columns(&it.allow_cid, &it.allow_gid, &it.deny_cid, &it.deny_gid),
+    }
+    .columns()
+}
+
+/// Restores a channel-wide limit from an export (Hubzilla's `perm_limits` config rows);
+/// unknown permissions and values are left out. Returns whether it was taken.
+pub fn restore_limit(
+    conn: &mut AnyConnection,
+    uid: i64,
+    cat: &str,
+    k: &str,
+    v: &str,
+) -> Result<bool> {
+    if cat != "perm_limits" || Permission::from_name(k).is_none() || v.parse::<u32>().is_err() {
+        return Ok(false);
+    }
+    store::pconfig::set(conn, uid, "perm_limits", k, v)?;
+    Ok(true)
+}
+
 /// The channel's limits: its role's, with the owner's changes (pconfig `perm_limits.<perm>`,
 /// as Hubzilla stores them) on top. An unknown role: only the owner, for everything.
 pub fn limits_of(conn: &mut AnyConnection, channel: &Channel) -> Result<Limits> {

@@ -262,13 +262,7 @@ fn apply_item(
                     mimetype: &it.mimetype,
                     created,
                     edited,
-                    acl: store::item::AclRow {
-                        item_private: it.item_private,
-                        allow_cid: it.allow_cid.clone(),
-                        allow_gid: it.allow_gid.clone(),
-                        deny_cid: it.deny_cid.clone(),
-                        deny_gid: it.deny_gid.clone(),
-                    },
+                    acl: crate::service::perms::imported_acl(&it),
                     verb: if it.verb.is_empty() {
                         "Create"
                     } else {
@@ -388,4 +382,167 @@ pub async fn local_state(ctx: &Ctx, channel: &Channel) -> Result<LocationState> 
     let id = channel.channel_id;
     let c2 = ctx.clone();
     ctx.db.run(move |conn| state(conn, &c2, id)).await
+}
+
+/// This location's state of the channel `hash`, for another of its locations asking (signed by
+/// the channel): `NotFound` unless the signer is that very channel and it lives here.
+pub async fn state_for_peer(
+    ctx: &Ctx,
+    hash: &str,
+    signer: &crate::service::signatures::SignedBy,
+) -> Result<LocationState> {
+    if signer.remote.xchan.xchan_hash != hash {
+        return Err(Error::new(ErrorKind::NotFound));
+    }
+    let h = hash.to_string();
+    let c2 = ctx.clone();
+    ctx.db
+        .run(move |conn| {
+            let ch = store::channel::find_by_hash(conn, &h)?
+                .filter(|c| !c.channel_removed)
+                .ok_or_else(|| Error::new(ErrorKind::NotFound))?;
+            state(conn, &c2, ch.channel_id)
+        })
+        .await
+}
+
+/// How one other location compares with this one.
+#[derive(Debug, Clone, Serialize)]
+pub struct PeerReport {
+    /// The other location (base URL).
+    pub location: String,
+    /// Its state, if it answered.
+    pub state: Option<LocationState>,
+    /// In plain words: "in sync", or what differs.
+    pub verdict: Vec<String>,
+}
+
+/// Every location of a channel compared with this one.
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    /// This location.
+    pub here: LocationState,
+    /// The others.
+    pub peers: Vec<PeerReport>,
+}
+
+impl Report {
+    /// Whether every location answered and all agree.
+    pub fn in_sync(&self) -> bool {
+        self.peers
+            .iter()
+            .all(|p| p.verdict.len() == 1 && p.verdict[0] == "in sync")
+    }
+}
+
+fn verdict(here: &LocationState, there: &LocationState) -> Vec<String> {
+    let mut out = Vec::new();
+    for k in &here.kinds {
+        match there.kinds.iter().find(|t| t.kind == k.kind) {
+            Some(t) if t.count == k.count && t.digest == k.digest => {}
+            Some(t) if t.count != k.count => {
+                out.push(format!("{}s: {} here, {} there", k.kind, k.count, t.count))
+            }
+            Some(_) => out.push(format!("{}s: the same number, but some differ", k.kind)),
+            None => out.push(format!("{}s: not known there", k.kind)),
+        }
+    }
+    let seen = |s: &LocationState, origin: &str| {
+        s.cursors
+            .iter()
+            .find(|(o, ..)| o == origin)
+            .map(|c| c.1)
+            .unwrap_or(0)
+    };
+    for (origin, last, _) in &here.cursors {
+        let theirs = seen(there, origin);
+        if theirs < *last {
+            let name = if *origin == here.site_id {
+                "this location".to_string()
+            } else if *origin == there.site_id {
+                "itself".to_string()
+            } else {
+                format!("location {}", &origin[..origin.len().min(12)])
+            };
+            out.push(format!(
+                "it has seen {theirs} of the {last} changes made at {name}"
+            ));
+        }
+    }
+    for (origin, last, _) in &there.cursors {
+        let ours = seen(here, origin);
+        if ours < *last {
+            out.push(format!(
+                "this location has seen {ours} of the {last} changes made there or elsewhere ({})",
+                &origin[..origin.len().min(12)]
+            ));
+        }
+    }
+    if out.is_empty() {
+        out.push("in sync".into());
+    }
+    out
+}
+
+/// Compares every other location of the channel with this one, asking each for its state with
+/// a request signed by the channel.
+pub async fn compare(ctx: &Ctx, channel: &Channel) -> Result<Report> {
+    let here = local_state(ctx, channel).await?;
+    let id = channel.channel_id;
+    let hash = channel.channel_hash.clone();
+    let (others, key) = ctx
+        .db
+        .run(move |conn| {
+            let others = store::hubloc::find_by_hash(conn, &hash)?;
+            Ok((others, crate::service::channel::keypair(conn, id)?))
+        })
+        .await?;
+    let key_id = ctx.uris.channel(&channel.channel_address);
+    let mut peers = Vec::new();
+    for h in others
+        .into_iter()
+        .filter(|h| h.hubloc_url != ctx.uris.base())
+    {
+        let url = format!(
+            "{}/zot/sync-state?channel={}",
+            h.hubloc_url, channel.channel_hash
+        );
+        let signer = crate::net::Signer {
+            key: &key,
+            key_id: &key_id,
+            algorithm: zot::httpsig::Algorithm::RsaSha512,
+            headers: &["accept", "date", "host", "(request-target)"],
+            as_authorization: false,
+        };
+        let answer = ctx
+            .net
+            .send(
+                reqwest::Method::GET,
+                &url,
+                &[("accept", "application/json".to_string())],
+                None,
+                Some(&signer),
+            )
+            .await;
+        let state: std::result::Result<LocationState, String> = match answer {
+            Ok(f) if f.status == 200 => {
+                serde_json::from_slice(&f.body).map_err(|_| "it answered nonsense".to_string())
+            }
+            Ok(f) => Err(format!("it answered {}", f.status)),
+            Err(e) => Err(e.kind.safe_message()),
+        };
+        peers.push(match state {
+            Ok(s) => PeerReport {
+                verdict: verdict(&here, &s),
+                location: h.hubloc_url,
+                state: Some(s),
+            },
+            Err(why) => PeerReport {
+                location: h.hubloc_url,
+                state: None,
+                verdict: vec![format!("not reachable: {why}")],
+            },
+        });
+    }
+    Ok(Report { here, peers })
 }
