@@ -15,3 +15,5 @@ timeout 600 cargo run -q -p zot --example interop_sign > target/interop-signed.j
 "$VENV/bin/python" scripts/interop/verify_httpsig.py < target/interop-signed.jsonl
 # Two hubs from the hub binary federate through the CLI (connect, approve, post, show).
 timeout 300 bash scripts/interop/two-hubs.sh
+# A channel exported from one hub process and imported on another stays in step both ways.
+timeout 300 bash scripts/interop/clone.sh

@@ -243,6 +243,8 @@ async fn an_export_round_trips_to_another_hub_as_a_clone_and_everyone_learns_the
         vec![(a.base_url.clone(), true), (g.base_url.clone(), false)],
         "bob's hub learned the clone"
     );
+    // The clone starts where the export left off: the same objects, states and cursors.
+    in_step(a, &alice, g, clone).await;
     // A second import of the same channel on gamma is refused, and changes nothing.
     let again = hub::service::import::import(
         g.ctx(),
@@ -728,4 +730,149 @@ async fn concurrent_edits_on_two_cut_off_locations_converge_by_the_rule() {
     assert_eq!(bodies(g, &clone).await, vec!["gamma's edit".to_string()]);
     in_step(a, &alice, g, &clone).await;
     net.stop().await;
+}
+
+/// Queues a raw envelope on `from` for `to`'s Zot endpoint (the queue signs and sends it as
+/// `channel`), and delivers it; returns the receiver's answer as recorded on the queue row.
+async fn send_raw(
+    net: &TestNet,
+    from: &TestHub,
+    channel: &hub::service::channel::Channel,
+    to: &TestHub,
+    env: &zot::message::Envelope,
+) -> (String, String) {
+    let dest = to.ctx().uris.zot_endpoint();
+    let json = serde_json::to_string(env).unwrap();
+    let (id, now) = (channel.channel_id, from.ctx().clock.now_db());
+    let d2 = dest.clone();
+    let row = from
+        .ctx()
+        .db
+        .tx(move |c| hub::store::outq::enqueue(c, &d2, id, &json, true, "", now))
+        .await
+        .unwrap();
+    net.drain().await;
+    let rows = from
+        .ctx()
+        .db
+        .run(move |c| hub::store::outq::find_by_dest_all(c, &dest))
+        .await
+        .unwrap();
+    let r = rows.into_iter().find(|r| r.outq_id == row).unwrap();
+    (r.outq_status, r.outq_detail)
+}
+
+#[actix_web::test]
+async fn sync_messages_from_strangers_for_other_origins_or_replayed_change_nothing() {
+    let (net, alice, clone, carol) = cloned().await;
+    let (a, b, g) = (net.hub("alpha"), net.hub("beta"), net.hub("gamma"));
+    hub::service::item::post(a.ctx(), &alice, "the real one", Audience::Public)
+        .await
+        .unwrap();
+    net.drain().await;
+    let before = hub::service::sync::local_state(g.ctx(), &clone)
+        .await
+        .unwrap();
+    let packet = |origin: &str, seq: i64, text: &str| {
+        let body = serde_json::json!({
+            "mid": format!("{}/item/forged-{seq}", a.base_url),
+            "parent_mid": format!("{}/item/forged-{seq}", a.base_url),
+            "author_xchan": alice.channel_hash,
+            "owner_xchan": alice.channel_hash,
+            "body": text, "html": text, "verb": "Create",
+            "created": "2026-11-22 10:00:00", "edited": "2026-11-22 10:00:00",
+        });
+        serde_json::json!({"changes": [{
+            "origin": origin, "seq": seq, "kind": "item",
+            "obj": format!("{}/item/forged-{seq}", a.base_url), "hlc": 1, "body": body,
+        }]})
+    };
+    // carol (not alice) sends a sync for alice: refused.
+    let env = zot::message::Envelope::new(
+        zot::message::MessageType::Sync,
+        &carol.channel_hash,
+        &b.ctx().site.site_id,
+    )
+    .with_recipients(vec![alice.channel_hash.clone()])
+    .with_data(
+        "caravan",
+        packet(&b.ctx().site.site_id, 1, "forged by carol"),
+    );
+    let (status, detail) = send_raw(&net, b, &carol, g, &env).await;
+    assert_eq!(
+        (status.as_str(), detail.as_str()),
+        ("failed", "HTTP 401"),
+        "channel mismatch"
+    );
+    // alice's location alpha sends a change claiming to come from gamma: refused.
+    let env = zot::message::Envelope::new(
+        zot::message::MessageType::Sync,
+        &alice.channel_hash,
+        &a.ctx().site.site_id,
+    )
+    .with_recipients(vec![alice.channel_hash.clone()])
+    .with_data(
+        "caravan",
+        packet(&g.ctx().site.site_id, 99, "claims another origin"),
+    );
+    let (status, detail) = send_raw(&net, a, &alice, g, &env).await;
+    assert_eq!(
+        (status.as_str(), detail.as_str()),
+        ("failed", "HTTP 401"),
+        "not its own change"
+    );
+    // An unknown encoding: refused.
+    let env = zot::message::Envelope::new(
+        zot::message::MessageType::Sync,
+        &alice.channel_hash,
+        &a.ctx().site.site_id,
+    )
+    .with_recipients(vec![alice.channel_hash.clone()])
+    .with_data("hz", serde_json::json!({"item": []}));
+    let (status, detail) = send_raw(&net, a, &alice, g, &env).await;
+    assert_eq!(
+        (status.as_str(), detail.as_str()),
+        ("failed", "HTTP 400"),
+        "unknown encoding"
+    );
+    let after = hub::service::sync::local_state(g.ctx(), &clone)
+        .await
+        .unwrap();
+    assert_eq!(before, after, "nothing changed on gamma");
+    // A change alpha really sent, replayed: applied once only.
+    let seq = store_last_seq(a, &alice).await;
+    let env = zot::message::Envelope::new(
+        zot::message::MessageType::Sync,
+        &alice.channel_hash,
+        &a.ctx().site.site_id,
+    )
+    .with_recipients(vec![alice.channel_hash.clone()])
+    .with_data(
+        "caravan",
+        packet(&a.ctx().site.site_id, seq, "replayed number"),
+    );
+    send_raw(&net, a, &alice, g, &env).await;
+    assert_eq!(
+        hub::service::sync::local_state(g.ctx(), &clone)
+            .await
+            .unwrap(),
+        after,
+        "a number already seen is not applied again"
+    );
+    assert!(
+        !bodies(g, &clone)
+            .await
+            .iter()
+            .any(|b| b.contains("forged") || b.contains("replayed"))
+    );
+    net.stop().await;
+}
+
+async fn store_last_seq(hub: &TestHub, ch: &hub::service::channel::Channel) -> i64 {
+    let (id, site) = (ch.channel_id, hub.ctx().site.site_id.clone());
+    hub.ctx()
+        .db
+        .run(move |c| hub::store::changelog::last_seq(c, id, &site))
+        .await
+        .unwrap()
 }

@@ -2,7 +2,7 @@
 //! names (`compatibility`, `relocate`, `channel`, `profile[]`, `abook[]` with `abconfig[]`,
 //! `xchan[]`, `hubloc[]`, `group[]`, `group_member[]`, `config[]`), read leniently (Hubzilla
 //! writes flags as numbers or strings), plus Caravan's `items[]` (posts, comments and likes
-//! with their access lists), which Hubzilla ignores. [`ChannelExport::check`] is what every
+//! with their access lists) and `changelog[]`, which Hubzilla ignores. [`ChannelExport::check`] is what every
 //! importer must do first: refuse what is not a Zot6 channel export, and prove that the keys
 //! belong to the portable id.
 
@@ -393,8 +393,29 @@ pub struct ChannelExport {
     #[serde(default)]
     pub config: Vec<Config>,
     /// Caravan: items.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub items: Vec<Item>,
+    /// Caravan: the channel's change log (so a clone starts where the export left off).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub changelog: Vec<LogEntry>,
+}
+
+/// One entry of Caravan's `changelog[]`: a change made at one of the channel's locations.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LogEntry {
+    /// Site id of the location where it was made.
+    pub origin: String,
+    /// Its number there.
+    pub seq: i64,
+    /// Kind of object.
+    pub kind: String,
+    /// Which object.
+    pub obj: String,
+    /// Hybrid logical clock.
+    pub hlc: i64,
+    /// The object's state then (JSON text).
+    #[serde(default)]
+    pub body: String,
 }
 
 /// The export's identity, proven.

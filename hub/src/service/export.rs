@@ -172,15 +172,14 @@ pub async fn write<W: Write + Send + 'static>(
             let head = header(conn, &c2, &ch)?;
             let mut json = serde_json::to_vec(&head)
                 .map_err(|e| Error::internal(anyhow::anyhow!("export: {e}")))?;
-            // `…,"items":[]}` becomes `…,"items":[` + each item + `]}`.
-            let tail = b"\"items\":[]}";
-            if !json.ends_with(tail) {
+            // The header object, then `"items":[…]` and `"changelog":[…]`, each page by page.
+            if json.pop() != Some(b'}') {
                 return Err(Error::internal(anyhow::anyhow!(
                     "export: unexpected layout"
                 )));
             }
-            json.truncate(json.len() - 2);
             out.write_all(&json).map_err(io)?;
+            out.write_all(b",\"items\":[").map_err(io)?;
             let mut after = 0;
             let mut written = 0usize;
             loop {
@@ -194,6 +193,30 @@ pub async fn write<W: Write + Send + 'static>(
                     serde_json::to_writer(&mut out, &item_of(i))
                         .map_err(|e| Error::internal(anyhow::anyhow!("export: {e}")))?;
                     written += 1;
+                }
+            }
+            out.write_all(b"],\"changelog\":[").map_err(io)?;
+            let (mut after, mut first) = (0, true);
+            loop {
+                let page =
+                    store::changelog::page_by_id(conn, ch.channel_id, after, ITEMS_PER_PAGE)?;
+                let Some(last) = page.last() else { break };
+                after = last.id;
+                for c in page {
+                    if !first {
+                        out.write_all(b",").map_err(io)?;
+                    }
+                    first = false;
+                    let entry = fmt::LogEntry {
+                        origin: c.origin,
+                        seq: c.seq,
+                        kind: c.kind,
+                        obj: c.obj,
+                        hlc: c.hlc,
+                        body: c.body,
+                    };
+                    serde_json::to_writer(&mut out, &entry)
+                        .map_err(|e| Error::internal(anyhow::anyhow!("export: {e}")))?;
                 }
             }
             out.write_all(b"]}").map_err(io)?;

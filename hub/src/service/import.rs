@@ -414,6 +414,19 @@ fn apply(
         }
         items += 1;
     }
+    // The change log, so this location starts where the export left off (its digests and
+    // cursors equal the exporting location's).
+    for c in &e.changelog {
+        if c.origin.is_empty()
+            || c.seq < 1
+            || store::changelog::exists(conn, channel_id, &c.origin, c.seq)?
+        {
+            continue;
+        }
+        store::changelog::insert(
+            conn, channel_id, &c.origin, c.seq, &c.kind, &c.obj, c.hlc, &c.body, now,
+        )?;
+    }
     Ok((channel_id, (connections, items, locations, skipped)))
 }
 

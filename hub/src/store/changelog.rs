@@ -133,3 +133,18 @@ pub fn objects(conn: &mut AnyConnection, uid: i64, kind: &str) -> Result<Vec<Str
         .distinct()
         .load(conn)?)
 }
+
+/// A channel's changes with ids above `after`, in id order, at most `limit` (the export).
+pub fn page_by_id(
+    conn: &mut AnyConnection,
+    uid: i64,
+    after: i64,
+    limit: i64,
+) -> Result<Vec<Change>> {
+    Ok(changelog::table
+        .filter(changelog::uid.eq(uid))
+        .filter(changelog::id.gt(after))
+        .order(changelog::id.asc())
+        .limit(limit)
+        .load::<Change>(conn)?)
+}

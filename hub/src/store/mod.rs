@@ -64,6 +64,19 @@ impl Backend {
     }
 }
 
+/// On SQLite, takes the write lock at the start of a transaction (what `BEGIN IMMEDIATE`
+/// does), so a transaction that reads and then writes waits for another writer
+/// (`busy_timeout`) instead of failing with "database is locked" when its snapshot went stale
+/// (several `hub serve` or CLI processes on one file, or a handler and the queue worker). A
+/// write statement that touches no row takes the lock all the same. PostgreSQL needs nothing.
+fn take_write_lock(conn: &mut AnyConnection) -> Result<()> {
+    use diesel::connection::SimpleConnection;
+    if let AnyConnection::Sqlite(c) = conn {
+        c.batch_execute("DELETE FROM config WHERE 0 = 1")?;
+    }
+    Ok(())
+}
+
 /// Per-connection SQLite settings: foreign keys on, WAL, wait instead of failing when busy.
 #[derive(Debug)]
 struct SqlitePragmas;
@@ -158,7 +171,13 @@ impl Db {
         F: FnOnce(&mut AnyConnection) -> Result<T> + Send + 'static,
     {
         use diesel::Connection;
-        self.run(move |conn| conn.transaction(f)).await
+        self.run(move |conn| {
+            conn.transaction(|c| {
+                take_write_lock(c)?;
+                f(c)
+            })
+        })
+        .await
     }
 
     /// Runs blocking database work in one transaction on the calling thread (start-up, CLI).
@@ -169,7 +188,10 @@ impl Db {
         use diesel::Connection;
         let mut pooled = self.conn()?;
         let conn: &mut AnyConnection = &mut pooled;
-        conn.transaction(f)
+        conn.transaction(|c| {
+            take_write_lock(c)?;
+            f(c)
+        })
     }
 
     /// Applies pending migrations; returns the versions applied.

@@ -275,3 +275,11 @@ pub fn depth(conn: &mut AnyConnection) -> Result<i64> {
         .count()
         .get_result(conn)?)
 }
+
+/// Every message for a destination, done or not, in order.
+pub fn find_by_dest_all(conn: &mut AnyConnection, dest_url: &str) -> Result<Vec<Outq>> {
+    Ok(outq::table
+        .filter(outq::outq_dest.eq(dest_url))
+        .order(outq::outq_id.asc())
+        .load::<Outq>(conn)?)
+}
