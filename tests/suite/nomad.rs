@@ -876,3 +876,90 @@ async fn store_last_seq(hub: &TestHub, ch: &hub::service::channel::Channel) -> i
         .await
         .unwrap()
 }
+
+#[actix_web::test]
+async fn a_clone_takes_over_while_the_primary_is_down_and_the_old_primary_steps_down() {
+    let (mut net, alice, clone, carol) = cloned().await;
+    net.hub_mut("alpha").stop().await;
+    let (a, b, g) = (net.hub("alpha"), net.hub("beta"), net.hub("gamma"));
+    hub::service::locations::make_primary_here(g.ctx(), &clone)
+        .await
+        .unwrap();
+    settle_running(&net).await;
+    let want = vec![(a.base_url.clone(), false), (g.base_url.clone(), true)];
+    assert_eq!(locations(g, &alice.channel_hash).await, want);
+    assert_eq!(
+        locations(b, &alice.channel_hash).await,
+        want,
+        "carol's hub follows"
+    );
+    // alice carries on from gamma: carol gets the post, and her reply reaches alice there.
+    let p = hub::service::item::post(g.ctx(), &clone, "from the new primary", Audience::Public)
+        .await
+        .unwrap();
+    settle_running(&net).await;
+    assert!(
+        bodies(b, &carol)
+            .await
+            .contains(&"from the new primary".to_string())
+    );
+    let on_beta = hub::service::item::uuid_of(b.ctx(), &carol, &p.mid)
+        .await
+        .unwrap();
+    hub::service::item::respond(
+        b.ctx(),
+        &carol,
+        &on_beta,
+        "Create",
+        "carol to the new primary",
+    )
+    .await
+    .unwrap();
+    settle_running(&net).await;
+    assert!(
+        bodies(g, &clone)
+            .await
+            .contains(&"carol to the new primary".to_string())
+    );
+    // alpha comes back: it accepts gamma as the primary and catches up.
+    net.hub_mut("alpha").restart().await;
+    settle(&net).await;
+    let (a, g) = (net.hub("alpha"), net.hub("gamma"));
+    assert_eq!(
+        locations(a, &alice.channel_hash).await,
+        want,
+        "the old primary stepped down"
+    );
+    let on_alpha = bodies(a, &alice).await;
+    assert!(
+        on_alpha.contains(&"from the new primary".to_string()),
+        "{on_alpha:?}"
+    );
+    assert!(
+        on_alpha.contains(&"carol to the new primary".to_string()),
+        "{on_alpha:?}"
+    );
+    in_step(a, &alice, g, &clone).await;
+    let xchan = {
+        let h = alice.channel_hash.clone();
+        a.ctx()
+            .db
+            .run(move |c| hub::store::xchan::find(c, &h))
+            .await
+            .unwrap()
+            .unwrap()
+    };
+    assert_eq!(
+        xchan.xchan_url,
+        g.ctx().uris.channel("alice"),
+        "alpha points at gamma"
+    );
+    net.stop().await;
+}
+
+/// Like [`settle`], for a network with a hub down: delivers what can be delivered now.
+async fn settle_running(net: &TestNet) {
+    net.drain().await;
+    net.clock.advance(std::time::Duration::from_secs(3700));
+    net.drain().await;
+}

@@ -159,6 +159,28 @@ pub enum ChannelCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Make this hub the channel's primary location (also when the old primary cannot be
+    /// reached); connections and the other locations are told.
+    Primary {
+        /// The local channel.
+        #[arg(long)]
+        nick: String,
+        /// This hub (the only choice: a location can only make itself the primary).
+        #[arg(long)]
+        here: bool,
+        /// Answer in JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// List the channel's locations.
+    Locations {
+        /// The local channel.
+        #[arg(long)]
+        nick: String,
+        /// Answer in JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Compare the channel's locations: per kind of object counts and digests, and how far
     /// each has seen the changes made at the others; "in sync" or what differs where.
     SyncStatus {
@@ -393,6 +415,47 @@ pub async fn run(ctx: &Ctx, cmd: &ChannelCommand) -> Result<ExitCode> {
                     }
                 ),
             ))
+        }
+        ChannelCommand::Primary { nick, here, json } => {
+            if !*here {
+                return Err(Error::invalid(
+                    "here",
+                    "Give --here: run this on the hub that is to become the primary.",
+                ));
+            }
+            let ch = service::channel::by_nick(ctx, nick).await?;
+            service::locations::make_primary_here(ctx, &ch).await?;
+            Ok(print(
+                *json,
+                json!({"nick": ch.channel_address, "primary": ctx.uris.base()}),
+                format!(
+                    "{} is now the primary location of {}",
+                    ctx.uris.base(),
+                    ch.channel_address
+                ),
+            ))
+        }
+        ChannelCommand::Locations { nick, json } => {
+            let ch = service::channel::by_nick(ctx, nick).await?;
+            let locs = service::locations::list(ctx, &ch).await?;
+            let text = locs
+                .iter()
+                .map(|l| {
+                    format!(
+                        "{}{} {}{}",
+                        if l.primary { "* " } else { "  " },
+                        l.url,
+                        l.address,
+                        if l.here { " (here)" } else { "" }
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join("\n");
+            let value: Vec<_> = locs
+                .iter()
+                .map(|l| json!({"url": l.url, "address": l.address, "primary": l.primary, "here": l.here}))
+                .collect();
+            Ok(print(*json, json!(value), text))
         }
         ChannelCommand::SyncStatus { nick, json } => {
             let ch = service::channel::by_nick(ctx, nick).await?;

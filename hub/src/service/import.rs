@@ -11,12 +11,10 @@ use std::io::Read;
 
 use chrono::NaiveDateTime;
 use zot::export::ChannelExport;
-use zot::message::MessageType;
 
 use crate::ctx::Ctx;
 use crate::error::{Error, ErrorKind, Result};
 use crate::service::channel::Channel;
-use crate::service::outbound;
 use crate::store::{self, AnyConnection};
 
 /// Largest export accepted, unpacked (a gzip bomb stops here).
@@ -437,23 +435,7 @@ async fn announce(ctx: &Ctx, channel: &Channel) -> Result<()> {
     let site_id = ctx.site.site_id.clone();
     let now = ctx.clock.now_db();
     ctx.db
-        .tx(move |conn| {
-            let mut to = crate::service::connection::unblocked(conn, ch.channel_id)?;
-            to.push(ch.channel_hash.clone());
-            outbound::queue(
-                conn,
-                &outbound::Outgoing {
-                    channel_id: ch.channel_id,
-                    sender: &ch.channel_hash,
-                    site_id: &site_id,
-                    kind: MessageType::Refresh,
-                    data: None,
-                    mid: "",
-                },
-                &outbound::Audience::Private(to),
-                now,
-            )
-        })
+        .tx(move |conn| crate::service::locations::announce(conn, &ch, &site_id, now))
         .await?;
     ctx.queue.wake();
     Ok(())

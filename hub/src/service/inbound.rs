@@ -232,7 +232,8 @@ async fn refresh_own_locations(ctx: &Ctx, env: &Envelope, channel: &Channel) -> 
     };
     let info = discovery::fetch_info(ctx, &at.hubloc_id_url, None).await?;
     discovery::import_info(ctx, info, &at.hubloc_id_url).await?;
-    Ok(())
+    // The other location may have become the primary (a move, or a clone taking over).
+    crate::service::locations::follow_primary(ctx, channel, &at.hubloc_site_id).await
 }
 
 /// Verifies the JSalmon around an activity; returns the activity, the raw signed form and
@@ -433,6 +434,9 @@ async fn deliver_to(
     .await?;
     if upstream && stored == "posted" {
         relay(ctx, recipient, &parent_mid, env, raw).await?;
+        // The thread's other locations get it from here too, after its parent (the sync
+        // queue keeps the order), whichever way the commenter's own delivery goes.
+        record_received(ctx, recipient, &incoming.mid).await?;
         return Ok("posted, relayed".into());
     }
     Ok(stored)
@@ -548,6 +552,23 @@ async fn store_item(
             ErrorKind::Conflict { .. } => Ok("update ignored".to_string()),
             _ => Err(e),
         })
+}
+
+/// Records a comment or like accepted on one of the channel's threads in its change log.
+async fn record_received(ctx: &Ctx, channel: &Channel, mid: &str) -> Result<()> {
+    let ch = channel.clone();
+    let mid = mid.to_string();
+    let c2 = ctx.clone();
+    ctx.db
+        .tx(move |conn| {
+            if let Some(row) = store::item::find_by_uid_mid(conn, ch.channel_id, &mid)? {
+                crate::service::sync::record_item(conn, &c2, &ch, &row)?;
+            }
+            Ok(())
+        })
+        .await?;
+    ctx.queue.wake();
+    Ok(())
 }
 
 /// The thread owner sends a comment it accepted on to everyone who has the thread, with the

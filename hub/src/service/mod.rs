@@ -11,6 +11,7 @@ pub mod export;
 pub mod import;
 pub mod inbound;
 pub mod item;
+pub mod locations;
 pub mod lookalike;
 pub mod outbound;
 pub mod owa;

@@ -183,3 +183,17 @@ pub fn sitekey_of_callback(conn: &mut AnyConnection, callback: &str) -> Result<O
         .first::<String>(conn)
         .optional()?)
 }
+
+/// Makes the location of `hash` at `site_id` its only primary.
+pub fn set_primary(conn: &mut AnyConnection, hash: &str, site_id: &str) -> Result<usize> {
+    diesel::update(hubloc::table.filter(hubloc::hubloc_hash.eq(hash)))
+        .set(hubloc::hubloc_primary.eq(false))
+        .execute(conn)?;
+    Ok(diesel::update(
+        hubloc::table
+            .filter(hubloc::hubloc_hash.eq(hash))
+            .filter(hubloc::hubloc_site_id.eq(site_id)),
+    )
+    .set(hubloc::hubloc_primary.eq(true))
+    .execute(conn)?)
+}

@@ -86,3 +86,16 @@ pub fn find_by_addr(conn: &mut AnyConnection, addr: &str) -> Result<Option<Xchan
         .first::<Xchan>(conn)
         .optional()?)
 }
+
+/// Points an identity at its (new) primary location: its address and channel URL there.
+pub fn set_primary_location(
+    conn: &mut AnyConnection,
+    hash: &str,
+    addr: &str,
+    url: &str,
+) -> Result<()> {
+    diesel::update(xchan::table.find(hash))
+        .set((xchan::xchan_addr.eq(addr), xchan::xchan_url.eq(url)))
+        .execute(conn)?;
+    Ok(())
+}
