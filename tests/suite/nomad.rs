@@ -567,23 +567,23 @@ async fn clones_stay_in_step_both_ways_and_their_connections_get_each_post_once(
 }
 
 #[actix_web::test]
-async fn a_clone_that_was_down_catches_up_with_exactly_what_it_missed() {
+async fn a_clone_that_was_down_while_500_changes_happened_catches_up_exactly() {
     let (mut net, alice, clone, _carol) = cloned().await;
     net.hub_mut("gamma").stop().await;
     let a = net.hub("alpha");
     let mut mids = Vec::new();
-    for n in 0..60 {
+    for n in 0..420 {
         let p = hub::service::item::post(
             a.ctx(),
             &alice,
-            &format!("while gamma was down {n:02}"),
+            &format!("while gamma was down {n:03}"),
             Audience::Public,
         )
         .await
         .unwrap();
         mids.push(p);
     }
-    for p in mids.iter().take(10) {
+    for p in mids.iter().take(40) {
         hub::service::item::edit(
             a.ctx(),
             &alice,
@@ -593,7 +593,7 @@ async fn a_clone_that_was_down_catches_up_with_exactly_what_it_missed() {
         .await
         .unwrap();
     }
-    for p in mids.iter().skip(50) {
+    for p in mids.iter().skip(380) {
         hub::service::item::edit(a.ctx(), &alice, &p.uuid, None)
             .await
             .unwrap();
@@ -618,7 +618,7 @@ async fn a_clone_that_was_down_catches_up_with_exactly_what_it_missed() {
         report.peers[0]
             .verdict
             .iter()
-            .any(|v| v.contains("this location has seen 0 of the 80 changes")),
+            .any(|v| v.contains("this location has seen 0 of the 500 changes")),
         "{:?}",
         report.peers[0].verdict
     );
@@ -626,7 +626,7 @@ async fn a_clone_that_was_down_catches_up_with_exactly_what_it_missed() {
         report.peers[0]
             .verdict
             .iter()
-            .any(|v| v.starts_with("items: 0 here, 60 there"))
+            .any(|v| v.starts_with("items: 0 here, 420 there"))
     );
     settle(&net).await;
     let (a, g) = (net.hub("alpha"), net.hub("gamma"));
@@ -641,10 +641,10 @@ async fn a_clone_that_was_down_catches_up_with_exactly_what_it_missed() {
         bodies(a, &alice).await,
         "gamma holds exactly what alpha holds"
     );
-    assert_eq!(on_gamma.len(), 50);
+    assert_eq!(on_gamma.len(), 380);
     assert_eq!(
         on_gamma.iter().filter(|b| b.ends_with("(edited)")).count(),
-        10
+        40
     );
     in_step(a, &alice, g, &clone).await;
     let state = hub::service::sync::local_state(g.ctx(), &clone)
@@ -657,8 +657,8 @@ async fn a_clone_that_was_down_catches_up_with_exactly_what_it_missed() {
         .unwrap();
     assert_eq!(
         (from_alpha.1, from_alpha.2),
-        (80, 80),
-        "60 posts, 10 edits, 10 deletions: numbered 1..=80, each once"
+        (500, 500),
+        "420 posts, 40 edits, 40 deletions: numbered 1..=500, each once"
     );
     net.stop().await;
 }
