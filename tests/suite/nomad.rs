@@ -562,6 +562,41 @@ async fn clones_stay_in_step_both_ways_and_their_connections_get_each_post_once(
     assert!(
         !ba.contains(&"made on gamma".to_string()) && !bg.contains(&"made on gamma".to_string())
     );
+    // A profile edit on either location reaches the other.
+    let edit = |name: &str, about: &str| hub::service::channel::ProfileEdit {
+        name: name.into(),
+        about: about.into(),
+        homepage: "https://alice.example/".into(),
+        locality: "Lisbon".into(),
+    };
+    hub::service::channel::update_profile(a.ctx(), &alice, edit("Alice A.", "edited on alpha"))
+        .await
+        .unwrap();
+    net.drain().await;
+    let on_gamma = hub::service::channel::profile(g.ctx(), clone.channel_id)
+        .await
+        .unwrap();
+    assert_eq!(on_gamma.profile.about, "edited on alpha");
+    assert_eq!(on_gamma.profile.locality, "Lisbon");
+    let renamed = hub::service::channel::by_nick(g.ctx(), &clone.channel_address)
+        .await
+        .unwrap();
+    assert_eq!(renamed.channel_name, "Alice A.");
+    hub::service::channel::update_profile(g.ctx(), &renamed, edit("Alice G.", "edited on gamma"))
+        .await
+        .unwrap();
+    net.drain().await;
+    let on_alpha = hub::service::channel::profile(a.ctx(), alice.channel_id)
+        .await
+        .unwrap();
+    assert_eq!(on_alpha.profile.about, "edited on gamma");
+    assert_eq!(
+        hub::service::channel::by_nick(a.ctx(), "alice")
+            .await
+            .unwrap()
+            .channel_name,
+        "Alice G."
+    );
     in_step(a, &alice, g, &clone).await;
     net.stop().await;
 }

@@ -467,6 +467,7 @@ pub async fn update_profile(ctx: &Ctx, channel: &Channel, edit: ProfileEdit) -> 
     let hash = channel.channel_hash.clone();
     let rename = name != channel.channel_name;
     let now = ctx.clock.now_db();
+    let c2 = ctx.clone();
     ctx.db
         .tx(move |conn| {
             store::profile::update(conn, uid, &edit.about, &homepage, &locality, now)?;
@@ -474,9 +475,22 @@ pub async fn update_profile(ctx: &Ctx, channel: &Channel, edit: ProfileEdit) -> 
                 store::channel::update_name(conn, uid, &name)?;
                 store::xchan::update_name(conn, &hash, &name, now)?;
             }
-            Ok(())
+            crate::service::sync::record_profile(
+                conn,
+                &c2,
+                uid,
+                &hash,
+                &crate::service::sync::ProfileState {
+                    name: name.clone(),
+                    about: edit.about.clone(),
+                    homepage: homepage.clone(),
+                    locality: locality.clone(),
+                },
+            )
         })
-        .await
+        .await?;
+    ctx.queue.wake();
+    Ok(())
 }
 
 #[cfg(test)]

@@ -8,7 +8,8 @@
 //! echoes), and settles conflicts by one rule: a deletion wins; otherwise the change with the
 //! later clock (then the greater origin) wins (docs/federation.md).
 //!
-//! Kinds so far: `item` (posts, comments, likes, edits, deletions made at a location).
+//! Kinds so far: `item` (posts, comments, likes, edits, deletions made at a location, and
+//! responses accepted on its threads) and `profile` (name, about, home page, locality).
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -23,7 +24,7 @@ use crate::store::{self, AnyConnection};
 /// The `encoding` of Caravan's sync messages.
 pub const ENCODING: &str = "caravan";
 /// The kinds of objects the log carries.
-pub const KINDS: &[&str] = &["item"];
+pub const KINDS: &[&str] = &["item", "profile"];
 
 /// One change as it travels.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -127,6 +128,40 @@ pub(crate) fn record_item(
     )
 }
 
+/// The profile as it travels (`profile` changes; one object, `default`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProfileState {
+    /// Display name.
+    pub name: String,
+    /// About text (Markdown).
+    pub about: String,
+    /// Home page.
+    pub homepage: String,
+    /// Locality.
+    pub locality: String,
+}
+
+/// Records a profile edit made here.
+pub(crate) fn record_profile(
+    conn: &mut AnyConnection,
+    ctx: &Ctx,
+    channel_id: i64,
+    channel_hash: &str,
+    state: &ProfileState,
+) -> Result<()> {
+    let body = serde_json::to_value(state)
+        .map_err(|e| Error::internal(anyhow::anyhow!("sync profile: {e}")))?;
+    record(
+        conn,
+        ctx,
+        channel_id,
+        channel_hash,
+        "profile",
+        "default",
+        body,
+    )
+}
+
 /// What a location made of a sync message.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Applied {
@@ -218,6 +253,7 @@ fn apply(
 ) -> Result<bool> {
     match c.kind.as_str() {
         "item" => apply_item(conn, channel, c, now),
+        "profile" => apply_profile(conn, channel, c, now),
         _ => Err(Error::new(ErrorKind::BadRequest("unknown kind of change"))),
     }
 }
@@ -317,6 +353,40 @@ fn apply_item(
     }
 }
 
+fn newer(conn: &mut AnyConnection, uid: i64, c: &Change) -> Result<bool> {
+    let newest = store::changelog::latest_of(conn, uid, &c.kind, &c.obj)?;
+    Ok(newest.is_none_or(|(hlc, origin)| (c.hlc, c.origin.as_str()) > (hlc, origin.as_str())))
+}
+
+fn apply_profile(
+    conn: &mut AnyConnection,
+    channel: &Channel,
+    c: &Change,
+    now: chrono::NaiveDateTime,
+) -> Result<bool> {
+    let p: ProfileState = serde_json::from_value(c.body.clone())
+        .map_err(|_| Error::new(ErrorKind::BadRequest("malformed profile change")))?;
+    if c.obj != "default" || p.name.trim().is_empty() || p.name.chars().count() > 190 {
+        return Err(Error::new(ErrorKind::BadRequest(
+            "malformed profile change",
+        )));
+    }
+    if !newer(conn, channel.channel_id, c)? {
+        return Ok(false);
+    }
+    store::profile::update(
+        conn,
+        channel.channel_id,
+        &p.about,
+        &p.homepage,
+        &p.locality,
+        now,
+    )?;
+    store::channel::update_name(conn, channel.channel_id, &p.name)?;
+    store::xchan::update_name(conn, &channel.channel_hash, &p.name, now)?;
+    Ok(true)
+}
+
 /// One kind of object at one location: how many, and a digest of their states.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct KindState {
@@ -367,6 +437,26 @@ pub fn state(conn: &mut AnyConnection, ctx: &Ctx, channel_id: i64) -> Result<Loc
     kinds.push(KindState {
         kind: "item".into(),
         count: objs.len(),
+        digest: hex::encode(h.finalize()),
+    });
+    // The profile, once it has been changed anywhere.
+    let edited = !store::changelog::objects(conn, channel_id, "profile")?.is_empty();
+    let mut h = Sha256::new();
+    if edited {
+        let p = store::profile::find(conn, channel_id)?;
+        let name = store::channel::find(conn, channel_id)?
+            .map(|c| c.channel_name)
+            .unwrap_or_default();
+        if let Some(p) = p {
+            for part in [name, p.about, p.homepage, p.locality] {
+                h.update(part.as_bytes());
+                h.update([0x1f]);
+            }
+        }
+    }
+    kinds.push(KindState {
+        kind: "profile".into(),
+        count: usize::from(edited),
         digest: hex::encode(h.finalize()),
     });
     Ok(LocationState {
