@@ -604,6 +604,8 @@ async fn clones_stay_in_step_both_ways_and_their_connections_get_each_post_once(
 #[actix_web::test]
 async fn a_clone_that_was_down_while_500_changes_happened_catches_up_exactly() {
     let (mut net, alice, clone, _carol) = cloned().await;
+    // The changes made before (the connection alice approved) travelled in the export.
+    let base = store_last_seq(net.hub("alpha"), &alice).await;
     net.hub_mut("gamma").stop().await;
     let a = net.hub("alpha");
     let mut mids = Vec::new();
@@ -650,10 +652,10 @@ async fn a_clone_that_was_down_while_500_changes_happened_catches_up_exactly() {
         .await
         .unwrap();
     assert!(
-        report.peers[0]
-            .verdict
-            .iter()
-            .any(|v| v.contains("this location has seen 0 of the 500 changes")),
+        report.peers[0].verdict.iter().any(|v| v.contains(&format!(
+            "this location has seen {base} of the {} changes",
+            base + 500
+        ))),
         "{:?}",
         report.peers[0].verdict
     );
@@ -692,8 +694,8 @@ async fn a_clone_that_was_down_while_500_changes_happened_catches_up_exactly() {
         .unwrap();
     assert_eq!(
         (from_alpha.1, from_alpha.2),
-        (500, 500),
-        "420 posts, 40 edits, 40 deletions: numbered 1..=500, each once"
+        (base + 500, base + 500),
+        "and 420 posts, 40 edits, 40 deletions: each number once"
     );
     net.stop().await;
 }
@@ -997,4 +999,89 @@ async fn settle_running(net: &TestNet) {
     net.drain().await;
     net.clock.advance(std::time::Duration::from_secs(3700));
     net.drain().await;
+}
+
+#[actix_web::test]
+async fn connections_permissions_and_groups_changed_at_one_location_reach_the_other() {
+    let (net, alice, clone, _carol) = cloned().await;
+    let (a, b, g) = (net.hub("alpha"), net.hub("beta"), net.hub("gamma"));
+    let dan = channel(b, "dan").await;
+    // A new connection made on alpha (dan approves it on beta).
+    hub::service::connection::connect(a.ctx(), &alice, &addr(b, "dan"), "personal")
+        .await
+        .unwrap();
+    net.drain().await;
+    hub::service::connection::approve(b.ctx(), &dan, &addr(a, "alice"), "personal")
+        .await
+        .unwrap();
+    net.drain().await;
+    let perms: std::collections::BTreeSet<_> = [
+        zot::perms::Permission::ViewStream,
+        zot::perms::Permission::PostComments,
+    ]
+    .into_iter()
+    .collect();
+    hub::service::connection::set_permissions(a.ctx(), &alice, &addr(b, "dan"), perms.clone())
+        .await
+        .unwrap();
+    hub::service::connection::create_group(a.ctx(), &alice, "Neighbours")
+        .await
+        .unwrap();
+    hub::service::connection::group_member(a.ctx(), &alice, "Neighbours", &addr(b, "dan"), false)
+        .await
+        .unwrap();
+    net.drain().await;
+    let on_gamma = hub::service::connection::list(g.ctx(), &clone)
+        .await
+        .unwrap();
+    let d = on_gamma
+        .iter()
+        .find(|c| c.xchan.xchan_hash == dan.channel_hash)
+        .expect("dan is a connection on gamma too");
+    assert_eq!(d.my_perms, perms, "with what alice granted him on alpha");
+    let groups = hub::service::connection::groups(g.ctx(), &clone)
+        .await
+        .unwrap();
+    let n = groups
+        .iter()
+        .find(|g| g.name == "Neighbours")
+        .expect("the group too");
+    assert!(n.members.iter().any(|m| m.1 == addr(b, "dan")));
+    // And back: gamma blocks dan and takes him out of the group.
+    hub::service::connection::change_state(
+        g.ctx(),
+        &clone,
+        &addr(b, "dan"),
+        hub::service::connection::StateChange::Block,
+    )
+    .await
+    .unwrap();
+    hub::service::connection::group_member(g.ctx(), &clone, "Neighbours", &addr(b, "dan"), true)
+        .await
+        .unwrap();
+    net.drain().await;
+    let on_alpha = hub::service::connection::list(a.ctx(), &alice)
+        .await
+        .unwrap();
+    assert!(
+        on_alpha
+            .iter()
+            .find(|c| c.xchan.xchan_hash == dan.channel_hash)
+            .unwrap()
+            .state
+            .blocked
+    );
+    let groups = hub::service::connection::groups(a.ctx(), &alice)
+        .await
+        .unwrap();
+    assert!(
+        groups
+            .iter()
+            .find(|g| g.name == "Neighbours")
+            .unwrap()
+            .members
+            .is_empty()
+    );
+    in_step(a, &alice, g, &clone).await;
+    net.stop().await;
 }

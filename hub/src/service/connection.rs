@@ -150,6 +150,7 @@ pub async fn connect(ctx: &Ctx, channel: &Channel, target: &str, role: &str) -> 
                 )?,
             }
             write_perms(conn, ch.channel_id, &hash, "my_perms", &grants)?;
+            record_connection(conn, &c2, &ch, &hash)?;
             queue_refresh(&c2, conn, &ch, &hash)
         })
         .await?;
@@ -199,6 +200,7 @@ pub async fn approve(ctx: &Ctx, channel: &Channel, who: &str, role: &str) -> Res
             )?;
             store::abook::update_role(conn, ab.abook_id, &role)?;
             write_perms(conn, ch.channel_id, &hash, "my_perms", &grants)?;
+            record_connection(conn, &c2, &ch, &hash)?;
             queue_refresh(&c2, conn, &ch, &hash)
         })
         .await?;
@@ -219,6 +221,7 @@ pub async fn set_permissions(
     ctx.db
         .tx(move |conn| {
             write_perms(conn, ch.channel_id, &hash, "my_perms", &perms)?;
+            record_connection(conn, &c2, &ch, &hash)?;
             queue_refresh(&c2, conn, &ch, &hash)
         })
         .await?;
@@ -252,6 +255,8 @@ pub async fn change_state(
 ) -> Result<()> {
     let hash = connection_hash(ctx, channel, who).await?;
     let id = channel.channel_id;
+    let ch = channel.clone();
+    let c2 = ctx.clone();
     ctx.db
         .tx(move |conn| {
             let ab = store::abook::find(conn, id, &hash)?
@@ -265,9 +270,12 @@ pub async fn change_state(
                 StateChange::Archive => a = true,
                 StateChange::Unarchive => a = false,
             }
-            store::abook::update_state(conn, ab.abook_id, ab.abook_pending, b, i, a)
+            store::abook::update_state(conn, ab.abook_id, ab.abook_pending, b, i, a)?;
+            record_connection(conn, &c2, &ch, &hash)
         })
-        .await
+        .await?;
+    ctx.queue.wake();
+    Ok(())
 }
 
 /// The connections of a channel, oldest first.
@@ -398,8 +406,13 @@ pub async fn create_group(ctx: &Ctx, channel: &Channel, name: &str) -> Result<()
     let name = check_group_name(name)?;
     let id = channel.channel_id;
     let hash = uuid::Uuid::new_v4().to_string();
+    let ch = channel.clone();
+    let c2 = ctx.clone();
     ctx.db
-        .tx(move |conn| store::pgrp::insert(conn, id, &hash, &name))
+        .tx(move |conn| {
+            store::pgrp::insert(conn, id, &hash, &name)?;
+            record_group(conn, &c2, &ch, &hash)
+        })
         .await
         .map_err(|e| {
             if store::caused_by_unique_violation(&e) {
@@ -421,6 +434,8 @@ pub async fn group_member(
     let hash = connection_hash(ctx, channel, who).await?;
     let id = channel.channel_id;
     let group = group.trim().to_string();
+    let ch = channel.clone();
+    let c2 = ctx.clone();
     ctx.db
         .tx(move |conn| {
             let g = store::pgrp::find_by_name(conn, id, &group)?
@@ -430,9 +445,11 @@ pub async fn group_member(
             } else {
                 store::pgrp::add_member(conn, g.id, id, &hash)?;
             }
-            Ok(())
+            record_group(conn, &c2, &ch, &g.hash)
         })
-        .await
+        .await?;
+    ctx.queue.wake();
+    Ok(())
 }
 
 /// The channel's groups with their members.
@@ -623,4 +640,249 @@ pub(crate) fn unblocked(conn: &mut AnyConnection, channel_id: i64) -> Result<Vec
         .filter(|a| !a.abook_blocked)
         .map(|a| a.abook_xchan)
         .collect())
+}
+
+/// A connection as it travels to the channel's other locations: the identity, its locations,
+/// and the connection with its state and permissions.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub(crate) struct SyncedConnection {
+    xchan: zot::export::Xchan,
+    hublocs: Vec<zot::export::Hubloc>,
+    abook: zot::export::Abook,
+}
+
+/// Records the current state of one connection in the change log (sync to other locations).
+fn record_connection(conn: &mut AnyConnection, ctx: &Ctx, ch: &Channel, hash: &str) -> Result<()> {
+    let Some(abook) = export_rows(conn, ch.channel_id, &ch.channel_hash)?
+        .into_iter()
+        .find(|a| !a.abook_self && a.abook_xchan == hash)
+    else {
+        return Ok(());
+    };
+    let Some(x) = store::xchan::find(conn, hash)? else {
+        return Ok(());
+    };
+    let hublocs = store::hubloc::find_by_hash(conn, hash)?
+        .into_iter()
+        .map(|h| zot::export::Hubloc {
+            hubloc_guid: h.hubloc_guid,
+            hubloc_hash: h.hubloc_hash,
+            hubloc_addr: h.hubloc_addr,
+            hubloc_id_url: h.hubloc_id_url,
+            hubloc_network: "zot6".into(),
+            hubloc_url: h.hubloc_url,
+            hubloc_url_sig: h.hubloc_url_sig,
+            hubloc_site_id: h.hubloc_site_id,
+            hubloc_host: h.hubloc_host,
+            hubloc_callback: h.hubloc_callback,
+            hubloc_sitekey: h.hubloc_sitekey,
+            hubloc_primary: h.hubloc_primary,
+            ..Default::default()
+        })
+        .collect();
+    let body = SyncedConnection {
+        xchan: zot::export::Xchan {
+            xchan_hash: x.xchan_hash,
+            xchan_guid: x.xchan_guid,
+            xchan_guid_sig: x.xchan_guid_sig,
+            xchan_pubkey: x.xchan_pubkey,
+            xchan_epubkey: x.xchan_epubkey,
+            xchan_addr: x.xchan_addr,
+            xchan_url: x.xchan_url,
+            xchan_name: x.xchan_name,
+            xchan_network: x.xchan_network,
+            xchan_deleted: x.xchan_deleted,
+        },
+        hublocs,
+        abook,
+    };
+    let body = serde_json::to_value(&body)
+        .map_err(|e| Error::internal(anyhow::anyhow!("sync connection: {e}")))?;
+    crate::service::sync::record(
+        conn,
+        ctx,
+        ch.channel_id,
+        &ch.channel_hash,
+        "abook",
+        hash,
+        body,
+    )
+}
+
+/// Applies a connection synced from another location of the channel: the identity must hold
+/// (its id is the hash of its guid and key), each location must be signed by it.
+pub(crate) fn apply_synced(
+    conn: &mut AnyConnection,
+    ch: &Channel,
+    body: &serde_json::Value,
+    now: chrono::NaiveDateTime,
+) -> Result<()> {
+    let bad = || Error::new(ErrorKind::BadRequest("malformed connection change"));
+    let s: SyncedConnection = serde_json::from_value(body.clone()).map_err(|_| bad())?;
+    let x = &s.xchan;
+    if x.xchan_hash != s.abook.abook_xchan
+        || x.xchan_hash == ch.channel_hash
+        || zot::id::portable_id(&x.xchan_guid, &x.xchan_pubkey) != x.xchan_hash
+    {
+        return Err(bad());
+    }
+    if store::xchan::find(conn, &x.xchan_hash)?.is_none() {
+        store::xchan::insert(
+            conn,
+            &Xchan {
+                xchan_hash: x.xchan_hash.clone(),
+                xchan_guid: x.xchan_guid.clone(),
+                xchan_guid_sig: x.xchan_guid_sig.clone(),
+                xchan_pubkey: x.xchan_pubkey.clone(),
+                xchan_epubkey: x.xchan_epubkey.clone(),
+                xchan_addr: x.xchan_addr.clone(),
+                xchan_url: x.xchan_url.clone(),
+                xchan_name: x.xchan_name.chars().take(190).collect(),
+                xchan_network: "zot6".into(),
+                xchan_name_date: now,
+                xchan_deleted: false,
+            },
+        )?;
+    }
+    let key = zot::keys::PublicKey::from_pem(&x.xchan_pubkey)?;
+    for h in &s.hublocs {
+        if h.hubloc_hash != x.xchan_hash
+            || zot::sign::simple_verify(&key, h.hubloc_url.as_bytes(), &h.hubloc_url_sig).is_err()
+            || store::hubloc::find_by_hash_and_site(conn, &h.hubloc_hash, &h.hubloc_site_id)?
+                .is_some()
+        {
+            continue;
+        }
+        store::hubloc::insert(
+            conn,
+            &store::hubloc::NewHubloc {
+                hubloc_guid: h.hubloc_guid.clone(),
+                hubloc_hash: h.hubloc_hash.clone(),
+                hubloc_addr: h.hubloc_addr.clone(),
+                hubloc_id_url: h.hubloc_id_url.clone(),
+                hubloc_url: h.hubloc_url.clone(),
+                hubloc_url_sig: h.hubloc_url_sig.clone(),
+                hubloc_site_id: h.hubloc_site_id.clone(),
+                hubloc_host: h.hubloc_host.clone(),
+                hubloc_callback: h.hubloc_callback.clone(),
+                hubloc_sitekey: h.hubloc_sitekey.clone(),
+                hubloc_primary: h.hubloc_primary,
+                hubloc_updated: now,
+            },
+        )?;
+    }
+    let a = &s.abook;
+    match store::abook::find(conn, ch.channel_id, &a.abook_xchan)? {
+        Some(row) => {
+            store::abook::update_state(
+                conn,
+                row.abook_id,
+                a.abook_pending,
+                a.abook_blocked,
+                a.abook_ignored,
+                a.abook_archived,
+            )?;
+            store::abook::update_role(conn, row.abook_id, &a.abook_role)?;
+            for c in &a.abconfig {
+                if (c.cat == "my_perms" || c.cat == "their_perms")
+                    && Permission::from_name(&c.k).is_some()
+                {
+                    let v = if c.v == "1" { "1" } else { "0" };
+                    store::abook::set_config(conn, ch.channel_id, &a.abook_xchan, &c.cat, &c.k, v)?;
+                }
+            }
+        }
+        None => {
+            import_rows(
+                conn,
+                ch.channel_account_id,
+                ch.channel_id,
+                &ch.channel_hash,
+                std::slice::from_ref(a),
+                now,
+            )?;
+        }
+    }
+    Ok(())
+}
+
+/// A privacy group as it travels to the channel's other locations.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub(crate) struct SyncedGroup {
+    hash: String,
+    name: String,
+    members: Vec<String>,
+}
+
+/// Records the current state of one group in the change log.
+fn record_group(conn: &mut AnyConnection, ctx: &Ctx, ch: &Channel, hash: &str) -> Result<()> {
+    let Some(g) = store::pgrp::find_by_hash(conn, ch.channel_id, hash)? else {
+        return Ok(());
+    };
+    let body = SyncedGroup {
+        hash: g.hash.clone(),
+        name: g.gname.clone(),
+        members: store::pgrp::members(conn, g.id)?,
+    };
+    let body = serde_json::to_value(&body)
+        .map_err(|e| Error::internal(anyhow::anyhow!("sync group: {e}")))?;
+    crate::service::sync::record(
+        conn,
+        ctx,
+        ch.channel_id,
+        &ch.channel_hash,
+        "group",
+        hash,
+        body,
+    )
+}
+
+/// Applies a group synced from another location: created with its id if new, its members
+/// made exactly those listed that are known here.
+pub(crate) fn apply_synced_group(
+    conn: &mut AnyConnection,
+    ch: &Channel,
+    body: &serde_json::Value,
+) -> Result<()> {
+    let bad = || Error::new(ErrorKind::BadRequest("malformed group change"));
+    let s: SyncedGroup = serde_json::from_value(body.clone()).map_err(|_| bad())?;
+    let name = check_group_name(&s.name).map_err(|_| bad())?;
+    let g = match store::pgrp::find_by_hash(conn, ch.channel_id, &s.hash)? {
+        Some(g) => g,
+        None => {
+            store::pgrp::insert(conn, ch.channel_id, &s.hash, &name)?;
+            store::pgrp::find_by_hash(conn, ch.channel_id, &s.hash)?
+                .ok_or_else(|| Error::new(ErrorKind::Internal))?
+        }
+    };
+    let now_members = store::pgrp::members(conn, g.id)?;
+    for m in &now_members {
+        if !s.members.contains(m) {
+            store::pgrp::remove_member(conn, g.id, m)?;
+        }
+    }
+    for m in &s.members {
+        if !now_members.contains(m) && store::xchan::find(conn, m)?.is_some() {
+            store::pgrp::add_member(conn, g.id, ch.channel_id, m)?;
+        }
+    }
+    Ok(())
+}
+
+/// A connection's state in one line (state flags, role, what it is granted), for the sync
+/// digests; `missing` when there is none.
+pub(crate) fn state_text(conn: &mut AnyConnection, channel_id: i64, xchan: &str) -> Result<String> {
+    let Some(a) = store::abook::find(conn, channel_id, xchan)? else {
+        return Ok("missing".into());
+    };
+    let perms = perms_of(conn, channel_id, xchan, "my_perms")?;
+    Ok(format!(
+        "{}{}{}{} {} {}",
+        u8::from(a.abook_pending),
+        u8::from(a.abook_blocked),
+        u8::from(a.abook_ignored),
+        u8::from(a.abook_archived),
+        a.abook_role,
+        zot::perms::format_list(&perms)
+    ))
 }

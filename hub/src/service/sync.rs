@@ -9,7 +9,9 @@
 //! later clock (then the greater origin) wins (docs/federation.md).
 //!
 //! Kinds so far: `item` (posts, comments, likes, edits, deletions made at a location, and
-//! responses accepted on its threads) and `profile` (name, about, home page, locality).
+//! responses accepted on its threads), `profile` (name, about, home page, locality), `abook`
+//! (a connection with its identity, locations, state and permissions) and `group` (a privacy
+//! group and its members).
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -24,7 +26,7 @@ use crate::store::{self, AnyConnection};
 /// The `encoding` of Caravan's sync messages.
 pub const ENCODING: &str = "caravan";
 /// The kinds of objects the log carries.
-pub const KINDS: &[&str] = &["item", "profile"];
+pub const KINDS: &[&str] = &["item", "profile", "abook", "group"];
 
 /// One change as it travels.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -254,6 +256,17 @@ fn apply(
     match c.kind.as_str() {
         "item" => apply_item(conn, channel, c, now),
         "profile" => apply_profile(conn, channel, c, now),
+        "abook" | "group" => {
+            if !newer(conn, channel.channel_id, c)? {
+                return Ok(false);
+            }
+            if c.kind == "abook" {
+                crate::service::connection::apply_synced(conn, channel, &c.body, now)?;
+            } else {
+                crate::service::connection::apply_synced_group(conn, channel, &c.body)?;
+            }
+            Ok(true)
+        }
         _ => Err(Error::new(ErrorKind::BadRequest("unknown kind of change"))),
     }
 }
@@ -459,6 +472,35 @@ pub fn state(conn: &mut AnyConnection, ctx: &Ctx, channel_id: i64) -> Result<Loc
         count: usize::from(edited),
         digest: hex::encode(h.finalize()),
     });
+    // Connections and groups the log names, each in its state here.
+    for kind in ["abook", "group"] {
+        let mut objs = store::changelog::objects(conn, channel_id, kind)?;
+        objs.sort();
+        let mut h = Sha256::new();
+        for obj in &objs {
+            let state = if kind == "abook" {
+                crate::service::connection::state_text(conn, channel_id, obj)?
+            } else {
+                match store::pgrp::find_by_hash(conn, channel_id, obj)? {
+                    Some(g) => {
+                        let mut m = store::pgrp::members(conn, g.id)?;
+                        m.sort();
+                        format!("{} {}", g.gname, m.join(","))
+                    }
+                    None => "missing".into(),
+                }
+            };
+            h.update(obj.as_bytes());
+            h.update([0x1e]);
+            h.update(state.as_bytes());
+            h.update([0x1d]);
+        }
+        kinds.push(KindState {
+            kind: kind.into(),
+            count: objs.len(),
+            digest: hex::encode(h.finalize()),
+        });
+    }
     Ok(LocationState {
         location: ctx.uris.base().to_string(),
         site_id: ctx.site.site_id.clone(),
