@@ -1085,3 +1085,43 @@ async fn connections_permissions_and_groups_changed_at_one_location_reach_the_ot
     in_step(a, &alice, g, &clone).await;
     net.stop().await;
 }
+
+#[actix_web::test]
+async fn the_locations_page_shows_where_the_channel_lives_and_moves_the_primary() {
+    let (net, alice, _clone, _carol) = cloned().await;
+    let (a, g) = (net.hub("alpha"), net.hub("gamma"));
+    let browser = g.browser();
+    browser.login("alice@example.org", PW).await;
+    let page = browser.get("/channel/alice/locations").await;
+    page.expect_status(200);
+    assert!(
+        page.has(&a.base_url) && page.has(&g.base_url),
+        "{}",
+        page.body
+    );
+    assert!(page.has("All locations are in sync"), "{}", page.body);
+    assert!(page.has("Make this hub the primary"));
+    let r = browser
+        .submit(
+            "/channel/alice/locations",
+            "/channel/alice/locations/primary",
+            &[],
+        )
+        .await;
+    r.expect_status(303);
+    net.drain().await;
+    assert_eq!(
+        locations(a, &alice.channel_hash).await,
+        vec![(a.base_url.clone(), false), (g.base_url.clone(), true)],
+        "alpha follows the move made on gamma's page"
+    );
+    let page = browser.get("/channel/alice/locations").await;
+    assert!(
+        !page.has("Make this hub the primary"),
+        "already the primary"
+    );
+    // Only the owner sees the page.
+    let anon = g.browser().get("/channel/alice/locations").await;
+    assert_ne!(anon.status, 200);
+    net.stop().await;
+}

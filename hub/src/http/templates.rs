@@ -502,3 +502,36 @@ pub struct LimitRow {
     /// Its current limit.
     pub current: u32,
 }
+
+/// `/channel/{nick}/locations`
+#[derive(Template)]
+#[template(path = "channel/locations.html")]
+pub struct LocationsPage {
+    /// Layout.
+    pub page: PageCtx,
+    /// Channel nickname.
+    pub nick: String,
+    /// Channel name.
+    pub name: String,
+    /// Every other location agrees with this one.
+    pub in_sync: bool,
+    /// What this location holds, in words.
+    pub counts: String,
+    /// One row per location.
+    pub rows: Vec<LocationRow>,
+}
+
+/// One location on the locations page.
+#[derive(Debug, Clone)]
+pub struct LocationRow {
+    /// Hub base URL.
+    pub url: String,
+    /// The channel's address there.
+    pub address: String,
+    /// The primary.
+    pub primary: bool,
+    /// This hub.
+    pub here: bool,
+    /// Its sync state, in words.
+    pub verdict: String,
+}

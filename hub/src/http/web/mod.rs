@@ -6,6 +6,7 @@ pub mod channel;
 pub mod feed;
 pub mod home;
 pub mod item;
+pub mod locations;
 pub mod network;
 pub mod permissions;
 pub mod settings;
@@ -26,6 +27,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     channel::configure(cfg);
     feed::configure(cfg);
     item::configure(cfg);
+    locations::configure(cfg);
     network::configure(cfg);
     permissions::configure(cfg);
     settings::configure(cfg);
