@@ -664,35 +664,10 @@ fn record_connection(conn: &mut AnyConnection, ctx: &Ctx, ch: &Channel, hash: &s
     };
     let hublocs = store::hubloc::find_by_hash(conn, hash)?
         .into_iter()
-        .map(|h| zot::export::Hubloc {
-            hubloc_guid: h.hubloc_guid,
-            hubloc_hash: h.hubloc_hash,
-            hubloc_addr: h.hubloc_addr,
-            hubloc_id_url: h.hubloc_id_url,
-            hubloc_network: "zot6".into(),
-            hubloc_url: h.hubloc_url,
-            hubloc_url_sig: h.hubloc_url_sig,
-            hubloc_site_id: h.hubloc_site_id,
-            hubloc_host: h.hubloc_host,
-            hubloc_callback: h.hubloc_callback,
-            hubloc_sitekey: h.hubloc_sitekey,
-            hubloc_primary: h.hubloc_primary,
-            ..Default::default()
-        })
+        .map(crate::service::export::hubloc_of)
         .collect();
     let body = SyncedConnection {
-        xchan: zot::export::Xchan {
-            xchan_hash: x.xchan_hash,
-            xchan_guid: x.xchan_guid,
-            xchan_guid_sig: x.xchan_guid_sig,
-            xchan_pubkey: x.xchan_pubkey,
-            xchan_epubkey: x.xchan_epubkey,
-            xchan_addr: x.xchan_addr,
-            xchan_url: x.xchan_url,
-            xchan_name: x.xchan_name,
-            xchan_network: x.xchan_network,
-            xchan_deleted: x.xchan_deleted,
-        },
+        xchan: crate::service::export::xchan_of(x),
         hublocs,
         abook,
     };
@@ -727,22 +702,10 @@ pub(crate) fn apply_synced(
         return Err(bad());
     }
     if store::xchan::find(conn, &x.xchan_hash)?.is_none() {
-        store::xchan::insert(
-            conn,
-            &Xchan {
-                xchan_hash: x.xchan_hash.clone(),
-                xchan_guid: x.xchan_guid.clone(),
-                xchan_guid_sig: x.xchan_guid_sig.clone(),
-                xchan_pubkey: x.xchan_pubkey.clone(),
-                xchan_epubkey: x.xchan_epubkey.clone(),
-                xchan_addr: x.xchan_addr.clone(),
-                xchan_url: x.xchan_url.clone(),
-                xchan_name: x.xchan_name.chars().take(190).collect(),
-                xchan_network: "zot6".into(),
-                xchan_name_date: now,
-                xchan_deleted: false,
-            },
-        )?;
+        let mut row = crate::service::export::xchan_row(x, now);
+        row.xchan_network = "zot6".into();
+        row.xchan_deleted = false;
+        store::xchan::insert(conn, &row)?;
     }
     let key = zot::keys::PublicKey::from_pem(&x.xchan_pubkey)?;
     for h in &s.hublocs {
@@ -755,20 +718,7 @@ pub(crate) fn apply_synced(
         }
         store::hubloc::insert(
             conn,
-            &store::hubloc::NewHubloc {
-                hubloc_guid: h.hubloc_guid.clone(),
-                hubloc_hash: h.hubloc_hash.clone(),
-                hubloc_addr: h.hubloc_addr.clone(),
-                hubloc_id_url: h.hubloc_id_url.clone(),
-                hubloc_url: h.hubloc_url.clone(),
-                hubloc_url_sig: h.hubloc_url_sig.clone(),
-                hubloc_site_id: h.hubloc_site_id.clone(),
-                hubloc_host: h.hubloc_host.clone(),
-                hubloc_callback: h.hubloc_callback.clone(),
-                hubloc_sitekey: h.hubloc_sitekey.clone(),
-                hubloc_primary: h.hubloc_primary,
-                hubloc_updated: now,
-            },
+            &crate::service::export::hubloc_row(h, h.hubloc_primary, now),
         )?;
     }
     let a = &s.abook;

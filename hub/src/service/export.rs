@@ -95,42 +95,144 @@ fn header(conn: &mut AnyConnection, ctx: &Ctx, channel: &Channel) -> Result<Chan
     }
     for hash in &identities {
         if let Some(x) = store::xchan::find(conn, hash)? {
-            out.xchan.push(fmt::Xchan {
-                xchan_hash: x.xchan_hash,
-                xchan_guid: x.xchan_guid,
-                xchan_guid_sig: x.xchan_guid_sig,
-                xchan_pubkey: x.xchan_pubkey,
-                xchan_epubkey: x.xchan_epubkey,
-                xchan_addr: x.xchan_addr,
-                xchan_url: x.xchan_url,
-                xchan_name: x.xchan_name,
-                xchan_network: x.xchan_network,
-                xchan_deleted: x.xchan_deleted,
-            });
+            out.xchan.push(xchan_of(x));
         }
         for h in store::hubloc::find_by_hash(conn, hash)? {
-            out.hubloc.push(fmt::Hubloc {
-                hubloc_guid: h.hubloc_guid,
-                hubloc_guid_sig: String::new(),
-                hubloc_hash: h.hubloc_hash,
-                hubloc_addr: h.hubloc_addr,
-                hubloc_id_url: h.hubloc_id_url,
-                hubloc_network: "zot6".into(),
-                hubloc_url: h.hubloc_url,
-                hubloc_url_sig: h.hubloc_url_sig,
-                hubloc_site_id: h.hubloc_site_id,
-                hubloc_host: h.hubloc_host,
-                hubloc_callback: h.hubloc_callback,
-                hubloc_sitekey: h.hubloc_sitekey,
-                hubloc_primary: h.hubloc_primary,
-                hubloc_deleted: false,
-            });
+            out.hubloc.push(hubloc_of(h));
         }
     }
     for (cat, k, v) in store::pconfig::all(conn, channel.channel_id)? {
         out.config.push(fmt::Config { cat, k, v });
     }
     Ok(out)
+}
+
+/// An identity row in the export's (and the sync's) form.
+pub(crate) fn xchan_of(x: store::xchan::Xchan) -> fmt::Xchan {
+    fmt::Xchan {
+        xchan_hash: x.xchan_hash,
+        xchan_guid: x.xchan_guid,
+        xchan_guid_sig: x.xchan_guid_sig,
+        xchan_pubkey: x.xchan_pubkey,
+        xchan_epubkey: x.xchan_epubkey,
+        xchan_addr: x.xchan_addr,
+        xchan_url: x.xchan_url,
+        xchan_name: x.xchan_name,
+        xchan_network: x.xchan_network,
+        xchan_deleted: x.xchan_deleted,
+    }
+}
+
+/// An exported identity as a row to store (names cut to the column's length).
+pub(crate) fn xchan_row(x: &fmt::Xchan, now: chrono::NaiveDateTime) -> store::xchan::Xchan {
+    store::xchan::Xchan {
+        xchan_hash: x.xchan_hash.clone(),
+        xchan_guid: x.xchan_guid.clone(),
+        xchan_guid_sig: x.xchan_guid_sig.clone(),
+        xchan_pubkey: x.xchan_pubkey.clone(),
+        xchan_epubkey: x.xchan_epubkey.clone(),
+        xchan_addr: x.xchan_addr.clone(),
+        xchan_url: x.xchan_url.clone(),
+        xchan_name: x.xchan_name.chars().take(190).collect(),
+        xchan_network: x.xchan_network.clone(),
+        xchan_name_date: now,
+        xchan_deleted: x.xchan_deleted,
+    }
+}
+
+/// A location row in the export's (and the sync's) form.
+pub(crate) fn hubloc_of(h: store::hubloc::Hubloc) -> fmt::Hubloc {
+    fmt::Hubloc {
+        hubloc_guid: h.hubloc_guid,
+        hubloc_guid_sig: String::new(),
+        hubloc_hash: h.hubloc_hash,
+        hubloc_addr: h.hubloc_addr,
+        hubloc_id_url: h.hubloc_id_url,
+        hubloc_network: "zot6".into(),
+        hubloc_url: h.hubloc_url,
+        hubloc_url_sig: h.hubloc_url_sig,
+        hubloc_site_id: h.hubloc_site_id,
+        hubloc_host: h.hubloc_host,
+        hubloc_callback: h.hubloc_callback,
+        hubloc_sitekey: h.hubloc_sitekey,
+        hubloc_primary: h.hubloc_primary,
+        hubloc_deleted: false,
+    }
+}
+
+/// An exported location as a row to store (with its primary flag as given).
+pub(crate) fn hubloc_row(
+    h: &fmt::Hubloc,
+    primary: bool,
+    now: chrono::NaiveDateTime,
+) -> store::hubloc::NewHubloc {
+    store::hubloc::NewHubloc {
+        hubloc_guid: h.hubloc_guid.clone(),
+        hubloc_hash: h.hubloc_hash.clone(),
+        hubloc_addr: h.hubloc_addr.clone(),
+        hubloc_id_url: h.hubloc_id_url.clone(),
+        hubloc_url: h.hubloc_url.clone(),
+        hubloc_url_sig: h.hubloc_url_sig.clone(),
+        hubloc_site_id: h.hubloc_site_id.clone(),
+        hubloc_host: h.hubloc_host.clone(),
+        hubloc_callback: h.hubloc_callback.clone(),
+        hubloc_sitekey: h.hubloc_sitekey.clone(),
+        hubloc_primary: primary,
+        hubloc_updated: now,
+    }
+}
+
+fn parse_time(s: &str, fallback: chrono::NaiveDateTime) -> chrono::NaiveDateTime {
+    chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M:%S%.f").unwrap_or(fallback)
+}
+
+/// Stores an exported (or synced) item for channel `uid`, its HTML sanitised again and its
+/// access list as it was; a deleted one stays deleted.
+pub(crate) fn insert_item(
+    conn: &mut AnyConnection,
+    uid: i64,
+    it: &fmt::Item,
+    item_origin: bool,
+    now: chrono::NaiveDateTime,
+) -> Result<()> {
+    let uuid = uuid::Uuid::new_v4().to_string();
+    let created = parse_time(&it.created, now);
+    let edited = parse_time(&it.edited, created);
+    store::item::insert(
+        conn,
+        &store::item::NewItem {
+            uuid: &uuid,
+            mid: &it.mid,
+            parent_mid: if it.parent_mid.is_empty() {
+                &it.mid
+            } else {
+                &it.parent_mid
+            },
+            uid,
+            author_xchan: &it.author_xchan,
+            owner_xchan: &it.owner_xchan,
+            title: &it.title,
+            body: &it.body,
+            html: &crate::service::text::sanitize_html(&it.html),
+            mimetype: &it.mimetype,
+            created,
+            edited,
+            acl: crate::service::perms::imported_acl(it),
+            verb: if it.verb.is_empty() {
+                "Create"
+            } else {
+                &it.verb
+            },
+            thr_parent: &it.thr_parent,
+            item_origin,
+            route: "",
+            signed_data: &it.signed_data,
+        },
+    )?;
+    if it.item_deleted {
+        store::item::mark_deleted(conn, uid, &it.mid, &it.author_xchan, "", edited)?;
+    }
+    Ok(())
 }
 
 /// An item row in the export's (and the sync's) form.

@@ -72,10 +72,6 @@ pub fn parse_at_most(bytes: &[u8], max: u64) -> Result<ChannelExport> {
     })
 }
 
-fn time_of(s: &str, fallback: NaiveDateTime) -> NaiveDateTime {
-    NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M:%S%.f").unwrap_or(fallback)
-}
-
 /// A nickname free on this hub: the export's, else the export's with a number.
 fn free_nick(conn: &mut AnyConnection, wanted: &str) -> Result<String> {
     let base: String = wanted
@@ -253,22 +249,7 @@ fn apply(
             continue;
         }
         if store::xchan::find(conn, &x.xchan_hash)?.is_none() {
-            store::xchan::insert(
-                conn,
-                &store::xchan::Xchan {
-                    xchan_hash: x.xchan_hash.clone(),
-                    xchan_guid: x.xchan_guid.clone(),
-                    xchan_guid_sig: x.xchan_guid_sig.clone(),
-                    xchan_pubkey: x.xchan_pubkey.clone(),
-                    xchan_epubkey: x.xchan_epubkey.clone(),
-                    xchan_addr: x.xchan_addr.clone(),
-                    xchan_url: x.xchan_url.clone(),
-                    xchan_name: x.xchan_name.clone(),
-                    xchan_network: x.xchan_network.clone(),
-                    xchan_name_date: now,
-                    xchan_deleted: x.xchan_deleted,
-                },
-            )?;
+            store::xchan::insert(conn, &crate::service::export::xchan_row(x, now))?;
         }
     }
     // Locations: ours, signed now; the others as long as their identity signed them.
@@ -296,22 +277,10 @@ fn apply(
         {
             continue;
         }
+        let keep_primary = h.hubloc_primary && !(primary && h.hubloc_hash == ch.channel_hash);
         store::hubloc::insert(
             conn,
-            &store::hubloc::NewHubloc {
-                hubloc_guid: h.hubloc_guid.clone(),
-                hubloc_hash: h.hubloc_hash.clone(),
-                hubloc_addr: h.hubloc_addr.clone(),
-                hubloc_id_url: h.hubloc_id_url.clone(),
-                hubloc_url: h.hubloc_url.clone(),
-                hubloc_url_sig: h.hubloc_url_sig.clone(),
-                hubloc_site_id: h.hubloc_site_id.clone(),
-                hubloc_host: h.hubloc_host.clone(),
-                hubloc_callback: h.hubloc_callback.clone(),
-                hubloc_sitekey: h.hubloc_sitekey.clone(),
-                hubloc_primary: h.hubloc_primary && !(primary && h.hubloc_hash == ch.channel_hash),
-                hubloc_updated: now,
-            },
+            &crate::service::export::hubloc_row(h, keep_primary, now),
         )?;
     }
     store::hubloc::insert(
@@ -374,42 +343,7 @@ fn apply(
         if it.mid.is_empty() || store::item::find_by_uid_mid(conn, channel_id, &it.mid)?.is_some() {
             continue;
         }
-        let uuid = uuid::Uuid::new_v4().to_string();
-        let created = time_of(&it.created, now);
-        store::item::insert(
-            conn,
-            &store::item::NewItem {
-                uuid: &uuid,
-                mid: &it.mid,
-                parent_mid: if it.parent_mid.is_empty() {
-                    &it.mid
-                } else {
-                    &it.parent_mid
-                },
-                uid: channel_id,
-                author_xchan: &it.author_xchan,
-                owner_xchan: &it.owner_xchan,
-                title: &it.title,
-                body: &it.body,
-                html: &crate::service::text::sanitize_html(&it.html),
-                mimetype: &it.mimetype,
-                created,
-                edited: time_of(&it.edited, created),
-                acl: crate::service::perms::imported_acl(it),
-                verb: if it.verb.is_empty() {
-                    "Create"
-                } else {
-                    &it.verb
-                },
-                thr_parent: &it.thr_parent,
-                item_origin: it.item_origin,
-                route: "",
-                signed_data: &it.signed_data,
-            },
-        )?;
-        if it.item_deleted {
-            store::item::mark_deleted(conn, channel_id, &it.mid, &it.author_xchan, "", now)?;
-        }
+        crate::service::export::insert_item(conn, channel_id, it, it.item_origin, now)?;
         items += 1;
     }
     // The change log, so this location starts where the export left off (its digests and

@@ -290,49 +290,7 @@ fn apply_item(
     let edited = parse_time(&it.edited, now);
     match store::item::find_by_uid_mid(conn, channel.channel_id, &it.mid)? {
         None => {
-            let uuid = uuid::Uuid::new_v4().to_string();
-            let created = parse_time(&it.created, now);
-            store::item::insert(
-                conn,
-                &store::item::NewItem {
-                    uuid: &uuid,
-                    mid: &it.mid,
-                    parent_mid: if it.parent_mid.is_empty() {
-                        &it.mid
-                    } else {
-                        &it.parent_mid
-                    },
-                    uid: channel.channel_id,
-                    author_xchan: &it.author_xchan,
-                    owner_xchan: &it.owner_xchan,
-                    title: &it.title,
-                    body: &it.body,
-                    html: &html,
-                    mimetype: &it.mimetype,
-                    created,
-                    edited,
-                    acl: crate::service::perms::imported_acl(&it),
-                    verb: if it.verb.is_empty() {
-                        "Create"
-                    } else {
-                        &it.verb
-                    },
-                    thr_parent: &it.thr_parent,
-                    item_origin: true,
-                    route: "",
-                    signed_data: &it.signed_data,
-                },
-            )?;
-            if it.item_deleted {
-                store::item::mark_deleted(
-                    conn,
-                    channel.channel_id,
-                    &it.mid,
-                    &it.author_xchan,
-                    "",
-                    edited,
-                )?;
-            }
+            crate::service::export::insert_item(conn, channel.channel_id, &it, true, now)?;
             Ok(true)
         }
         Some(existing) => {
