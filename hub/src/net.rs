@@ -286,6 +286,21 @@ impl Net {
 
     /// Sends a prepared request and reads the answer, whatever its status.
     pub async fn send_prepared(&self, p: Prepared) -> Result<Fetched> {
+        self.send_prepared_capped(p, MAX_RESPONSE_BYTES).await
+    }
+
+    /// GET with headers, reading an answer of up to `cap` bytes (a channel export).
+    pub async fn get_large(
+        &self,
+        url: &str,
+        headers: &[(&str, String)],
+        cap: usize,
+    ) -> Result<Fetched> {
+        let p = self.prepare(reqwest::Method::GET, url, headers, None, None)?;
+        self.send_prepared_capped(p, cap).await
+    }
+
+    async fn send_prepared_capped(&self, p: Prepared, cap: usize) -> Result<Fetched> {
         self.check(&p.url)?;
         let mut req = self.client.request(p.method, p.url);
         for (k, v) in &p.headers {
@@ -307,7 +322,7 @@ impl Net {
             .iter()
             .filter_map(|(k, v)| Some((k.as_str().to_string(), v.to_str().ok()?.to_string())))
             .collect();
-        let body = read_capped(resp, MAX_RESPONSE_BYTES).await?;
+        let body = read_capped(resp, cap).await?;
         Ok(Fetched {
             status,
             headers,

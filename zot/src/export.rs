@@ -17,7 +17,7 @@ pub const PROJECT: &str = "caravan";
 pub const FORMAT_VERSION: u32 = 1;
 
 /// Reads a flag written as `true`, `1`, `"1"` or `"true"` (anything else is false).
-fn flag<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<bool, D::Error> {
+pub(crate) fn flag<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<bool, D::Error> {
     Ok(match serde_json::Value::deserialize(d)? {
         serde_json::Value::Bool(b) => b,
         serde_json::Value::Number(n) => n.as_i64().unwrap_or(0) != 0,
@@ -27,7 +27,7 @@ fn flag<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<bool, D::Error> 
 }
 
 /// Reads a text field that may be missing, null or a number.
-fn text<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<String, D::Error> {
+pub(crate) fn text<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<String, D::Error> {
     Ok(match serde_json::Value::deserialize(d)? {
         serde_json::Value::String(s) => s,
         serde_json::Value::Null => String::new(),

@@ -10,6 +10,7 @@ pub mod discovery;
 pub mod encoding;
 pub mod error;
 pub mod export;
+pub mod hz;
 pub mod httpsig;
 pub mod id;
 pub mod keys;

@@ -143,18 +143,45 @@ pub enum ChannelCommand {
         #[arg(long)]
         json: bool,
     },
-    /// Import a channel export (ours or Hubzilla's, gzipped or not) for an account: it keeps its
-    /// guid, keys and portable id and becomes a clone here, or the primary with --primary.
+    /// Import a channel for an account, from an export file (ours or Hubzilla's, gzipped or
+    /// not) or online from its old hub (--from nick@host --login L, password on stdin): it
+    /// keeps its guid, keys and portable id and becomes a clone here, or the primary with
+    /// --primary. With --posts, an online import also pulls the channel's posts.
     Import {
         /// The local account (email).
         #[arg(long)]
         account: String,
         /// The export file.
+        #[arg(long, conflicts_with = "from", required_unless_present = "from")]
+        file: Option<std::path::PathBuf>,
+        /// The channel's address on its old hub (online import).
+        #[arg(long, requires = "login")]
+        from: Option<String>,
+        /// The login (email or nickname) on the old hub; the password is read from stdin.
         #[arg(long)]
-        file: std::path::PathBuf,
+        login: Option<String>,
+        /// Online import: pull the channel's posts too.
+        #[arg(long, requires = "from")]
+        posts: bool,
         /// Make this hub the channel's primary location.
         #[arg(long)]
         primary: bool,
+        /// Answer in JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Pull a channel's posts from its old hub (again: posts already here are skipped, so an
+    /// interrupted pull carries on); the password is read from stdin.
+    PullPosts {
+        /// The local channel.
+        #[arg(long)]
+        nick: String,
+        /// The channel's address on its old hub.
+        #[arg(long)]
+        from: String,
+        /// The login (email or nickname) there.
+        #[arg(long)]
+        login: String,
         /// Answer in JSON.
         #[arg(long)]
         json: bool,
@@ -380,16 +407,31 @@ pub async fn run(ctx: &Ctx, cmd: &ChannelCommand) -> Result<ExitCode> {
         ChannelCommand::Import {
             account,
             file,
+            from,
+            login,
+            posts,
             primary,
             json,
         } => {
             let acct = service::account::find_by_email(ctx, account)
                 .await?
                 .ok_or_else(|| Error::invalid("account", format!("No account {account} here.")))?;
-            let bytes = std::fs::read(file)
-                .map_err(|e| Error::invalid("file", format!("{}: {e}", file.display())))?;
-            let export = service::import::parse(&bytes)?;
-            let done = service::import::import(ctx, acct.account_id, export, *primary).await?;
+            let (done, pulled) = match (file, from) {
+                (Some(file), _) => {
+                    let bytes = std::fs::read(file)
+                        .map_err(|e| Error::invalid("file", format!("{}: {e}", file.display())))?;
+                    let export = service::import::parse(&bytes)?;
+                    let done =
+                        service::import::import(ctx, acct.account_id, export, *primary).await?;
+                    (done, 0)
+                }
+                (None, Some(from)) => {
+                    let old = old_hub(from, login.as_deref())?;
+                    service::online_import::import(ctx, acct.account_id, &old, *primary, *posts)
+                        .await?
+                }
+                (None, None) => return Err(Error::invalid("file", "Give --file or --from.")),
+            };
             Ok(print(
                 *json,
                 json!({
@@ -400,13 +442,15 @@ pub async fn run(ctx: &Ctx, cmd: &ChannelCommand) -> Result<ExitCode> {
                     "locations": done.locations,
                     "primary": primary,
                     "skipped": done.skipped,
+                    "posts_pulled": pulled,
                 }),
                 format!(
-                    "imported {} (portable id {}): {} connections, {} items, {} locations{}",
+                    "imported {} (portable id {}): {} connections, {} items, {} posts pulled, {} locations{}",
                     done.channel.channel_address,
                     done.channel.channel_hash,
                     done.connections,
                     done.items,
+                    pulled,
                     done.locations,
                     if done.skipped.is_empty() {
                         String::new()
@@ -414,6 +458,21 @@ pub async fn run(ctx: &Ctx, cmd: &ChannelCommand) -> Result<ExitCode> {
                         format!("; left out: {}", done.skipped.join("; "))
                     }
                 ),
+            ))
+        }
+        ChannelCommand::PullPosts {
+            nick,
+            from,
+            login,
+            json,
+        } => {
+            let channel = service::channel::by_nick(ctx, nick).await?;
+            let old = old_hub(from, Some(login))?;
+            let n = service::online_import::pull_posts(ctx, &channel, &old).await?;
+            Ok(print(
+                *json,
+                json!({ "nick": nick, "posts_pulled": n }),
+                format!("{n} posts pulled from {from} into {nick}"),
             ))
         }
         ChannelCommand::Primary { nick, here, json } => {
@@ -654,4 +713,24 @@ pub async fn run_queue(ctx: &Ctx, cmd: &QueueCommand) -> Result<ExitCode> {
             Ok(print(*json, json!({"destinations": list}), text))
         }
     }
+}
+
+/// The old hub of an online import, the password read from stdin (never an argument, so it
+/// stays out of shell histories and process lists).
+fn old_hub(from: &str, login: Option<&str>) -> Result<service::online_import::OldHub> {
+    use std::io::Read as _;
+    let login = login.ok_or_else(|| Error::invalid("login", "Give --login."))?;
+    let mut password = String::new();
+    std::io::stdin()
+        .read_to_string(&mut password)
+        .map_err(|e| Error::invalid("password", format!("stdin: {e}")))?;
+    let password = password.trim_end_matches(['\r', '\n']).to_string();
+    if password.is_empty() {
+        return Err(Error::invalid("password", "Give the password on stdin."));
+    }
+    Ok(service::online_import::OldHub {
+        address: from.trim().to_string(),
+        login: login.to_string(),
+        password,
+    })
 }

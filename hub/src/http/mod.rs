@@ -11,6 +11,7 @@ pub mod session;
 pub mod templates;
 pub mod web;
 pub mod zot;
+pub mod zot_api;
 
 use actix_session::SessionMiddleware;
 use actix_session::storage::CookieSessionStore;
@@ -92,6 +93,7 @@ pub fn app(
         ))
         .wrap(from_fn(middleware::log_requests))
         .configure(zot::configure)
+        .configure(zot_api::configure)
         .configure(web::configure)
         .configure(|cfg| resource!(cfg, "/static/{path:.*}", get => assets::get_static))
         .default_service(aweb::to(errors::not_found))

@@ -68,7 +68,7 @@ fn bases(ctx: &Ctx, host: &str) -> Vec<String> {
 }
 
 /// Resolves an address or channel URL to the channel URL (its Zot id) via webfinger.
-async fn channel_url_of(ctx: &Ctx, target: &str) -> Result<String> {
+pub(crate) async fn channel_url_of(ctx: &Ctx, target: &str) -> Result<String> {
     if target.starts_with("https://") || target.starts_with("http://") {
         return Ok(target.trim().to_string());
     }

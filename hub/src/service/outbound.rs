@@ -82,26 +82,44 @@ pub fn queue(
     Ok(hubs.len())
 }
 
-/// Queues a message for the channel `hash`'s other locations (every hub it lives at but this
-/// one, `own_callback`); returns the number of hubs.
+/// Queues a sync message for the channel `hash`'s other locations (every hub it lives at but
+/// this one, `own_callback`): Caravan's encoding (`msg.data`) to Caravan hubs, and `hz`, when
+/// the change has a Hubzilla form, to Hubzilla hubs (which understand nothing else). Returns
+/// the number of hubs.
 pub fn queue_to_other_locations(
     conn: &mut AnyConnection,
     msg: &Outgoing<'_>,
+    hz: Option<&serde_json::Value>,
     hash: &str,
     own_callback: &str,
     now: NaiveDateTime,
 ) -> Result<usize> {
-    let hubs = hubs_of(conn, &[hash.to_string()])?;
     let mut n = 0;
-    for callback in hubs.keys().filter(|c| c.as_str() != own_callback) {
+    let mut seen = Vec::new();
+    for h in store::hubloc::find_by_hash(conn, hash)? {
+        let callback = h.hubloc_callback.clone();
+        if callback == own_callback || seen.contains(&callback) {
+            continue;
+        }
+        seen.push(callback.clone());
+        let hubzilla = store::site::find_site(conn, h.hubloc_url.trim_end_matches('/'))?
+            .is_some_and(|s| s.site_project == "hubzilla");
+        let data = if hubzilla {
+            match hz {
+                Some(v) => Some((zot::hz::ENCODING, v.clone())),
+                None => continue,
+            }
+        } else {
+            msg.data.clone()
+        };
         let mut env = Envelope::new(msg.kind.clone(), msg.sender, msg.site_id);
-        if let Some((encoding, data)) = &msg.data {
-            env = env.with_data(encoding, data.clone());
+        if let Some((encoding, data)) = data {
+            env = env.with_data(encoding, data);
         }
         env = env.with_recipients(vec![hash.to_string()]);
         let json = serde_json::to_string(&env)
             .map_err(|e| crate::error::Error::internal(anyhow::anyhow!("envelope: {e}")))?;
-        store::outq::enqueue(conn, callback, msg.channel_id, &json, true, msg.mid, now)?;
+        store::outq::enqueue(conn, &callback, msg.channel_id, &json, true, msg.mid, now)?;
         n += 1;
     }
     Ok(n)

@@ -93,6 +93,8 @@ pub(crate) fn record(
     };
     let data = serde_json::to_value(&packet)
         .map_err(|e| Error::internal(anyhow::anyhow!("sync packet: {e}")))?;
+    let change = &packet.changes[0];
+    let hz = crate::service::hz::packet_for(conn, ctx, channel_id, &change.kind, &change.body)?;
     outbound::queue_to_other_locations(
         conn,
         &outbound::Outgoing {
@@ -103,6 +105,7 @@ pub(crate) fn record(
             data: Some((ENCODING, data)),
             mid: "",
         },
+        hz.as_ref(),
         channel_hash,
         &ctx.uris.zot_endpoint(),
         ctx.clock.now_db(),
@@ -183,6 +186,9 @@ pub async fn receive(
     channel: &Channel,
     origin: &str,
 ) -> Result<Applied> {
+    if env.encoding.as_deref() == Some(zot::hz::ENCODING) {
+        return crate::service::hz::receive(ctx, env, channel, origin).await;
+    }
     if env.encoding.as_deref() != Some(ENCODING) {
         return Err(Error::new(ErrorKind::BadRequest(
             "this sync encoding is not supported",
@@ -207,9 +213,33 @@ pub async fn receive(
     let ch = channel.clone();
     let now = ctx.clock.now_db();
     ctx.db
-        .tx(move |conn| {
-            let mut out = Applied::default();
-            for c in &packet.changes {
+        .tx(move |conn| apply_all(conn, &ch, packet.changes, Numbering::AtOrigin, now))
+        .await
+}
+
+/// Where the numbers of received changes come from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Numbering {
+    /// The origin numbered them (Caravan's encoding): a number seen before is a duplicate.
+    AtOrigin,
+    /// The origin does not number its changes (Hubzilla's `hz`): they are numbered here on
+    /// arrival, and a change that would change nothing is a duplicate.
+    OnArrival,
+}
+
+/// Applies received changes in order, each recorded in the log once, in the caller's
+/// transaction.
+pub(crate) fn apply_all(
+    conn: &mut AnyConnection,
+    ch: &Channel,
+    changes: Vec<Change>,
+    numbering: Numbering,
+    now: chrono::NaiveDateTime,
+) -> Result<Applied> {
+    let mut out = Applied::default();
+    for mut c in changes {
+        match numbering {
+            Numbering::AtOrigin => {
                 if store::changelog::exists(conn, ch.channel_id, &c.origin, c.seq)? {
                     out.duplicates += 1;
                     continue;
@@ -223,27 +253,82 @@ pub async fn receive(
                         "sync: a change arrived out of order"
                     );
                 }
-                let won = apply(conn, &ch, c, now)?;
-                store::changelog::insert(
-                    conn,
-                    ch.channel_id,
-                    &c.origin,
-                    c.seq,
-                    &c.kind,
-                    &c.obj,
-                    c.hlc,
-                    &c.body.to_string(),
-                    now,
-                )?;
-                if won {
-                    out.applied += 1;
-                } else {
-                    out.superseded += 1;
-                }
             }
-            Ok(out)
-        })
-        .await
+            Numbering::OnArrival => {
+                if unchanged(conn, ch, &c)? {
+                    out.duplicates += 1;
+                    continue;
+                }
+                c.seq = store::changelog::last_seq(conn, ch.channel_id, &c.origin)? + 1;
+            }
+        }
+        let won = apply(conn, ch, &c, now)?;
+        store::changelog::insert(
+            conn,
+            ch.channel_id,
+            &c.origin,
+            c.seq,
+            &c.kind,
+            &c.obj,
+            c.hlc,
+            &c.body.to_string(),
+            now,
+        )?;
+        if won {
+            out.applied += 1;
+        } else {
+            out.superseded += 1;
+        }
+    }
+    Ok(out)
+}
+
+/// Whether applying `c` would change nothing here (an item or profile already in that state).
+fn unchanged(conn: &mut AnyConnection, ch: &Channel, c: &Change) -> Result<bool> {
+    match c.kind.as_str() {
+        "item" => {
+            let Ok(it) = serde_json::from_value::<zot::export::Item>(c.body.clone()) else {
+                return Ok(false);
+            };
+            Ok(
+                match store::item::find_by_uid_mid(conn, ch.channel_id, &it.mid)? {
+                    Some(e) => {
+                        e.item_deleted
+                            || (!it.item_deleted
+                                && e.body == it.body
+                                && e.edited == parse_time(&it.edited, e.edited))
+                    }
+                    None => false,
+                },
+            )
+        }
+        "profile" => {
+            let Ok(p) = serde_json::from_value::<ProfileState>(c.body.clone()) else {
+                return Ok(false);
+            };
+            Ok(current_profile(conn, ch.channel_id)?.is_some_and(|now| now == p))
+        }
+        _ => Ok(false),
+    }
+}
+
+/// The channel's profile as it travels.
+pub(crate) fn current_profile(
+    conn: &mut AnyConnection,
+    channel_id: i64,
+) -> Result<Option<ProfileState>> {
+    let Some(p) = store::profile::find(conn, channel_id)? else {
+        return Ok(None);
+    };
+    let name = store::channel::find(conn, channel_id)?
+        .map(|c| c.channel_name)
+        .unwrap_or_default();
+    Ok(Some(ProfileState {
+        name,
+        about: p.about,
+        homepage: p.homepage,
+        locality: p.locality,
+    }))
 }
 
 /// Applies one change; false when a newer state already holds.

@@ -1,8 +1,46 @@
-//! User text to safe HTML: Markdown (pulldown-cmark) then sanitising (ammonia, which removes
-//! scripts, event handlers, styles and `javascript:` URLs). Everything user-written that is
-//! shown as HTML goes through [`markdown_to_safe_html`].
+//! User text to safe HTML: Markdown (pulldown-cmark) or Hubzilla's BBCode (bbscope), then
+//! sanitising (ammonia, which removes scripts, event handlers, styles and `javascript:` URLs).
+//! Everything user-written that is shown as HTML goes through [`markdown_to_safe_html`],
+//! [`bbcode_to_safe_html`] or [`sanitize_html`].
+
+use std::sync::{Arc, LazyLock};
 
 use pulldown_cmark::{Options, Parser, html};
+
+/// The BBCode parser: the extended tag set plus Hubzilla's `[zrl]` and `[zmg]` (links and
+/// images that carry the viewer's identity there; plain links and images here).
+static BBCODE: LazyLock<Option<bbscope::BBCode>> = LazyLock::new(|| {
+    use bbscope::{BBCode, BBCodeTagConfig, MatchInfo, ScopeInfo};
+    fn attr_or(o: &Option<regex::Captures>, body: &str) -> String {
+        o.as_ref()
+            .and_then(|c| c.name("attr"))
+            .map(|a| html_escape::encode_double_quoted_attribute(a.as_str()).to_string())
+            .unwrap_or_else(|| body.to_string())
+    }
+    let mut extra: Vec<MatchInfo> = Vec::new();
+    let link = ScopeInfo {
+        only: Some(BBCode::plaintext_ids()),
+        double_closes: false,
+        emit: Arc::new(|o, b, _| format!(r#"<a href="{}">{b}</a>"#, attr_or(&o, b))),
+    };
+    let image = ScopeInfo {
+        only: Some(BBCode::plaintext_ids()),
+        double_closes: false,
+        emit: Arc::new(|o, b, _| format!(r#"<img src="{}">"#, attr_or(&o, b))),
+    };
+    BBCode::add_tagmatcher(&mut extra, "zrl", link, None, None).ok()?;
+    BBCode::add_tagmatcher(&mut extra, "zmg", image, None, None).ok()?;
+    BBCode::from_config(BBCodeTagConfig::extended(), Some(extra)).ok()
+});
+
+/// Renders Hubzilla's BBCode and sanitises the result (escaped text if the parser could not
+/// be built).
+pub fn bbcode_to_safe_html(source: &str) -> String {
+    match BBCODE.as_ref() {
+        Some(parser) => sanitize_html(&parser.parse(source)),
+        None => sanitize_html(&html_escape::encode_text(source)),
+    }
+}
 
 /// Renders Markdown and sanitises the result.
 pub fn markdown_to_safe_html(source: &str) -> String {
@@ -89,5 +127,21 @@ mod tests {
         let html = markdown_to_safe_html("Robert'); DROP TABLE item;-- \"quoted\" 100% & <b>");
         assert!(html.contains("Robert'); DROP TABLE item;--"), "{html}");
         assert!(html.contains("&amp;"), "{html}");
+    }
+}
+
+#[cfg(test)]
+mod bbcode_tests {
+    use super::bbcode_to_safe_html;
+
+    #[test]
+    fn hubzilla_bbcode_renders_safely() {
+        let html = bbcode_to_safe_html(
+            "[b]bold[/b] [zrl=https://a.test/x]there[/zrl]\n[quote]q[/quote][url=javascript:alert(1)]x[/url]<script>s</script>",
+        );
+        assert!(html.contains("<b>bold</b>"), "{html}");
+        assert!(html.contains(r#"href="https://a.test/x""#), "{html}");
+        assert!(html.contains("<blockquote>q</blockquote>"), "{html}");
+        assert!(!html.contains("javascript:") && !html.contains("<script"), "{html}");
     }
 }

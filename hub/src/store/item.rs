@@ -317,6 +317,35 @@ pub fn page_by_id(conn: &mut AnyConnection, uid: i64, after: i64, limit: i64) ->
         .load::<Item>(conn)?)
 }
 
+/// One page of the live items on `owner`'s wall in `uid`'s copy, created in
+/// `[since, until]`, oldest first (the item pages of online import), and how many there are in
+/// the whole range.
+pub fn wall_page(
+    conn: &mut AnyConnection,
+    uid: i64,
+    owner: &str,
+    since: NaiveDateTime,
+    until: NaiveDateTime,
+    offset: i64,
+    limit: i64,
+) -> Result<(Vec<Item>, i64)> {
+    let base = || {
+        item::table
+            .filter(item::uid.eq(uid))
+            .filter(item::owner_xchan.eq(owner.to_string()))
+            .filter(item::item_deleted.eq(false))
+            .filter(item::created.ge(since))
+            .filter(item::created.le(until))
+    };
+    let total = base().count().get_result::<i64>(conn)?;
+    let page = base()
+        .order((item::created.asc(), item::id.asc()))
+        .offset(offset)
+        .limit(limit)
+        .load::<Item>(conn)?;
+    Ok((page, total))
+}
+
 /// An item by row id, deleted or not.
 pub fn find_by_id(conn: &mut AnyConnection, id: i64) -> Result<Option<Item>> {
     Ok(item::table.find(id).first::<Item>(conn).optional()?)
