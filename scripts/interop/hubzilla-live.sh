@@ -45,7 +45,11 @@ H() { RUST_LOG=warn "$HUB_BIN" --data "$D" "$@"; }
 mkdir -p "$D"
 RUST_LOG=info "$HUB_BIN" --data "$D" serve --bind "$IP:8080" >"$D/serve.log" 2>&1 &
 PID=$!
-cleanup() { kill "$PID" 2>/dev/null; wait "$PID" 2>/dev/null; bash "$KIT/tools/front.sh" --remove "$NAME" >/dev/null 2>&1; }
+cleanup() {
+  kill "$PID" 2>/dev/null; wait "$PID" 2>/dev/null; bash "$KIT/tools/front.sh" --remove "$NAME" >/dev/null 2>&1
+  # The hubs keep no location of this run's throwaway hub (alice's clone here).
+  for h in a b; do q "$h" "delete from hubloc where hubloc_url='https://$NAME'" >/dev/null 2>&1; done
+}
 trap cleanup EXIT
 for old in $(bash "$KIT/tools/front.sh" --list 2>/dev/null | awk -v ip="$IP" '$2 == ip {print $1}'); do
   bash "$KIT/tools/front.sh" --remove "$old" >/dev/null 2>&1
@@ -65,6 +69,8 @@ show() { H channel show --nick carl --json; }
 has() { show | jq -e "$@" >/dev/null; }
 command -v jq >/dev/null || { echo "jq is needed (the kit's up.sh installs it)" >&2; exit 2; }
 
+# NOMAD_ONLY=1 runs only the nomadic-identity checks at the end (for iterating on them).
+if [[ -z ${NOMAD_ONLY:-} ]]; then
 # --- discovery and connections ---------------------------------------------------------------
 check "discovery Caravan -> Hubzilla: carl connects to alice@hubzilla-a.test" \
   "H channel connect --nick carl --to alice@hubzilla-a.test --json | grep -q '\"connected\":\"alice@hubzilla-a.test\"'"
@@ -232,6 +238,46 @@ rm -f "$O/jar-anon4"
 web "$O/jar-anon4" -L -o "$O/d2-anon.html" "https://$NAME/magic?f=&owa=1&bdest=$(hex "$AD")"
 check "OWA Caravan -> Hubzilla: Caravan's /magic without a login signs nobody in at A" \
   "! grep -qF 'Log me out of this site' '$O/d2-anon.html'"
+
+fi  # NOMAD_ONLY
+
+# --- nomadic identity: alice of hubzilla-a.test gets a Caravan location ----------------------
+# Online import with her login on A (Hubzilla's /api/z/1.0 export and item pages); then
+# Hubzilla's `hz` sync packets both ways: A -> Caravan and Caravan -> A.
+T=${T:-$(date +%s)}
+AH=$(q a "select channel_hash from channel where channel_address='alice'")
+A_WALL=$(q a "select mid from item where uid=2 and item_wall=1 and item_deleted=0 and mid=parent_mid and item_type=0")
+echo 'Correct-Horse-42' | H admin account create --email alice@example.org --password-stdin >/dev/null
+IMPORT=$(echo "$PW" | H channel import --account alice@example.org --from alice@hubzilla-a.test --login alice --posts --json 2>&1)
+echo "     import: $(echo "$IMPORT" | jq -c '{nick, connections, posts_pulled, locations, primary}' 2>/dev/null || echo "$IMPORT")"
+check "online import: alice@hubzilla-a.test becomes a Caravan channel with the same portable id" \
+  "echo '$IMPORT' | jq -e --arg h '$AH' '.portable_id == \$h and .posts_pulled > 0'"
+ANICK=$(echo "$IMPORT" | jq -r '.nick // "alice"')
+ashow() { H channel show --nick "$ANICK" --json; }
+echo "$A_WALL" > "$D/a-wall.txt"
+check "online import: every post on alice's wall at A ($(echo "$A_WALL" | grep -c .)) is on Caravan, once" \
+  "ashow | jq -e --rawfile w '$D/a-wall.txt' '[.stream[].mid] as \$s | (\$w | split(\"\\n\") | map(select(. != \"\"))) | all(. as \$m | (\$s | map(select(. == \$m)) | length) == 1)'"
+zinfo() { curl -sS --cacert $CA -H 'Accept: application/x-zot+json' "$1"; }
+check "Caravan's channel info for alice lists hubzilla-a.test (primary), hubzilla-b.test and itself" \
+  "zinfo https://$NAME/channel/$ANICK | jq -e '[.locations[] | select(.primary) | .host] == [\"hubzilla-a.test\"] and ([.locations[].host] | index(\"hubzilla-b.test\") != null and index(\"$NAME\") != null)'"
+check "hub A learned the Caravan location (refresh)" \
+  "waitfor \"[ \\\"\\\$(q a \\\"select count(*) from hubloc where hubloc_hash='$AH' and hubloc_url='https://$NAME' and hubloc_deleted=0\\\")\\\" = 1 ]\""
+P2=$(hz $JA https://hubzilla-a.test/item -d type=wall -d profile_uid=2 --data-urlencode "body=alice on A after the clone $T [b]bold[/b]" | sed -n 's/.*"id":\([0-9]*\).*/\1/p')
+A2_MID=$(q a "select mid from item where id=${P2:-0}")
+check "hz sync Hubzilla -> Caravan: alice's new post on A is on her Caravan location" \
+  "waitfor \"ashow | jq -e --arg m '$A2_MID' '[.stream[] | select(.mid == \\\$m)] | length == 1'\""
+check "... rendered from BBCode" \
+  "curl -sS --cacert $CA https://$NAME/channel/$ANICK | grep -qF '<b>bold</b>'"
+C2_MID=$(H channel post --nick "$ANICK" --body "alice on Caravan $T" --json | sed -n 's/.*"mid":"\([^"]*\)".*/\1/p')
+check "hz sync Caravan -> Hubzilla: alice's post on Caravan is on hubzilla-a.test, on her wall" \
+  "waitfor \"[ -n \\\"\\\$(q a \\\"select id from item where uid=2 and mid='$C2_MID' and item_wall=1\\\")\\\" ]\""
+check "... and bob on B, her connection, gets it once" \
+  "waitfor \"[ \\\"\\\$(q b \\\"select count(*) from item where uid=2 and mid='$C2_MID'\\\")\\\" = 1 ]\""
+check "... and her clone on B (channel 3) has it too" \
+  "waitfor \"[ -n \\\"\\\$(q b \\\"select id from item where uid=3 and mid='$C2_MID'\\\")\\\" ]\""
+check "sync-status: every change made on Caravan reached both Hubzilla locations" \
+  "waitfor \"H channel sync-status --nick $ANICK --json | jq -e .in_sync\""
+H channel sync-status --nick "$ANICK" | sed 's/^/     /'
 
 echo
 H queue status

@@ -365,6 +365,31 @@ fn apply(
 /// Tells every connection and every other location of the channel to re-read its channel info
 /// (which now lists this location).
 async fn announce(ctx: &Ctx, channel: &Channel) -> Result<()> {
+    // Learn each other location's hub (what it runs decides how changes are synced to it:
+    // Caravan's encoding or Hubzilla's) from the channel info it serves; one that is down is
+    // learnt when it next writes.
+    let hash = channel.channel_hash.clone();
+    let own = ctx.site.site_id.clone();
+    let others = ctx
+        .db
+        .run(move |conn| store::hubloc::find_by_hash(conn, &hash))
+        .await?
+        .into_iter()
+        .filter(|h| h.hubloc_site_id != own);
+    for h in others {
+        match crate::service::discovery::fetch_info(ctx, &h.hubloc_id_url, None).await {
+            Ok(info) => {
+                if let Err(e) =
+                    crate::service::discovery::import_info(ctx, info, &h.hubloc_id_url).await
+                {
+                    tracing::info!(location = %h.hubloc_url, error = %e, "import: a location's channel info does not verify");
+                }
+            }
+            Err(e) => {
+                tracing::info!(location = %h.hubloc_url, error = %e, "import: a location did not answer")
+            }
+        }
+    }
     let ch = channel.clone();
     let site_id = ctx.site.site_id.clone();
     let now = ctx.clock.now_db();

@@ -590,6 +590,8 @@ pub struct PeerReport {
     pub state: Option<LocationState>,
     /// In plain words: "in sync", or what differs.
     pub verdict: Vec<String>,
+    /// Nothing differs (for a Hubzilla location: nothing waits to be delivered to it).
+    pub in_sync: bool,
 }
 
 /// Every location of a channel compared with this one.
@@ -606,7 +608,7 @@ impl Report {
     pub fn in_sync(&self) -> bool {
         self.peers
             .iter()
-            .all(|p| p.verdict.len() == 1 && p.verdict[0] == "in sync")
+            .all(|p| p.in_sync)
     }
 }
 
@@ -678,6 +680,32 @@ pub async fn compare(ctx: &Ctx, channel: &Channel) -> Result<Report> {
         .into_iter()
         .filter(|h| h.hubloc_url != ctx.uris.base())
     {
+        let callback = h.hubloc_callback.clone();
+        let site_url = h.hubloc_url.trim_end_matches('/').to_string();
+        let (hubzilla, waiting) = ctx
+            .db
+            .run(move |conn| {
+                let hubzilla = store::site::find_site(conn, &site_url)?
+                    .is_some_and(|s| s.site_project == crate::service::hz::PROJECT);
+                let waiting = store::outq::depth_of(conn, &callback)?;
+                Ok((hubzilla, waiting))
+            })
+            .await?;
+        if hubzilla {
+            // Hubzilla keeps no change log to compare; what can be said is whether every
+            // change made here has reached it.
+            peers.push(PeerReport {
+                location: h.hubloc_url,
+                state: None,
+                in_sync: waiting == 0,
+                verdict: vec![if waiting == 0 {
+                    "a Hubzilla hub: every change made here has been delivered to it (it keeps no digests to compare)".into()
+                } else {
+                    format!("a Hubzilla hub: {waiting} messages wait to be delivered to it")
+                }],
+            });
+            continue;
+        }
         let url = format!(
             "{}/zot/sync-state?channel={}",
             h.hubloc_url, channel.channel_hash
@@ -709,12 +737,14 @@ pub async fn compare(ctx: &Ctx, channel: &Channel) -> Result<Report> {
         peers.push(match state {
             Ok(s) => PeerReport {
                 verdict: verdict(&here, &s),
+                in_sync: verdict(&here, &s) == ["in sync"],
                 location: h.hubloc_url,
                 state: Some(s),
             },
             Err(why) => PeerReport {
                 location: h.hubloc_url,
                 state: None,
+                in_sync: false,
                 verdict: vec![format!("not reachable: {why}")],
             },
         });

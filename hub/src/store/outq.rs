@@ -268,6 +268,15 @@ pub fn prune(conn: &mut AnyConnection, before: NaiveDateTime) -> Result<usize> {
     Ok(diesel::delete(outq::table.filter(outq::outq_done.lt(before))).execute(conn)?)
 }
 
+/// Undelivered messages for a destination.
+pub fn depth_of(conn: &mut AnyConnection, dest_url: &str) -> Result<i64> {
+    Ok(outq::table
+        .filter(outq::outq_dest.eq(dest_url))
+        .filter(outq::outq_done.is_null())
+        .count()
+        .get_result(conn)?)
+}
+
 /// Undelivered messages in total.
 pub fn depth(conn: &mut AnyConnection) -> Result<i64> {
     Ok(outq::table
