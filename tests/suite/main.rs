@@ -10,6 +10,7 @@ mod federation;
 mod federation_bad_input;
 mod hardening_accounts;
 mod hardening_web;
+mod hubzilla_sync;
 mod identity;
 mod mail;
 mod nomad;

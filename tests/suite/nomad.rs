@@ -865,7 +865,7 @@ async fn sync_messages_from_strangers_for_other_origins_or_replayed_change_nothi
         &a.ctx().site.site_id,
     )
     .with_recipients(vec![alice.channel_hash.clone()])
-    .with_data("hz", serde_json::json!({"item": []}));
+    .with_data("zap", serde_json::json!({"item": []}));
     let (status, detail) = send_raw(&net, a, &alice, g, &env).await;
     assert_eq!(
         (status.as_str(), detail.as_str()),

@@ -256,22 +256,13 @@ pub async fn import_info(ctx: &Ctx, info: ZotInfo, fetched_url: &str) -> Result<
         .await
 }
 
-fn str_field(info: &ZotInfo, k: &str) -> String {
-    info.extra
-        .get(k)
-        .and_then(|v| v.as_str())
-        .unwrap_or_default()
-        .to_string()
-}
-
-fn store_verified(
+/// Stores the hub that served a verified channel info (its id, key, software).
+fn store_site(
     conn: &mut AnyConnection,
     info: &ZotInfo,
     verified: &zot::discovery::zotinfo::VerifiedZotInfo,
-    local_base: &str,
     now: NaiveDateTime,
-) -> Result<Remote> {
-    let hash = verified.portable_id.clone();
+) -> Result<()> {
     if let Some(site) = &info.site
         && verified.site_verified
     {
@@ -299,6 +290,37 @@ fn store_verified(
             },
         )?;
     }
+    Ok(())
+}
+
+/// Learns the hub of a channel location (its site id, key and software) from the channel info
+/// it serves, storing nothing about the channel itself.
+pub(crate) async fn learn_site(ctx: &Ctx, id_url: &str) -> Result<()> {
+    let info = fetch_info(ctx, id_url, None).await?;
+    let verified = info.verify()?;
+    let now = ctx.clock.now_db();
+    ctx.db
+        .run(move |conn| store_site(conn, &info, &verified, now))
+        .await
+}
+
+fn str_field(info: &ZotInfo, k: &str) -> String {
+    info.extra
+        .get(k)
+        .and_then(|v| v.as_str())
+        .unwrap_or_default()
+        .to_string()
+}
+
+fn store_verified(
+    conn: &mut AnyConnection,
+    info: &ZotInfo,
+    verified: &zot::discovery::zotinfo::VerifiedZotInfo,
+    local_base: &str,
+    now: NaiveDateTime,
+) -> Result<Remote> {
+    let hash = verified.portable_id.clone();
+    store_site(conn, info, verified, now)?;
     let mut keep = Vec::new();
     let mut primary_loc = None;
     for loc in verified.locations.iter().filter(|l| !l.is_deleted()) {

@@ -377,17 +377,8 @@ async fn announce(ctx: &Ctx, channel: &Channel) -> Result<()> {
         .into_iter()
         .filter(|h| h.hubloc_site_id != own);
     for h in others {
-        match crate::service::discovery::fetch_info(ctx, &h.hubloc_id_url, None).await {
-            Ok(info) => {
-                if let Err(e) =
-                    crate::service::discovery::import_info(ctx, info, &h.hubloc_id_url).await
-                {
-                    tracing::info!(location = %h.hubloc_url, error = %e, "import: a location's channel info does not verify");
-                }
-            }
-            Err(e) => {
-                tracing::info!(location = %h.hubloc_url, error = %e, "import: a location did not answer")
-            }
+        if let Err(e) = crate::service::discovery::learn_site(ctx, &h.hubloc_id_url).await {
+            tracing::info!(location = %h.hubloc_url, error = %e, "import: a location's hub is not known yet");
         }
     }
     let ch = channel.clone();

@@ -90,6 +90,18 @@ pub async fn receive(ctx: &Ctx, req: Request) -> Result<Answer> {
     }
     let location = location
         .ok_or_else(|| Error::new(ErrorKind::Unauthorized("sender unknown at that site")))?;
+    // What the sending hub runs decides how this hub syncs to it (service::hz): learn it the
+    // first time it writes.
+    let site_url = location.hubloc_url.trim_end_matches('/').to_string();
+    if ctx
+        .db
+        .run(move |conn| store::site::find_site(conn, &site_url))
+        .await?
+        .is_none()
+        && let Err(e) = discovery::learn_site(ctx, &location.hubloc_id_url).await
+    {
+        tracing::debug!(error = %e, "the sending hub's site info is not known yet");
+    }
     // The hub is alive: if we had given up on it, it gets everything it missed now.
     let now = ctx.clock.now_db();
     let callback = location.hubloc_callback.clone();

@@ -396,8 +396,7 @@ fn apply_item(
             }
             // Otherwise the later clock (then the greater origin) wins.
             let newest = store::changelog::latest_of(conn, channel.channel_id, "item", &it.mid)?;
-            let wins = newest
-                .is_none_or(|(hlc, origin)| (c.hlc, c.origin.as_str()) > (hlc, origin.as_str()));
+            let wins = newest.is_none_or(|(hlc, origin)| later(c, hlc, &origin));
             if wins {
                 store::item::update_content(conn, existing.id, &it.body, &html, edited)?;
                 if !it.signed_data.is_empty() {
@@ -411,7 +410,14 @@ fn apply_item(
 
 fn newer(conn: &mut AnyConnection, uid: i64, c: &Change) -> Result<bool> {
     let newest = store::changelog::latest_of(conn, uid, &c.kind, &c.obj)?;
-    Ok(newest.is_none_or(|(hlc, origin)| (c.hlc, c.origin.as_str()) > (hlc, origin.as_str())))
+    Ok(newest.is_none_or(|(hlc, origin)| later(c, hlc, &origin)))
+}
+
+/// The conflict rule: the later clock wins, then the greater origin; an equal clock from the
+/// same origin is that origin's next change (one origin's changes arrive in order, and
+/// Hubzilla's clocks count whole seconds), so it wins too.
+fn later(c: &Change, hlc: i64, origin: &str) -> bool {
+    (c.hlc, c.origin.as_str()) > (hlc, origin) || (c.hlc == hlc && c.origin == origin)
 }
 
 fn apply_profile(
