@@ -14,6 +14,7 @@ mod hubzilla_sync;
 mod identity;
 mod mail;
 mod nomad;
+mod nomad_web;
 mod pages;
 mod perms_props;
 mod replay;

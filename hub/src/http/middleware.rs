@@ -55,7 +55,8 @@ pub fn deadline_body(req: &mut ServiceRequest, limit: Duration) {
             )),
         }
     });
+    // Fused: readers (actix-multipart) may poll again after the end.
     let boxed: std::pin::Pin<Box<dyn futures_util::Stream<Item = Result<Bytes, PayloadError>>>> =
-        Box::pin(stream);
+        Box::pin(futures_util::StreamExt::fuse(stream));
     req.set_payload(Payload::from(boxed));
 }

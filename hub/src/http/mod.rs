@@ -5,6 +5,7 @@
 pub mod assets;
 pub mod client;
 pub mod errors;
+pub mod export_body;
 pub mod middleware;
 pub(crate) mod routes;
 pub mod session;
@@ -73,6 +74,15 @@ pub fn app(
                 .error_handler(errors::form_error),
         )
         .app_data(aweb::PayloadConfig::new(limit))
+        // The import page's upload: the file goes to a temporary file, up to the import cap;
+        // the other fields stay small.
+        .app_data(
+            actix_multipart::form::MultipartFormConfig::default()
+                .total_limit(
+                    usize::try_from(crate::service::import::MAX_EXPORT_BYTES).unwrap_or(usize::MAX),
+                )
+                .memory_limit(64 * 1024),
+        )
         .app_data(
             aweb::JsonConfig::default()
                 .limit(limit)

@@ -503,6 +503,24 @@ pub struct LimitRow {
     pub current: u32,
 }
 
+/// `/import`
+#[derive(Template)]
+#[template(path = "channel/import.html")]
+pub struct ImportPage {
+    /// Layout.
+    pub page: PageCtx,
+    /// Old address as typed.
+    pub address: String,
+    /// Old login as typed.
+    pub login: String,
+    /// "Bring the posts" checked.
+    pub posts: bool,
+    /// Error, if any.
+    pub error: Option<String>,
+    /// Largest file, MiB.
+    pub max_mib: u64,
+}
+
 /// `/channel/{nick}/locations`
 #[derive(Template)]
 #[template(path = "channel/locations.html")]

@@ -3,8 +3,6 @@
 //! `item/export_page` (wall posts, one page). A missing or wrong login answers 401 with a
 //! `WWW-Authenticate: Basic` challenge; nothing is cached.
 
-use std::io::Write;
-
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Deserialize;
@@ -55,22 +53,6 @@ pub struct ExportQuery {
     channel: String,
 }
 
-/// A `Write` that hands what is written to the response body, chunk by chunk.
-struct BodyWriter(tokio::sync::mpsc::Sender<web::Bytes>);
-
-impl Write for BodyWriter {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0
-            .blocking_send(web::Bytes::copy_from_slice(buf))
-            .map_err(|_| std::io::Error::new(std::io::ErrorKind::BrokenPipe, "client gone"))?;
-        Ok(buf.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
 /// GET /api/z/1.0/channel/export/basic?channel=<nick>: the channel's whole export, keys
 /// included, for its owner.
 async fn get_export(
@@ -86,23 +68,7 @@ async fn get_export(
         Ok(c) => c,
         Err(e) => return failure(&e),
     };
-    let (tx, rx) = tokio::sync::mpsc::channel::<web::Bytes>(16);
-    let c2 = ctx.get_ref().clone();
-    actix_web::rt::spawn(async move {
-        let writer = std::io::BufWriter::with_capacity(64 * 1024, BodyWriter(tx));
-        if let Err(e) = service::export::write(&c2, &channel, writer).await {
-            tracing::warn!(error = %e, "export over the API stopped");
-        }
-    });
-    let body = futures_util::stream::unfold(rx, |mut rx| async move {
-        rx.recv()
-            .await
-            .map(|b| (Ok::<_, actix_web::Error>(b), rx))
-    });
-    HttpResponse::Ok()
-        .content_type("application/json")
-        .insert_header(("Cache-Control", "no-store"))
-        .streaming(body)
+    crate::http::export_body::response(&ctx, channel, None)
 }
 
 /// `?since=&until=&page=&records=`

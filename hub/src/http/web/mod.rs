@@ -6,6 +6,7 @@ pub mod channel;
 pub mod feed;
 pub mod home;
 pub mod item;
+pub mod import;
 pub mod locations;
 pub mod network;
 pub mod permissions;
@@ -27,6 +28,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     channel::configure(cfg);
     feed::configure(cfg);
     item::configure(cfg);
+    import::configure(cfg);
     locations::configure(cfg);
     network::configure(cfg);
     permissions::configure(cfg);
