@@ -469,7 +469,15 @@ async fn settle(net: &TestNet) {
         }
         net.clock.advance(std::time::Duration::from_secs(3700));
     }
-    panic!("the queues did not empty");
+    let mut left = Vec::new();
+    for h in &net.hubs {
+        for (d, depth, _) in hub::queue::status(h.ctx()).await.unwrap() {
+            if depth > 0 {
+                left.push(format!("{} -> {}: {depth} ({:?})", h.name, d.dest_url, d.dest_last_error));
+            }
+        }
+    }
+    panic!("the queues did not empty: {left:?}");
 }
 
 async fn in_step(
@@ -1123,5 +1131,147 @@ async fn the_locations_page_shows_where_the_channel_lives_and_moves_the_primary(
     // Only the owner sees the page.
     let anon = g.browser().get("/channel/alice/locations").await;
     assert_ne!(anon.status, 200);
+    net.stop().await;
+}
+
+async fn item_on(
+    hub: &TestHub,
+    ch: &hub::service::channel::Channel,
+    mid: &str,
+) -> Option<hub::store::item::Item> {
+    let (id, mid) = (ch.channel_id, mid.to_string());
+    hub.ctx()
+        .db
+        .run(move |c| hub::store::item::find_by_uid_mid(c, id, &mid))
+        .await
+        .unwrap()
+}
+
+#[actix_web::test]
+async fn a_private_posts_access_list_survives_the_clone_and_the_move() {
+    use hub::service::perms::Observer;
+    let (net, alice, clone, carol) = cloned().await;
+    let (a, b, g) = (net.hub("alpha"), net.hub("beta"), net.hub("gamma"));
+    let dave = channel(b, "dave").await;
+    let only_carol = Audience::Channels(vec![carol.channel_hash.clone()]);
+    let p = hub::service::item::post(a.ctx(), &alice, "for carol, before", only_carol.clone())
+        .await
+        .unwrap();
+    settle(&net).await;
+    // The clone has it, restricted to carol as on alpha.
+    let on_g = item_on(g, &clone, &p.mid).await.expect("synced to the clone");
+    assert!(on_g.item_private);
+    assert_eq!(on_g.allow_cid, format!("<{}>", carol.channel_hash));
+    // The move: gamma becomes the primary.
+    hub::service::locations::make_primary_here(g.ctx(), &clone)
+        .await
+        .unwrap();
+    settle(&net).await;
+    let seen = |hub: &TestHub, uuid: String, who: Observer| {
+        let ctx = hub.ctx().clone();
+        async move { hub::service::item::permalink(&ctx, &uuid, &who).await.is_ok() }
+    };
+    // On the new primary, carol sees the old post; dave and anonymous do not.
+    assert!(seen(g, on_g.uuid.clone(), Observer::Identity(carol.channel_hash.clone())).await);
+    assert!(!seen(g, on_g.uuid.clone(), Observer::Identity(dave.channel_hash.clone())).await);
+    assert!(!seen(g, on_g.uuid.clone(), Observer::Anonymous).await);
+    // A private post made after the move, on gamma: carol gets it, restricted; dave does not;
+    // alpha (now a clone) has it with the same access list.
+    let q = hub::service::item::post(g.ctx(), &clone, "for carol, after", only_carol)
+        .await
+        .unwrap();
+    settle(&net).await;
+    let at_carol = item_on(b, &carol, &q.mid).await.expect("carol got it");
+    assert!(at_carol.item_private);
+    assert!(item_on(b, &dave, &q.mid).await.is_none());
+    let on_a = item_on(a, &alice, &q.mid).await.expect("synced back to alpha");
+    assert!(on_a.item_private);
+    assert_eq!(on_a.allow_cid, format!("<{}>", carol.channel_hash));
+    assert!(!seen(a, on_a.uuid.clone(), Observer::Anonymous).await);
+    in_step(a, &alice, g, &clone).await;
+    net.stop().await;
+}
+
+#[actix_web::test]
+async fn a_location_leaves_the_channel_lives_on_and_a_re_import_brings_it_back() {
+    let (net, alice, clone, carol) = cloned().await;
+    let (a, b, g) = (net.hub("alpha"), net.hub("beta"), net.hub("gamma"));
+    // The primary cannot leave while a clone remains.
+    let e = hub::service::locations::leave_here(a.ctx(), &alice)
+        .await
+        .unwrap_err();
+    assert!(e.kind.safe_message().contains("primary"), "{}", e.kind.safe_message());
+    // gamma leaves, from its locations page (confirmed): alpha and carol's hub forget it; the
+    // channel goes on from alpha.
+    let _ = &clone;
+    let web = g.browser();
+    web.login("alice@example.org", PW).await;
+    let unconfirmed = web
+        .submit("/channel/alice/locations", "/channel/alice/locations/leave", &[])
+        .await;
+    assert_eq!(unconfirmed.status, 422, "{}", unconfirmed.body);
+    let r = web
+        .submit(
+            "/channel/alice/locations",
+            "/channel/alice/locations/leave",
+            &[("confirm", "1")],
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    settle(&net).await;
+    let urls = |v: Vec<(String, bool)>| v.into_iter().map(|(u, _)| u).collect::<Vec<_>>();
+    assert_eq!(urls(locations(a, &alice.channel_hash).await), vec![a.base_url.clone()]);
+    assert_eq!(urls(locations(b, &alice.channel_hash).await), vec![a.base_url.clone()]);
+    assert!(hub::service::channel::by_nick(g.ctx(), "alice").await.is_err());
+    let r = g.browser().get("/channel/alice").await;
+    assert_eq!(r.status, 404);
+    let p = hub::service::item::post(a.ctx(), &alice, "after gamma left", Audience::Public)
+        .await
+        .unwrap();
+    settle(&net).await;
+    assert!(item_on(b, &carol, &p.mid).await.is_some(), "carol still gets alice's posts");
+    let gamma_zot = format!("{}/zot", g.base_url);
+    let queued = a
+        .ctx()
+        .db
+        .run(move |c| hub::store::outq::find_by_dest_all(c, &gamma_zot))
+        .await
+        .unwrap();
+    assert!(
+        queued.iter().all(|q| q.outq_mid != p.mid && q.outq_done.is_some()),
+        "nothing more goes to gamma"
+    );
+    // Imported again on gamma (after that local delete): a location again, in step.
+    let file = tempfile::NamedTempFile::new().unwrap();
+    hub::service::export::write(a.ctx(), &alice, file.reopen().unwrap())
+        .await
+        .unwrap();
+    let account = hub::service::account::find_by_email(g.ctx(), "alice@example.org")
+        .await
+        .unwrap()
+        .unwrap()
+        .account_id;
+    let back = hub::service::import::import(
+        g.ctx(),
+        account,
+        hub::service::import::parse(&std::fs::read(file.path()).unwrap()).unwrap(),
+        false,
+    )
+    .await
+    .unwrap()
+    .channel;
+    assert_eq!(back.channel_address, "alice", "the same nickname again");
+    settle(&net).await;
+    assert_eq!(
+        urls(locations(a, &alice.channel_hash).await),
+        vec![a.base_url.clone(), g.base_url.clone()]
+    );
+    assert!(item_on(g, &back, &p.mid).await.is_some(), "the export brought the new post");
+    let q = hub::service::item::post(a.ctx(), &alice, "after the return", Audience::Public)
+        .await
+        .unwrap();
+    settle(&net).await;
+    assert!(item_on(g, &back, &q.mid).await.is_some());
+    in_step(a, &alice, g, &back).await;
     net.stop().await;
 }

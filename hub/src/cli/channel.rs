@@ -170,6 +170,19 @@ pub enum ChannelCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Delete the channel at this hub only: it lives on at its other locations, which are told
+    /// (not the primary, nor the only location).
+    Leave {
+        /// The local channel.
+        #[arg(long)]
+        nick: String,
+        /// Confirm.
+        #[arg(long)]
+        yes: bool,
+        /// Answer in JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Pull a channel's posts from its old hub (again: posts already here are skipped, so an
     /// interrupted pull carries on); the password is read from stdin.
     PullPosts {
@@ -458,6 +471,21 @@ pub async fn run(ctx: &Ctx, cmd: &ChannelCommand) -> Result<ExitCode> {
                         format!("; left out: {}", done.skipped.join("; "))
                     }
                 ),
+            ))
+        }
+        ChannelCommand::Leave { nick, yes, json } => {
+            if !*yes {
+                return Err(Error::invalid(
+                    "yes",
+                    "Give --yes: the channel will be gone from this hub (it lives on at its other locations).",
+                ));
+            }
+            let channel = service::channel::by_nick(ctx, nick).await?;
+            service::locations::leave_here(ctx, &channel).await?;
+            Ok(print(
+                *json,
+                json!({ "nick": nick, "left": true }),
+                format!("{nick} left this hub; it lives on at its other locations"),
             ))
         }
         ChannelCommand::PullPosts {

@@ -55,6 +55,7 @@ pub async fn receive(
     }
     let ch = channel.clone();
     let origin = origin.to_string();
+    let here = ctx.site.site_id.clone();
     let micros = ctx.clock.now().timestamp_micros();
     ctx.db
         .tx(move |conn| {
@@ -69,7 +70,7 @@ pub async fn receive(
                         .map_err(|e| Error::internal(anyhow::anyhow!("hz profile: {e}")))?,
                 });
             }
-            sync::apply_all(conn, &ch, changes, Numbering::OnArrival, now)
+            sync::apply_all(conn, &ch, &here, changes, Numbering::OnArrival, now)
         })
         .await
 }

@@ -170,6 +170,11 @@ fn apply(
 ) -> Result<(i64, Stats)> {
     let ch = &e.channel;
     store::account::lock(conn, account_id)?;
+    // A channel that left this hub earlier comes back whole: what was left of it goes first.
+    if let Some(old) = store::channel::find_removed_by_hash(conn, &ch.channel_hash)? {
+        store::channel::purge(conn, old.channel_id)?;
+        store::hubloc::purge_at(conn, &ch.channel_hash, &ctx.site.site_id)?;
+    }
     if store::channel::find_by_hash(conn, &ch.channel_hash)?.is_some() {
         return Err(Error::conflict(
             "file",

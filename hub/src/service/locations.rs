@@ -67,6 +67,50 @@ pub async fn make_primary_here(ctx: &Ctx, channel: &Channel) -> Result<()> {
     Ok(())
 }
 
+/// Deletes the channel at this location only: it lives on at its other locations, which are
+/// told (a `location` change) and stop syncing here; the primary tells the connections. Its
+/// pages and deliveries here stop at once; importing it again later makes this hub a location
+/// again. The primary cannot leave while clones remain (make one of them the primary first,
+/// from there), nor the only location (that would delete the channel everywhere).
+pub async fn leave_here(ctx: &Ctx, channel: &Channel) -> Result<()> {
+    let ch = channel.clone();
+    let site_id = ctx.site.site_id.clone();
+    let c2 = ctx.clone();
+    ctx.db
+        .tx(move |conn| {
+            let locs = store::hubloc::find_by_hash(conn, &ch.channel_hash)?;
+            let mine = locs.iter().find(|h| h.hubloc_site_id == site_id);
+            if locs.iter().all(|h| h.hubloc_site_id == site_id) {
+                return Err(Error::invalid(
+                    "leave",
+                    "This is the channel's only location: deleting it here would delete it everywhere.",
+                ));
+            }
+            if mine.is_some_and(|h| h.hubloc_primary) {
+                return Err(Error::invalid(
+                    "leave",
+                    "This hub is the channel's primary: make another location the primary first (on that hub), then delete it here.",
+                ));
+            }
+            crate::service::sync::record(
+                conn,
+                &c2,
+                ch.channel_id,
+                &ch.channel_hash,
+                "location",
+                &site_id,
+                serde_json::json!({ "deleted": true, "url": c2.uris.base() }),
+            )?;
+            store::hubloc::mark_deleted_at(conn, &ch.channel_hash, &site_id)?;
+            store::channel::set_removed(conn, ch.channel_id)?;
+            Ok(())
+        })
+        .await?;
+    ctx.queue.wake();
+    tracing::info!(nick = %channel.channel_address, "the channel left this hub; it lives on at its other locations");
+    Ok(())
+}
+
 /// Queues a `refresh` to every connection and every other location of the channel.
 pub(crate) fn announce(
     conn: &mut AnyConnection,
@@ -74,21 +118,23 @@ pub(crate) fn announce(
     site_id: &str,
     now: chrono::NaiveDateTime,
 ) -> Result<()> {
-    let mut to = crate::service::connection::unblocked(conn, channel.channel_id)?;
-    to.push(channel.channel_hash.clone());
-    outbound::queue(
-        conn,
-        &outbound::Outgoing {
-            channel_id: channel.channel_id,
-            sender: &channel.channel_hash,
-            site_id,
-            kind: MessageType::Refresh,
-            data: None,
-            mid: "",
-        },
-        &outbound::Audience::Private(to),
-        now,
-    )?;
+    let to = crate::service::connection::unblocked(conn, channel.channel_id)?;
+    let msg = outbound::Outgoing {
+        channel_id: channel.channel_id,
+        sender: &channel.channel_hash,
+        site_id,
+        kind: MessageType::Refresh,
+        data: None,
+        mid: "",
+    };
+    outbound::queue(conn, &msg, &outbound::Audience::Private(to), now)?;
+    // The channel's other locations, never this hub itself.
+    let own = store::hubloc::find_by_hash(conn, &channel.channel_hash)?
+        .into_iter()
+        .find(|h| h.hubloc_site_id == site_id)
+        .map(|h| h.hubloc_callback)
+        .unwrap_or_default();
+    outbound::queue_to_other_locations(conn, &msg, None, &channel.channel_hash, &own, now)?;
     Ok(())
 }
 

@@ -82,10 +82,10 @@ pub fn queue(
     Ok(hubs.len())
 }
 
-/// Queues a sync message for the channel `hash`'s other locations (every hub it lives at but
-/// this one, `own_callback`): Caravan's encoding (`msg.data`) to Caravan hubs, and `hz`, when
-/// the change has a Hubzilla form, to Hubzilla hubs (which understand nothing else). Returns
-/// the number of hubs.
+/// Queues a message for the channel `hash`'s other locations (every hub it lives at but this
+/// one, `own_callback`). A sync message goes in Caravan's encoding (`msg.data`) to Caravan
+/// hubs and as `hz`, when the change has a Hubzilla form, to Hubzilla hubs (which understand
+/// nothing else); a message without data (a refresh) goes to all. Returns the number of hubs.
 pub fn queue_to_other_locations(
     conn: &mut AnyConnection,
     msg: &Outgoing<'_>,
@@ -104,7 +104,7 @@ pub fn queue_to_other_locations(
         seen.push(callback.clone());
         let hubzilla = store::site::find_site(conn, h.hubloc_url.trim_end_matches('/'))?
             .is_some_and(|s| s.site_project == "hubzilla");
-        let data = if hubzilla {
+        let data = if hubzilla && msg.data.is_some() {
             match hz {
                 Some(v) => Some((zot::hz::ENCODING, v.clone())),
                 None => continue,

@@ -11,7 +11,7 @@
 //! Kinds so far: `item` (posts, comments, likes, edits, deletions made at a location, and
 //! responses accepted on its threads), `profile` (name, about, home page, locality), `abook`
 //! (a connection with its identity, locations, state and permissions) and `group` (a privacy
-//! group and its members).
+//! group and its members) and `location` (a location dropping itself).
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -26,7 +26,7 @@ use crate::store::{self, AnyConnection};
 /// The `encoding` of Caravan's sync messages.
 pub const ENCODING: &str = "caravan";
 /// The kinds of objects the log carries.
-pub const KINDS: &[&str] = &["item", "profile", "abook", "group"];
+pub const KINDS: &[&str] = &["item", "profile", "abook", "group", "location"];
 
 /// One change as it travels.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -212,8 +212,9 @@ pub async fn receive(
     }
     let ch = channel.clone();
     let now = ctx.clock.now_db();
+    let here = ctx.site.site_id.clone();
     ctx.db
-        .tx(move |conn| apply_all(conn, &ch, packet.changes, Numbering::AtOrigin, now))
+        .tx(move |conn| apply_all(conn, &ch, &here, packet.changes, Numbering::AtOrigin, now))
         .await
 }
 
@@ -232,6 +233,7 @@ pub(crate) enum Numbering {
 pub(crate) fn apply_all(
     conn: &mut AnyConnection,
     ch: &Channel,
+    here: &str,
     changes: Vec<Change>,
     numbering: Numbering,
     now: chrono::NaiveDateTime,
@@ -262,7 +264,7 @@ pub(crate) fn apply_all(
                 c.seq = store::changelog::last_seq(conn, ch.channel_id, &c.origin)? + 1;
             }
         }
-        let won = apply(conn, ch, &c, now)?;
+        let won = apply(conn, ch, here, &c, now)?;
         store::changelog::insert(
             conn,
             ch.channel_id,
@@ -335,10 +337,12 @@ pub(crate) fn current_profile(
 fn apply(
     conn: &mut AnyConnection,
     channel: &Channel,
+    here: &str,
     c: &Change,
     now: chrono::NaiveDateTime,
 ) -> Result<bool> {
     match c.kind.as_str() {
+        "location" => apply_location(conn, channel, here, c, now),
         "item" => apply_item(conn, channel, c, now),
         "profile" => apply_profile(conn, channel, c, now),
         "abook" | "group" => {
@@ -354,6 +358,31 @@ fn apply(
         }
         _ => Err(Error::new(ErrorKind::BadRequest("unknown kind of change"))),
     }
+}
+
+/// A location that dropped itself (`location`, its own site id, `{"deleted": true}`): it is
+/// marked deleted here; the primary tells the channel's connections, so they stop delivering
+/// there.
+fn apply_location(
+    conn: &mut AnyConnection,
+    channel: &Channel,
+    here: &str,
+    c: &Change,
+    now: chrono::NaiveDateTime,
+) -> Result<bool> {
+    if c.obj != c.origin || c.body.get("deleted").and_then(|d| d.as_bool()) != Some(true) {
+        return Err(Error::new(ErrorKind::BadRequest(
+            "a location may only drop itself",
+        )));
+    }
+    store::hubloc::mark_deleted_at(conn, &channel.channel_hash, &c.origin)?;
+    let primary_here = store::hubloc::find_by_hash(conn, &channel.channel_hash)?
+        .iter()
+        .any(|h| h.hubloc_primary && h.hubloc_site_id == here);
+    if primary_here {
+        crate::service::locations::announce(conn, channel, here, now)?;
+    }
+    Ok(true)
 }
 
 fn parse_time(s: &str, fallback: chrono::NaiveDateTime) -> chrono::NaiveDateTime {

@@ -147,3 +147,29 @@ pub fn find_by_hash(conn: &mut AnyConnection, hash: &str) -> Result<Option<Chann
         .first::<Channel>(conn)
         .optional()?)
 }
+
+/// Marks a channel removed here (its pages and deliveries stop; its row stays so that what it
+/// queued can still be signed).
+pub fn set_removed(conn: &mut AnyConnection, id: i64) -> Result<()> {
+    diesel::update(channel::table.find(id))
+        .set(channel::channel_removed.eq(true))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// A channel removed here, by portable id.
+pub fn find_removed_by_hash(conn: &mut AnyConnection, hash: &str) -> Result<Option<Channel>> {
+    Ok(channel::table
+        .filter(channel::channel_hash.eq(hash))
+        .filter(channel::channel_removed.eq(true))
+        .first::<Channel>(conn)
+        .optional()?)
+}
+
+/// Deletes a channel row and, by the schema's cascades, everything of it (posts, connections,
+/// groups, settings, profile, change log); its queued messages go too.
+pub fn purge(conn: &mut AnyConnection, id: i64) -> Result<()> {
+    crate::store::outq::delete_of_channel(conn, id)?;
+    diesel::delete(channel::table.find(id)).execute(conn)?;
+    Ok(())
+}

@@ -197,3 +197,29 @@ pub fn set_primary(conn: &mut AnyConnection, hash: &str, site_id: &str) -> Resul
     .set(hubloc::hubloc_primary.eq(true))
     .execute(conn)?)
 }
+
+/// Marks the location of `hash` at `site_id` deleted (dropped); returns how many.
+pub fn mark_deleted_at(conn: &mut AnyConnection, hash: &str, site_id: &str) -> Result<usize> {
+    Ok(diesel::update(
+        hubloc::table
+            .filter(hubloc::hubloc_hash.eq(hash))
+            .filter(hubloc::hubloc_site_id.eq(site_id))
+            .filter(hubloc::hubloc_deleted.eq(false)),
+    )
+    .set((
+        hubloc::hubloc_deleted.eq(true),
+        hubloc::hubloc_primary.eq(false),
+    ))
+    .execute(conn)?)
+}
+
+/// Forgets every location row of `hash` at `site_id`, deleted or not (before it is
+/// written again by a re-import).
+pub fn purge_at(conn: &mut AnyConnection, hash: &str, site_id: &str) -> Result<usize> {
+    Ok(diesel::delete(
+        hubloc::table
+            .filter(hubloc::hubloc_hash.eq(hash))
+            .filter(hubloc::hubloc_site_id.eq(site_id)),
+    )
+    .execute(conn)?)
+}

@@ -292,3 +292,8 @@ pub fn find_by_dest_all(conn: &mut AnyConnection, dest_url: &str) -> Result<Vec<
         .order(outq::outq_id.asc())
         .load::<Outq>(conn)?)
 }
+
+/// Deletes every queued message of a channel (it is being purged).
+pub fn delete_of_channel(conn: &mut AnyConnection, channel_id: i64) -> Result<usize> {
+    Ok(diesel::delete(outq::table.filter(outq::outq_channel.eq(channel_id))).execute(conn)?)
+}

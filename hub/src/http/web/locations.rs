@@ -1,5 +1,6 @@
 //! The channel owner's locations page: where the channel lives (the primary marked), whether
-//! every location is in sync with this one, in plain words, and "make this hub the primary".
+//! every location is in sync with this one, in plain words, "make this hub the primary" and
+//! "delete the channel at this hub" (it lives on elsewhere).
 
 use actix_session::Session;
 use actix_web::http::StatusCode;
@@ -19,6 +20,7 @@ use crate::service;
 pub fn configure(cfg: &mut web::ServiceConfig) {
     resource!(cfg, "/channel/{nick}/locations", get => get_locations);
     resource!(cfg, "/channel/{nick}/locations/primary", post => post_primary);
+    resource!(cfg, "/channel/{nick}/locations/leave", post => post_leave);
 }
 
 /// GET /channel/{nick}/locations
@@ -77,4 +79,32 @@ async fn post_primary(
     let (_, channel) = owned_channel(&ctx, &session, &nick).await?;
     service::locations::make_primary_here(&ctx, &channel).await?;
     Ok(see_other(&format!("/channel/{nick}/locations")))
+}
+
+/// The leave form.
+#[derive(Debug, serde::Deserialize)]
+pub struct LeaveForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    confirm: Option<String>,
+}
+
+/// POST /channel/{nick}/locations/leave: the channel is deleted at this hub only.
+async fn post_leave(
+    ctx: web::Data<Ctx>,
+    session: Session,
+    nick: web::Path<String>,
+    form: web::Form<LeaveForm>,
+) -> Result<HttpResponse> {
+    check_csrf(&session, &form.csrf)?;
+    let (_, channel) = owned_channel(&ctx, &session, &nick).await?;
+    if form.confirm.is_none() {
+        return Err(crate::error::Error::invalid(
+            "confirm",
+            "Tick the box to confirm: the channel will be gone from this hub.",
+        ));
+    }
+    service::locations::leave_here(&ctx, &channel).await?;
+    Ok(see_other("/channels"))
 }
