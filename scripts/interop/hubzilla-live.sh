@@ -255,8 +255,9 @@ check "online import: alice@hubzilla-a.test becomes a Caravan channel with the s
 ANICK=$(echo "$IMPORT" | jq -r '.nick // "alice"')
 ashow() { H channel show --nick "$ANICK" --json; }
 echo "$A_WALL" > "$D/a-wall.txt"
+H channel export --nick "$ANICK" --out "$D/alice-export.json" >/dev/null
 check "online import: every post on alice's wall at A ($(echo "$A_WALL" | grep -c .)) is on Caravan, once" \
-  "ashow | jq -e --rawfile w '$D/a-wall.txt' '[.stream[].mid] as \$s | (\$w | split(\"\\n\") | map(select(. != \"\"))) | all(. as \$m | (\$s | map(select(. == \$m)) | length) == 1)'"
+  "jq -e --rawfile w '$D/a-wall.txt' '[.items[] | select(.item_deleted | not) | .mid] as \$s | (\$w | split(\"\\n\") | map(select(. != \"\"))) | all(. as \$m | (\$s | map(select(. == \$m)) | length) == 1)' '$D/alice-export.json'"
 zinfo() { curl -sS --cacert $CA -H 'Accept: application/x-zot+json' "$1"; }
 check "Caravan's channel info for alice lists hubzilla-a.test (primary), hubzilla-b.test and itself" \
   "zinfo https://$NAME/channel/$ANICK | jq -e '[.locations[] | select(.primary) | .host] == [\"hubzilla-a.test\"] and ([.locations[].host] | index(\"hubzilla-b.test\") != null and index(\"$NAME\") != null)'"
@@ -275,6 +276,18 @@ check "... and bob on B, her connection, gets it once" \
   "waitfor \"[ \\\"\\\$(q b \\\"select count(*) from item where uid=2 and mid='$C2_MID'\\\")\\\" = 1 ]\""
 check "... and her clone on B (channel 3) has it too" \
   "waitfor \"[ -n \\\"\\\$(q b \\\"select id from item where uid=3 and mid='$C2_MID'\\\")\\\" ]\""
+H channel edit --nick "$ANICK" --mid "$C2_MID" --body "alice on Caravan $T, edited there" --json >/dev/null
+check "hz sync Caravan -> Hubzilla: her edit on Caravan reaches A" \
+  "waitfor \"q a \\\"select body from item where uid=2 and mid='$C2_MID'\\\" | grep -q 'edited there'\""
+hz $JA https://hubzilla-a.test/item -d type=wall -d profile_uid=2 -d "post_id=$P2" --data-urlencode "body=alice on A after the clone $T, edited on A" >/dev/null
+check "hz sync Hubzilla -> Caravan: her edit on A reaches Caravan" \
+  "waitfor \"ashow | jq -e --arg m '$A2_MID' '.stream[] | select(.mid == \\\$m) | .body | contains(\\\"edited on A\\\")'\""
+hz $JA -o /dev/null "https://hubzilla-a.test/item/drop/$P2"
+check "hz sync Hubzilla -> Caravan: her deletion on A reaches Caravan" \
+  "waitfor \"ashow | jq -e --arg m '$A2_MID' '[.stream[] | select(.mid == \\\$m)] | length == 0'\""
+H channel edit --nick "$ANICK" --mid "$C2_MID" --delete --json >/dev/null
+check "hz sync Caravan -> Hubzilla: her deletion on Caravan reaches A" \
+  "waitfor \"[ \\\"\\\$(q a \\\"select item_deleted from item where uid=2 and mid='$C2_MID'\\\")\\\" = 1 ]\""
 check "sync-status: every change made on Caravan reached both Hubzilla locations" \
   "waitfor \"H channel sync-status --nick $ANICK --json | jq -e .in_sync\""
 H channel sync-status --nick "$ANICK" | sed 's/^/     /'

@@ -115,10 +115,21 @@ async fn online_import_brings_the_channel_and_its_posts_and_a_wrong_login_brings
         hub::service::online_import::import(g.ctx(), account, &old(PW, "alice"), false, true)
             .await
             .unwrap();
-    assert_eq!(done.channel.channel_hash, alice.channel_hash, "same portable id");
+    assert_eq!(
+        done.channel.channel_hash, alice.channel_hash,
+        "same portable id"
+    );
     assert_eq!(done.connections, 1, "carol");
-    assert_eq!(pulled, 9 - done.items, "every post not in the export itself");
-    assert_eq!(wall(g, &done.channel).await, before, "the same posts, access lists kept");
+    assert_eq!(
+        pulled,
+        9 - done.items,
+        "every post not in the export itself"
+    );
+    assert_eq!(
+        wall(g, &done.channel).await,
+        before,
+        "the same posts, access lists kept"
+    );
     // Pulling again (an interrupted pull carried on) stores nothing twice.
     let again = hub::service::online_import::pull_posts(g.ctx(), &done.channel, &old(PW, "alice"))
         .await
@@ -137,7 +148,10 @@ async fn online_import_brings_the_channel_and_its_posts_and_a_wrong_login_brings
         .run(move |c| hub::store::hubloc::find_by_hash(c, &h))
         .await
         .unwrap();
-    assert!(locs.iter().any(|l| l.hubloc_url == g.base_url && !l.hubloc_primary));
+    assert!(
+        locs.iter()
+            .any(|l| l.hubloc_url == g.base_url && !l.hubloc_primary)
+    );
     net.stop().await;
 }
 
@@ -150,7 +164,10 @@ async fn the_import_api_wants_the_owners_login() {
         .resolve(&a.host, a.addr)
         .build()
         .unwrap();
-    let url = format!("{}/api/z/1.0/channel/export/basic?f=&channel=alice", a.base_url);
+    let url = format!(
+        "{}/api/z/1.0/channel/export/basic?f=&channel=alice",
+        a.base_url
+    );
     let none = http.get(&url).send().await.unwrap();
     assert_eq!(none.status(), 401);
     assert!(
@@ -202,10 +219,9 @@ async fn the_import_api_wants_the_owners_login() {
 }
 
 fn fixture_env(name: &str) -> zot::message::Envelope {
-    let mut v: serde_json::Value = serde_json::from_str(
-        &std::fs::read_to_string(format!("{FIX}/wire/{name}")).unwrap(),
-    )
-    .unwrap();
+    let mut v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(format!("{FIX}/wire/{name}")).unwrap())
+            .unwrap();
     zot::capture::strip_reading_aids(&mut v);
     zot::message::Envelope::from_json(v.to_string().as_bytes()).unwrap()
 }
@@ -249,9 +265,7 @@ async fn hubzillas_captured_sync_packet_applies_once_and_a_tampered_one_not_at_a
     assert_eq!(items.len(), 1);
     assert!(items[0].1.starts_with("Posted on the primary"), "{items:?}");
     let mid = items[0].0.clone();
-    let it = find(b, &alice, &mid)
-        .await
-        .unwrap();
+    let it = find(b, &alice, &mid).await.unwrap();
     assert_eq!(it.title, "Post after cloning");
     assert_eq!(it.author_xchan, alice.channel_hash);
     assert!(it.html.contains("Posted on the primary"));
@@ -340,22 +354,27 @@ async fn changes_reach_a_hubzilla_location_as_hz_packets_it_applies() {
     let packet = zot::hz::SyncPacket::from_data(&last["data"]).unwrap();
     assert_eq!(packet.item.len(), 1);
     let (author, owner) = packet.item[0].check().unwrap();
-    assert_eq!((author.as_str(), owner.as_str()), (alice.channel_hash.as_str(), alice.channel_hash.as_str()));
+    assert_eq!(
+        (author.as_str(), owner.as_str()),
+        (alice.channel_hash.as_str(), alice.channel_hash.as_str())
+    );
     assert!(packet.item[0].item_wall && packet.item[0].item_thread_top);
     net.drain().await;
     let got = find(g, &clone, &p.mid)
         .await
         .expect("the post reached gamma");
     assert_eq!(got.body, "made on alpha, *hz*");
-    assert!(got.html.contains("<em>hz</em>"), "Markdown rendered: {}", got.html);
+    assert!(
+        got.html.contains("<em>hz</em>"),
+        "Markdown rendered: {}",
+        got.html
+    );
     // An edit, then a deletion.
     hub::service::item::edit(a.ctx(), &alice, &p.uuid, Some("edited on alpha"))
         .await
         .unwrap();
     net.drain().await;
-    let got = find(g, &clone, &p.mid)
-        .await
-        .unwrap();
+    let got = find(g, &clone, &p.mid).await.unwrap();
     assert_eq!(got.body, "edited on alpha");
     hub::service::item::edit(a.ctx(), &alice, &p.uuid, None)
         .await
@@ -373,8 +392,12 @@ async fn changes_reach_a_hubzilla_location_as_hz_packets_it_applies() {
     assert!(row.item_deleted, "the deletion reached gamma");
     // Both see the same items in the same states.
     let (sa, sg) = (
-        hub::service::sync::local_state(a.ctx(), &alice).await.unwrap(),
-        hub::service::sync::local_state(g.ctx(), &clone).await.unwrap(),
+        hub::service::sync::local_state(a.ctx(), &alice)
+            .await
+            .unwrap(),
+        hub::service::sync::local_state(g.ctx(), &clone)
+            .await
+            .unwrap(),
     );
     assert_eq!(sa.kinds[0], sg.kinds[0], "items in step");
     // alpha's sync-status speaks of gamma as a Hubzilla hub with nothing waiting.

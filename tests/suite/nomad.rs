@@ -473,7 +473,10 @@ async fn settle(net: &TestNet) {
     for h in &net.hubs {
         for (d, depth, _) in hub::queue::status(h.ctx()).await.unwrap() {
             if depth > 0 {
-                left.push(format!("{} -> {}: {depth} ({:?})", h.name, d.dest_url, d.dest_last_error));
+                left.push(format!(
+                    "{} -> {}: {depth} ({:?})",
+                    h.name, d.dest_url, d.dest_last_error
+                ));
             }
         }
     }
@@ -1159,7 +1162,9 @@ async fn a_private_posts_access_list_survives_the_clone_and_the_move() {
         .unwrap();
     settle(&net).await;
     // The clone has it, restricted to carol as on alpha.
-    let on_g = item_on(g, &clone, &p.mid).await.expect("synced to the clone");
+    let on_g = item_on(g, &clone, &p.mid)
+        .await
+        .expect("synced to the clone");
     assert!(on_g.item_private);
     assert_eq!(on_g.allow_cid, format!("<{}>", carol.channel_hash));
     // The move: gamma becomes the primary.
@@ -1169,11 +1174,29 @@ async fn a_private_posts_access_list_survives_the_clone_and_the_move() {
     settle(&net).await;
     let seen = |hub: &TestHub, uuid: String, who: Observer| {
         let ctx = hub.ctx().clone();
-        async move { hub::service::item::permalink(&ctx, &uuid, &who).await.is_ok() }
+        async move {
+            hub::service::item::permalink(&ctx, &uuid, &who)
+                .await
+                .is_ok()
+        }
     };
     // On the new primary, carol sees the old post; dave and anonymous do not.
-    assert!(seen(g, on_g.uuid.clone(), Observer::Identity(carol.channel_hash.clone())).await);
-    assert!(!seen(g, on_g.uuid.clone(), Observer::Identity(dave.channel_hash.clone())).await);
+    assert!(
+        seen(
+            g,
+            on_g.uuid.clone(),
+            Observer::Identity(carol.channel_hash.clone())
+        )
+        .await
+    );
+    assert!(
+        !seen(
+            g,
+            on_g.uuid.clone(),
+            Observer::Identity(dave.channel_hash.clone())
+        )
+        .await
+    );
     assert!(!seen(g, on_g.uuid.clone(), Observer::Anonymous).await);
     // A private post made after the move, on gamma: carol gets it, restricted; dave does not;
     // alpha (now a clone) has it with the same access list.
@@ -1184,7 +1207,9 @@ async fn a_private_posts_access_list_survives_the_clone_and_the_move() {
     let at_carol = item_on(b, &carol, &q.mid).await.expect("carol got it");
     assert!(at_carol.item_private);
     assert!(item_on(b, &dave, &q.mid).await.is_none());
-    let on_a = item_on(a, &alice, &q.mid).await.expect("synced back to alpha");
+    let on_a = item_on(a, &alice, &q.mid)
+        .await
+        .expect("synced back to alpha");
     assert!(on_a.item_private);
     assert_eq!(on_a.allow_cid, format!("<{}>", carol.channel_hash));
     assert!(!seen(a, on_a.uuid.clone(), Observer::Anonymous).await);
@@ -1200,14 +1225,22 @@ async fn a_location_leaves_the_channel_lives_on_and_a_re_import_brings_it_back()
     let e = hub::service::locations::leave_here(a.ctx(), &alice)
         .await
         .unwrap_err();
-    assert!(e.kind.safe_message().contains("primary"), "{}", e.kind.safe_message());
+    assert!(
+        e.kind.safe_message().contains("primary"),
+        "{}",
+        e.kind.safe_message()
+    );
     // gamma leaves, from its locations page (confirmed): alpha and carol's hub forget it; the
     // channel goes on from alpha.
     let _ = &clone;
     let web = g.browser();
     web.login("alice@example.org", PW).await;
     let unconfirmed = web
-        .submit("/channel/alice/locations", "/channel/alice/locations/leave", &[])
+        .submit(
+            "/channel/alice/locations",
+            "/channel/alice/locations/leave",
+            &[],
+        )
         .await;
     assert_eq!(unconfirmed.status, 422, "{}", unconfirmed.body);
     let r = web
@@ -1220,16 +1253,29 @@ async fn a_location_leaves_the_channel_lives_on_and_a_re_import_brings_it_back()
     assert_eq!(r.status, 303, "{}", r.body);
     settle(&net).await;
     let urls = |v: Vec<(String, bool)>| v.into_iter().map(|(u, _)| u).collect::<Vec<_>>();
-    assert_eq!(urls(locations(a, &alice.channel_hash).await), vec![a.base_url.clone()]);
-    assert_eq!(urls(locations(b, &alice.channel_hash).await), vec![a.base_url.clone()]);
-    assert!(hub::service::channel::by_nick(g.ctx(), "alice").await.is_err());
+    assert_eq!(
+        urls(locations(a, &alice.channel_hash).await),
+        vec![a.base_url.clone()]
+    );
+    assert_eq!(
+        urls(locations(b, &alice.channel_hash).await),
+        vec![a.base_url.clone()]
+    );
+    assert!(
+        hub::service::channel::by_nick(g.ctx(), "alice")
+            .await
+            .is_err()
+    );
     let r = g.browser().get("/channel/alice").await;
     assert_eq!(r.status, 404);
     let p = hub::service::item::post(a.ctx(), &alice, "after gamma left", Audience::Public)
         .await
         .unwrap();
     settle(&net).await;
-    assert!(item_on(b, &carol, &p.mid).await.is_some(), "carol still gets alice's posts");
+    assert!(
+        item_on(b, &carol, &p.mid).await.is_some(),
+        "carol still gets alice's posts"
+    );
     let gamma_zot = format!("{}/zot", g.base_url);
     let queued = a
         .ctx()
@@ -1238,7 +1284,9 @@ async fn a_location_leaves_the_channel_lives_on_and_a_re_import_brings_it_back()
         .await
         .unwrap();
     assert!(
-        queued.iter().all(|q| q.outq_mid != p.mid && q.outq_done.is_some()),
+        queued
+            .iter()
+            .all(|q| q.outq_mid != p.mid && q.outq_done.is_some()),
         "nothing more goes to gamma"
     );
     // Imported again on gamma (after that local delete): a location again, in step.
@@ -1266,7 +1314,10 @@ async fn a_location_leaves_the_channel_lives_on_and_a_re_import_brings_it_back()
         urls(locations(a, &alice.channel_hash).await),
         vec![a.base_url.clone(), g.base_url.clone()]
     );
-    assert!(item_on(g, &back, &p.mid).await.is_some(), "the export brought the new post");
+    assert!(
+        item_on(g, &back, &p.mid).await.is_some(),
+        "the export brought the new post"
+    );
     let q = hub::service::item::post(a.ctx(), &alice, "after the return", Audience::Public)
         .await
         .unwrap();

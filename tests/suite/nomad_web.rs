@@ -65,10 +65,19 @@ async fn an_export_downloads_and_imports_by_upload_and_a_bad_file_imports_nothin
     assert!(locs.has("href=\"/channel/alice/export\""));
     let r = owner.get("/channel/alice/export").await;
     r.expect_status(200);
-    let disposition = r.headers["content-disposition"].to_str().unwrap().to_string();
-    assert!(disposition.starts_with("attachment; filename=\"alice-"), "{disposition}");
+    let disposition = r.headers["content-disposition"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        disposition.starts_with("attachment; filename=\"alice-"),
+        "{disposition}"
+    );
     let export: serde_json::Value = serde_json::from_str(&r.body).unwrap();
-    assert_eq!(export["channel"]["channel_hash"], alice.channel_hash.as_str());
+    assert_eq!(
+        export["channel"]["channel_hash"],
+        alice.channel_hash.as_str()
+    );
     assert_eq!(export["items"].as_array().unwrap().len(), 1);
 
     let account = b.account("alice@example.org", PW).await;
@@ -94,7 +103,11 @@ async fn an_export_downloads_and_imports_by_upload_and_a_bad_file_imports_nothin
     assert_eq!(ok.location.as_deref(), Some("/channel/alice/locations"));
     net.drain().await;
     let locs = web.get("/channel/alice/locations").await;
-    assert!(locs.has(&a.base_url) && locs.has(&b.base_url), "{}", locs.body);
+    assert!(
+        locs.has(&a.base_url) && locs.has(&b.base_url),
+        "{}",
+        locs.body
+    );
     assert_eq!(channels(b, account).await, 1);
     net.stop().await;
 }
@@ -122,8 +135,14 @@ async fn the_online_import_form_keeps_what_was_typed_but_never_the_password() {
         .await;
     assert_eq!(wrong.status, 422, "{}", wrong.body);
     assert!(wrong.has("did not accept that login"), "{}", wrong.body);
-    assert!(wrong.has(&format!("value=\"{from}\"")), "the address is kept");
-    assert!(!wrong.has("Not-Her-Password-9"), "the password is not echoed");
+    assert!(
+        wrong.has(&format!("value=\"{from}\"")),
+        "the address is kept"
+    );
+    assert!(
+        !wrong.has("Not-Her-Password-9"),
+        "the password is not echoed"
+    );
     assert_eq!(channels(g, account).await, 0);
     let ok = web
         .submit(

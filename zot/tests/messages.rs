@@ -135,5 +135,8 @@ fn every_captured_hz_sync_packet_reads_and_its_items_prove_their_authors() {
         }
     }
     println!("{packets} hz sync packets, {items} items");
-    assert!(packets >= 4 && items >= 1, "{packets} packets, {items} items");
+    assert!(
+        packets >= 4 && items >= 1,
+        "{packets} packets, {items} items"
+    );
 }

@@ -37,11 +37,10 @@ pub fn response(ctx: &Ctx, channel: Channel, filename: Option<String>) -> HttpRe
         }
     });
     // Fused: the body may be polled again after its end.
-    let body = futures_util::StreamExt::fuse(futures_util::stream::unfold(rx, |mut rx| async move {
-        rx.recv()
-            .await
-            .map(|b| (Ok::<_, actix_web::Error>(b), rx))
-    }));
+    let body =
+        futures_util::StreamExt::fuse(futures_util::stream::unfold(rx, |mut rx| async move {
+            rx.recv().await.map(|b| (Ok::<_, actix_web::Error>(b), rx))
+        }));
     let mut resp = HttpResponse::Ok();
     resp.content_type("application/json")
         .insert_header(("Cache-Control", "no-store"));

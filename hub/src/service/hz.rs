@@ -145,7 +145,9 @@ pub(crate) async fn to_export_items(
         let html = match it.mimetype.as_str() {
             "text/markdown" => crate::service::text::markdown_to_safe_html(&it.body),
             "text/html" => crate::service::text::sanitize_html(&it.body),
-            "text/plain" => crate::service::text::sanitize_html(&html_escape::encode_text(&it.body)),
+            "text/plain" => {
+                crate::service::text::sanitize_html(&html_escape::encode_text(&it.body))
+            }
             _ => crate::service::text::bbcode_to_safe_html(&it.body),
         };
         out.push(fmt::Item {
@@ -312,7 +314,11 @@ pub(crate) fn hz_item_of(
             it.parent_mid.clone()
         },
         message_parent: if it.thr_parent.is_empty() {
-            if top { it.mid.clone() } else { it.parent_mid.clone() }
+            if top {
+                it.mid.clone()
+            } else {
+                it.parent_mid.clone()
+            }
         } else {
             it.thr_parent.clone()
         },

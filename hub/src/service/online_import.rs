@@ -114,8 +114,7 @@ pub async fn import(
         ));
     }
     let export = import::parse(&got.body)?;
-    if export.channel.channel_address != old.nick() && !export.channel.channel_address.is_empty()
-    {
+    if export.channel.channel_address != old.nick() && !export.channel.channel_address.is_empty() {
         return Err(Error::invalid(
             "address",
             "That login does not own this channel on the old hub.",

@@ -641,9 +641,7 @@ pub struct Report {
 impl Report {
     /// Whether every location answered and all agree.
     pub fn in_sync(&self) -> bool {
-        self.peers
-            .iter()
-            .all(|p| p.in_sync)
+        self.peers.iter().all(|p| p.in_sync)
     }
 }
 

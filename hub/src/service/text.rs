@@ -142,6 +142,9 @@ mod bbcode_tests {
         assert!(html.contains("<b>bold</b>"), "{html}");
         assert!(html.contains(r#"href="https://a.test/x""#), "{html}");
         assert!(html.contains("<blockquote>q</blockquote>"), "{html}");
-        assert!(!html.contains("javascript:") && !html.contains("<script"), "{html}");
+        assert!(
+            !html.contains("javascript:") && !html.contains("<script"),
+            "{html}"
+        );
     }
 }

@@ -19,10 +19,17 @@ use crate::store;
 pub const MAX_RECORDS: i64 = 1000;
 
 /// The account whose login an `Authorization: Basic …` header carries.
-pub async fn authenticate(ctx: &Ctx, authorization: Option<&str>, client: IpAddr) -> Result<Account> {
+pub async fn authenticate(
+    ctx: &Ctx,
+    authorization: Option<&str>,
+    client: IpAddr,
+) -> Result<Account> {
     let unauthorized = || Error::new(ErrorKind::Unauthorized("a login is needed"));
     let encoded = authorization
-        .and_then(|h| h.strip_prefix("Basic ").or_else(|| h.strip_prefix("basic ")))
+        .and_then(|h| {
+            h.strip_prefix("Basic ")
+                .or_else(|| h.strip_prefix("basic "))
+        })
         .ok_or_else(unauthorized)?;
     let raw = base64::engine::general_purpose::STANDARD
         .decode(encoded.trim())
@@ -67,7 +74,9 @@ fn parse_bound(s: Option<&str>, default: NaiveDateTime) -> NaiveDateTime {
     let s = s.map(str::trim).filter(|s| !s.is_empty());
     s.and_then(|s| {
         NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M:%S")
-            .or_else(|_| NaiveDateTime::parse_from_str(&format!("{s} 00:00:00"), "%Y-%m-%d %H:%M:%S"))
+            .or_else(|_| {
+                NaiveDateTime::parse_from_str(&format!("{s} 00:00:00"), "%Y-%m-%d %H:%M:%S")
+            })
             .ok()
     })
     .unwrap_or(default)
@@ -82,7 +91,11 @@ pub async fn item_page(
     page: i64,
     records: i64,
 ) -> Result<zot::hz::ItemPage> {
-    let records = if records < 1 { 10 } else { records.min(MAX_RECORDS) };
+    let records = if records < 1 {
+        10
+    } else {
+        records.min(MAX_RECORDS)
+    };
     let page = page.max(0);
     let since = parse_bound(since, chrono::DateTime::UNIX_EPOCH.naive_utc());
     let until = parse_bound(until, ctx.clock.now_db());
@@ -105,7 +118,8 @@ pub async fn item_page(
             let mut item = Vec::new();
             for r in rows {
                 let it = crate::service::export::item_of(r);
-                if let Some(h) = crate::service::hz::hz_item_of(conn, &it, &ch.channel_hash, &key)? {
+                if let Some(h) = crate::service::hz::hz_item_of(conn, &it, &ch.channel_hash, &key)?
+                {
                     item.push(h);
                 }
             }

@@ -40,7 +40,11 @@ async fn get_export(
         channel.channel_address,
         ctx.clock.now().format("%Y-%m-%d")
     );
-    Ok(crate::http::export_body::response(&ctx, channel, Some(name)))
+    Ok(crate::http::export_body::response(
+        &ctx,
+        channel,
+        Some(name),
+    ))
 }
 
 /// The online import form.
@@ -177,7 +181,10 @@ async fn post_online(
                 StatusCode::BAD_GATEWAY
             };
             if status == StatusCode::BAD_GATEWAY
-                && !matches!(e.kind, crate::error::ErrorKind::Remote(_) | crate::error::ErrorKind::NotFound)
+                && !matches!(
+                    e.kind,
+                    crate::error::ErrorKind::Remote(_) | crate::error::ErrorKind::NotFound
+                )
             {
                 return Err(e);
             }
@@ -187,7 +194,14 @@ async fn post_online(
                 }
                 _ => e.kind.safe_message(),
             };
-            Ok(import_page(&ctx, &session, &account, &form, Some(message), status))
+            Ok(import_page(
+                &ctx,
+                &session,
+                &account,
+                &form,
+                Some(message),
+                status,
+            ))
         }
     }
 }
