@@ -400,6 +400,14 @@ async fn changes_reach_a_hubzilla_location_as_hz_packets_it_applies() {
             .unwrap(),
     );
     assert_eq!(sa.kinds[0], sg.kinds[0], "items in step");
+    // A permission limit travels as Hubzilla's pconfig (`config.perm_limits`).
+    use zot::perms::{Permission, limit};
+    hub::service::perms::set_limit(a.ctx(), &alice, Permission::ViewContacts, limit::SELF)
+        .await
+        .unwrap();
+    net.drain().await;
+    let limits = hub::service::perms::limits(g.ctx(), &clone).await.unwrap();
+    assert_eq!(limits.0.get(&Permission::ViewContacts), Some(&limit::SELF));
     // alpha's sync-status speaks of gamma as a Hubzilla hub with nothing waiting.
     let report = hub::service::sync::compare(a.ctx(), &alice).await.unwrap();
     assert!(report.in_sync(), "{:?}", report.peers);

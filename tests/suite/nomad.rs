@@ -1326,3 +1326,37 @@ async fn a_location_leaves_the_channel_lives_on_and_a_re_import_brings_it_back()
     in_step(a, &alice, g, &back).await;
     net.stop().await;
 }
+
+async fn limit_of(
+    hub: &TestHub,
+    ch: &hub::service::channel::Channel,
+    perm: zot::perms::Permission,
+) -> u32 {
+    let limits = hub::service::perms::limits(hub.ctx(), ch).await.unwrap();
+    limits.0.get(&perm).copied().unwrap_or_default()
+}
+
+#[actix_web::test]
+async fn a_permission_limit_changed_at_one_location_holds_at_the_other() {
+    use zot::perms::{Permission, limit};
+    let (net, alice, clone, _carol) = cloned().await;
+    let (a, g) = (net.hub("alpha"), net.hub("gamma"));
+    hub::service::perms::set_limit(a.ctx(), &alice, Permission::ViewStream, limit::CONTACTS)
+        .await
+        .unwrap();
+    settle(&net).await;
+    assert_eq!(
+        limit_of(g, &clone, Permission::ViewStream).await,
+        limit::CONTACTS
+    );
+    hub::service::perms::set_limit(g.ctx(), &clone, Permission::ViewProfile, limit::SELF)
+        .await
+        .unwrap();
+    settle(&net).await;
+    assert_eq!(
+        limit_of(a, &alice, Permission::ViewProfile).await,
+        limit::SELF
+    );
+    in_step(a, &alice, g, &clone).await;
+    net.stop().await;
+}

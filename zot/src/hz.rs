@@ -398,6 +398,9 @@ pub struct SyncPacket {
     /// Profiles changed.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub profile: Vec<SyncProfile>,
+    /// Settings changed (pconfig: category → key → value; keys `pcfgud:…` carry update times).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub config: Option<serde_json::Map<String, serde_json::Value>>,
     /// Connections changed (read by the hub; Hubzilla's abook rows joined with the xchan).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub abook: Vec<serde_json::Value>,

@@ -1,6 +1,6 @@
 //! Hubzilla's `hz` encoding on the hub's side (zot6.md §6.3): what Caravan makes of the sync
 //! packets a channel's Hubzilla locations send (items, the default profile, the channel's
-//! name) and of Hubzilla's item pages (online import), and the `hz` form of the changes made
+//! name, permission limits) and of Hubzilla's item pages (online import), and the `hz` form of the changes made
 //! here, for those locations. Received changes go through the same rule as Caravan's own sync
 //! (`service::sync`): a deletion wins, otherwise the later edit; a change that would change
 //! nothing is a duplicate. Hubzilla does not number its changes, so they are numbered here on
@@ -51,6 +51,31 @@ pub async fn receive(
             hlc: hlc_of(&it.edited, now),
             body: serde_json::to_value(&it)
                 .map_err(|e| Error::internal(anyhow::anyhow!("hz item: {e}")))?,
+        });
+    }
+    // Permission limits (Hubzilla's pconfig `perm_limits`, the same representation as ours).
+    let limits = packet
+        .config
+        .as_ref()
+        .and_then(|c| c.get("perm_limits"))
+        .and_then(|v| v.as_object())
+        .cloned()
+        .unwrap_or_default();
+    for (k, v) in limits {
+        if k.starts_with("pcfgud:") || zot::perms::Permission::from_name(&k).is_none() {
+            continue;
+        }
+        let v = match v {
+            serde_json::Value::String(s) => s,
+            other => other.to_string(),
+        };
+        changes.push(Change {
+            origin: origin.to_string(),
+            seq: 0,
+            kind: "setting".into(),
+            obj: format!("perm_limits.{k}"),
+            hlc: ctx.clock.now().timestamp_micros(),
+            body: serde_json::json!({ "cat": "perm_limits", "k": k, "v": v }),
         });
     }
     let ch = channel.clone();
@@ -262,6 +287,20 @@ pub(crate) fn packet_for(
             packet.item.push(item);
         }
         "profile" => {}
+        "setting" => {
+            let (Some(cat), Some(k), Some(v)) = (
+                body.get("cat").and_then(|v| v.as_str()),
+                body.get("k").and_then(|v| v.as_str()),
+                body.get("v").and_then(|v| v.as_str()),
+            ) else {
+                return Ok(None);
+            };
+            let mut inner = serde_json::Map::new();
+            inner.insert(k.to_string(), serde_json::Value::String(v.to_string()));
+            let mut config = serde_json::Map::new();
+            config.insert(cat.to_string(), serde_json::Value::Object(inner));
+            packet.config = Some(config);
+        }
         _ => return Ok(None),
     }
     Ok(Some(packet.to_data()))

@@ -290,9 +290,21 @@ pub async fn set_limit(ctx: &Ctx, channel: &Channel, perm: Permission, bits: u32
         ));
     }
     let id = channel.channel_id;
+    let hash = channel.channel_hash.clone();
+    let c2 = ctx.clone();
     ctx.db
         .tx(move |conn| {
-            store::pconfig::set(conn, id, "perm_limits", perm.name(), &bits.to_string())
+            store::pconfig::set(conn, id, "perm_limits", perm.name(), &bits.to_string())?;
+            // The channel's other locations get the same limit (a `setting` change).
+            crate::service::sync::record(
+                conn,
+                &c2,
+                id,
+                &hash,
+                "setting",
+                &format!("perm_limits.{}", perm.name()),
+                serde_json::json!({ "cat": "perm_limits", "k": perm.name(), "v": bits.to_string() }),
+            )
         })
         .await
 }

@@ -11,7 +11,8 @@
 //! Kinds so far: `item` (posts, comments, likes, edits, deletions made at a location, and
 //! responses accepted on its threads), `profile` (name, about, home page, locality), `abook`
 //! (a connection with its identity, locations, state and permissions) and `group` (a privacy
-//! group and its members) and `location` (a location dropping itself).
+//! group and its members), `setting` (a channel-wide permission limit, Hubzilla's pconfig
+//! `perm_limits`) and `location` (a location dropping itself).
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -26,7 +27,7 @@ use crate::store::{self, AnyConnection};
 /// The `encoding` of Caravan's sync messages.
 pub const ENCODING: &str = "caravan";
 /// The kinds of objects the log carries.
-pub const KINDS: &[&str] = &["item", "profile", "abook", "group", "location"];
+pub const KINDS: &[&str] = &["item", "profile", "abook", "group", "setting", "location"];
 
 /// One change as it travels.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -310,6 +311,12 @@ fn unchanged(conn: &mut AnyConnection, ch: &Channel, c: &Change) -> Result<bool>
             };
             Ok(current_profile(conn, ch.channel_id)?.is_some_and(|now| now == p))
         }
+        "setting" => Ok(match setting_of(c) {
+            Some((cat, k, v)) => {
+                store::pconfig::get(conn, ch.channel_id, &cat, &k)?.as_deref() == Some(v.as_str())
+            }
+            None => false,
+        }),
         _ => Ok(false),
     }
 }
@@ -343,6 +350,17 @@ fn apply(
 ) -> Result<bool> {
     match c.kind.as_str() {
         "location" => apply_location(conn, channel, here, c, now),
+        "setting" => {
+            let (cat, k, v) = setting_of(c)
+                .ok_or_else(|| Error::new(ErrorKind::BadRequest("malformed setting change")))?;
+            if !newer(conn, channel.channel_id, c)? {
+                return Ok(false);
+            }
+            if !crate::service::perms::restore_limit(conn, channel.channel_id, &cat, &k, &v)? {
+                return Err(Error::new(ErrorKind::BadRequest("unknown setting")));
+            }
+            Ok(true)
+        }
         "item" => apply_item(conn, channel, c, now),
         "profile" => apply_profile(conn, channel, c, now),
         "abook" | "group" => {
@@ -358,6 +376,14 @@ fn apply(
         }
         _ => Err(Error::new(ErrorKind::BadRequest("unknown kind of change"))),
     }
+}
+
+/// A `setting` change's (category, key, value); its object is `category.key`.
+fn setting_of(c: &Change) -> Option<(String, String, String)> {
+    let cat = c.body.get("cat")?.as_str()?.to_string();
+    let k = c.body.get("k")?.as_str()?.to_string();
+    let v = c.body.get("v")?.as_str()?.to_string();
+    (c.obj == format!("{cat}.{k}")).then_some((cat, k, v))
 }
 
 /// A location that dropped itself (`location`, its own site id, `{"deleted": true}`): it is
@@ -550,14 +576,17 @@ pub fn state(conn: &mut AnyConnection, ctx: &Ctx, channel_id: i64) -> Result<Loc
         count: usize::from(edited),
         digest: hex::encode(h.finalize()),
     });
-    // Connections and groups the log names, each in its state here.
-    for kind in ["abook", "group"] {
+    // Connections, groups and settings the log names, each in its state here.
+    for kind in ["abook", "group", "setting"] {
         let mut objs = store::changelog::objects(conn, channel_id, kind)?;
         objs.sort();
         let mut h = Sha256::new();
         for obj in &objs {
             let state = if kind == "abook" {
                 crate::service::connection::state_text(conn, channel_id, obj)?
+            } else if kind == "setting" {
+                let (cat, k) = obj.split_once('.').unwrap_or((obj.as_str(), ""));
+                store::pconfig::get(conn, channel_id, cat, k)?.unwrap_or_default()
             } else {
                 match store::pgrp::find_by_hash(conn, channel_id, obj)? {
                     Some(g) => {
