@@ -129,6 +129,7 @@ impl Hub {
             hasher: PasswordHasher::for_this_machine(),
             net,
             queue: crate::queue::Queue::default(),
+            bbcode: crate::service::text::Bbcode::new(),
         });
         Ok(Self { ctx, session_key })
     }

@@ -42,6 +42,8 @@ pub struct Inner {
     pub queue: Queue,
     /// The only outbound HTTP client (address guard, size and time caps, signing).
     pub net: Net,
+    /// Hubzilla's BBCode renderer (built once).
+    pub bbcode: crate::service::text::Bbcode,
 }
 
 impl Ctx {

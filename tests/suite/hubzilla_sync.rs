@@ -275,6 +275,24 @@ async fn hubzillas_captured_sync_packet_applies_once_and_a_tampered_one_not_at_a
         .unwrap();
     assert_eq!((again.applied, again.duplicates), (0, 1));
     assert_eq!(wall(b, &alice).await, items);
+    // The captured profile sync (wire 085: the default profile, and settings Caravan has no
+    // use for): the profile is Hubzilla's.
+    let env85 = fixture_env("085_hubzilla-b_POST_zot.req.decrypted.json");
+    hub::service::hz::receive(b.ctx(), &env85, &alice, &site_a)
+        .await
+        .unwrap();
+    let id = alice.channel_id;
+    let p = b
+        .ctx()
+        .db
+        .run(move |c| hub::store::profile::find(c, id))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        p.about,
+        "Alice is a throwaway test channel on a loopback Hubzilla hub."
+    );
     // A packet for another channel is refused.
     let mut other = env.clone();
     let mut packet = zot::hz::SyncPacket::from_data(other.data.as_ref().unwrap()).unwrap();
@@ -412,5 +430,98 @@ async fn changes_reach_a_hubzilla_location_as_hz_packets_it_applies() {
     let report = hub::service::sync::compare(a.ctx(), &alice).await.unwrap();
     assert!(report.in_sync(), "{:?}", report.peers);
     assert!(report.peers[0].verdict[0].starts_with("a Hubzilla hub"));
+    net.stop().await;
+}
+
+#[actix_web::test]
+async fn a_connection_in_a_hz_packet_is_applied_with_its_permissions() {
+    // Hubzilla syncs a new connection as its abook row joined with the identity, with the
+    // abconfig rows nested: the export's shape. Built here from alpha's export, as Hubzilla
+    // would send it, and given to alice's clone on gamma.
+    let net = TestNet::start(&["alpha", "beta", "gamma"]).await;
+    let (a, b, g) = (net.hub("alpha"), net.hub("beta"), net.hub("gamma"));
+    let alice = channel(a, "alice").await;
+    let account = g.account("alice@example.org", PW).await;
+    let (clone, _) = hub::service::online_import::import(
+        g.ctx(),
+        account,
+        &OldHub {
+            address: addr(a, "alice"),
+            login: "alice".into(),
+            password: PW.into(),
+        },
+        false,
+        false,
+    )
+    .await
+    .unwrap();
+    let clone = clone.channel;
+    net.drain().await;
+    let carol = channel(b, "carol").await;
+    hub::service::connection::connect(b.ctx(), &carol, &addr(a, "alice"), "personal")
+        .await
+        .unwrap();
+    net.drain().await;
+    hub::service::connection::approve(a.ctx(), &alice, &addr(b, "carol"), "personal")
+        .await
+        .unwrap();
+    net.drain().await;
+    let file = tempfile::NamedTempFile::new().unwrap();
+    hub::service::export::write(a.ctx(), &alice, file.reopen().unwrap())
+        .await
+        .unwrap();
+    let export: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(file.path()).unwrap()).unwrap();
+    let mut row = export["abook"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["abook_xchan"] == carol.channel_hash.as_str())
+        .unwrap()
+        .clone();
+    let x = export["xchan"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["xchan_hash"] == carol.channel_hash.as_str())
+        .unwrap()
+        .clone();
+    for (k, v) in x.as_object().unwrap() {
+        row[k] = v.clone();
+    }
+    let packet = zot::hz::SyncPacket {
+        channel: Some(zot::hz::SyncChannel {
+            channel_name: alice.channel_name.clone(),
+            channel_hash: alice.channel_hash.clone(),
+            ..Default::default()
+        }),
+        abook: vec![row],
+        ..Default::default()
+    };
+    let env = zot::message::Envelope::new(
+        zot::message::MessageType::Sync,
+        &alice.channel_hash,
+        &a.ctx().site.site_id,
+    )
+    .with_recipients(vec![alice.channel_hash.clone()])
+    .with_data("hz", packet.to_data());
+    let done = hub::service::hz::receive(g.ctx(), &env, &clone, &a.ctx().site.site_id)
+        .await
+        .unwrap();
+    assert_eq!(done.applied, 1);
+    let on_a = hub::service::connection::list(a.ctx(), &alice)
+        .await
+        .unwrap();
+    let on_g = hub::service::connection::list(g.ctx(), &clone)
+        .await
+        .unwrap();
+    assert_eq!(on_g.len(), 1);
+    assert_eq!(on_g[0].xchan.xchan_hash, carol.channel_hash);
+    assert_eq!(on_g[0].state, on_a[0].state, "the same state");
+    assert_eq!(
+        on_g[0].my_perms, on_a[0].my_perms,
+        "the permissions alice gives carol"
+    );
+    assert!(!on_g[0].my_perms.is_empty());
     net.stop().await;
 }

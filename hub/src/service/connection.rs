@@ -31,7 +31,7 @@ pub struct ConnectionView {
 
 /// A connection's state flags and role (for the owner's connection editor; permission
 /// decisions take them through `perms::ChannelAccess`).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ConnectionState {
     /// Waiting for the owner's approval.
     pub pending: bool,
@@ -649,6 +649,20 @@ pub(crate) struct SyncedConnection {
     xchan: zot::export::Xchan,
     hublocs: Vec<zot::export::Hubloc>,
     abook: zot::export::Abook,
+}
+
+/// The body of an `abook` change for a connection whose identity is `xchan` (its locations
+/// are already known here): what `apply_synced` takes.
+pub(crate) fn synced_body(
+    xchan: zot::export::Xchan,
+    abook: zot::export::Abook,
+) -> Result<serde_json::Value> {
+    serde_json::to_value(SyncedConnection {
+        xchan,
+        hublocs: Vec::new(),
+        abook,
+    })
+    .map_err(|e| Error::internal(anyhow::anyhow!("sync connection: {e}")))
 }
 
 /// Records the current state of one connection in the change log (sync to other locations).

@@ -1,6 +1,6 @@
 //! Hubzilla's `hz` encoding on the hub's side (zot6.md §6.3): what Caravan makes of the sync
 //! packets a channel's Hubzilla locations send (items, the default profile, the channel's
-//! name, permission limits) and of Hubzilla's item pages (online import), and the `hz` form of the changes made
+//! name, connections with their permissions, permission limits) and of Hubzilla's item pages (online import), and the `hz` form of the changes made
 //! here, for those locations. Received changes go through the same rule as Caravan's own sync
 //! (`service::sync`): a deletion wins, otherwise the later edit; a change that would change
 //! nothing is a duplicate. Hubzilla does not number its changes, so they are numbered here on
@@ -53,29 +53,62 @@ pub async fn receive(
                 .map_err(|e| Error::internal(anyhow::anyhow!("hz item: {e}")))?,
         });
     }
-    // Permission limits (Hubzilla's pconfig `perm_limits`, the same representation as ours).
-    let limits = packet
-        .config
-        .as_ref()
-        .and_then(|c| c.get("perm_limits"))
-        .and_then(|v| v.as_object())
-        .cloned()
-        .unwrap_or_default();
-    for (k, v) in limits {
-        if k.starts_with("pcfgud:") || zot::perms::Permission::from_name(&k).is_none() {
+    // Connections: Hubzilla's abook rows (joined with the identity, with their abconfig),
+    // the same shape as an export's. Each identity is looked up first; removals
+    // (`entry_deleted`) are not applied yet.
+    for entry in &packet.abook {
+        let (Ok(mut abook), Ok(x)) = (
+            serde_json::from_value::<fmt::Abook>(entry.clone()),
+            serde_json::from_value::<fmt::Xchan>(entry.clone()),
+        ) else {
+            continue;
+        };
+        let deleted = entry
+            .get("entry_deleted")
+            .is_some_and(|v| v.as_bool() == Some(true) || v.as_i64() == Some(1) || v == "1");
+        if abook.abook_self
+            || deleted
+            || x.xchan_hash.is_empty()
+            || x.xchan_hash == channel.channel_hash
+        {
             continue;
         }
-        let v = match v {
-            serde_json::Value::String(s) => s,
-            other => other.to_string(),
+        let person = hz::Person {
+            url: x.xchan_url.clone(),
+            ..Default::default()
         };
+        if !known(ctx, &x.xchan_hash, &person).await {
+            continue;
+        }
+        let h = x.xchan_hash.clone();
+        let Some(row) = ctx.db.run(move |conn| store::xchan::find(conn, &h)).await? else {
+            continue;
+        };
+        abook.abook_xchan = row.xchan_hash.clone();
+        for c in &mut abook.abconfig {
+            c.xchan = row.xchan_hash.clone();
+        }
+        changes.push(Change {
+            origin: origin.to_string(),
+            seq: 0,
+            kind: "abook".into(),
+            obj: row.xchan_hash.clone(),
+            hlc: ctx.clock.now().timestamp_micros(),
+            body: crate::service::connection::synced_body(
+                crate::service::export::xchan_of(row),
+                abook,
+            )?,
+        });
+    }
+    // Permission limits (Hubzilla keeps them as we do).
+    for (obj, body) in crate::service::perms::limit_settings_of_hz(packet.config.as_ref()) {
         changes.push(Change {
             origin: origin.to_string(),
             seq: 0,
             kind: "setting".into(),
-            obj: format!("perm_limits.{k}"),
+            obj,
             hlc: ctx.clock.now().timestamp_micros(),
-            body: serde_json::json!({ "cat": "perm_limits", "k": k, "v": v }),
+            body,
         });
     }
     let ch = channel.clone();
@@ -173,7 +206,7 @@ pub(crate) async fn to_export_items(
             "text/plain" => {
                 crate::service::text::sanitize_html(&html_escape::encode_text(&it.body))
             }
-            _ => crate::service::text::bbcode_to_safe_html(&it.body),
+            _ => ctx.bbcode.to_safe_html(&it.body),
         };
         out.push(fmt::Item {
             mid: it.message_id.clone(),
@@ -196,15 +229,14 @@ pub(crate) async fn to_export_items(
             verb: verb.into(),
             created: it.created.clone(),
             edited: it.edited.clone(),
-            item_private: it.is_private(),
             item_deleted: it.is_deleted(),
             item_origin: author == channel.channel_hash,
-            allow_cid: it.allow_cid.clone(),
-            allow_gid: it.allow_gid.clone(),
-            deny_cid: it.deny_cid.clone(),
-            deny_gid: it.deny_gid.clone(),
             signed_data: String::new(),
+            ..Default::default()
         });
+        if let Some(last) = out.last_mut() {
+            crate::service::perms::acl_of_hz(it, last);
+        }
     }
     Ok(out)
 }
@@ -378,23 +410,14 @@ pub(crate) fn hz_item_of(
         permalink: it.mid.clone(),
         owner,
         author,
-        public_scope: if it.item_private {
-            "contacts".into()
-        } else {
-            String::new()
-        },
         comment_scope: "contacts".into(),
-        allow_cid: it.allow_cid.clone(),
-        allow_gid: it.allow_gid.clone(),
-        deny_cid: it.deny_cid.clone(),
-        deny_gid: it.deny_gid.clone(),
         item_origin: true,
         item_wall: it.owner_xchan == channel_hash,
         item_thread_top: top,
         item_deleted: it.item_deleted,
         ..Default::default()
     };
-    out.set_flags(it.item_private);
+    crate::service::perms::hz_acl(it, &mut out);
     if it.author_xchan == channel_hash {
         out.sign(key)?;
     }

@@ -175,6 +175,64 @@ pub fn imported_acl(it: &zot::export::Item) -> store::item::AclRow {
     .columns()
 }
 
+/// An item's access list in Hubzilla's mirror form (`hz` sync packets, item pages), with the
+/// `private` flag and the public scope that go with it.
+pub fn hz_acl(from: &zot::export::Item, out: &mut zot::hz::Item) {
+    out.allow_cid = from.allow_cid.clone();
+    out.allow_gid = from.allow_gid.clone();
+    out.deny_cid = from.deny_cid.clone();
+    out.deny_gid = from.deny_gid.clone();
+    out.public_scope = if from.item_private {
+        "contacts".into()
+    } else {
+        String::new()
+    };
+    out.set_flags(from.item_private);
+}
+
+/// An item's access list from Hubzilla's mirror form, in the export's (stored as
+/// [`imported_acl`] normalises it).
+pub fn acl_of_hz(from: &zot::hz::Item, out: &mut zot::export::Item) {
+    out.item_private = from.is_private();
+    out.allow_cid = from.allow_cid.clone();
+    out.allow_gid = from.allow_gid.clone();
+    out.deny_cid = from.deny_cid.clone();
+    out.deny_gid = from.deny_gid.clone();
+}
+
+/// The object and body of the `setting` change that carries a channel-wide limit.
+pub fn limit_setting(perm: &str, bits: &str) -> (String, serde_json::Value) {
+    (
+        format!("perm_limits.{perm}"),
+        serde_json::json!({ "cat": "perm_limits", "k": perm, "v": bits }),
+    )
+}
+
+/// The limits in a `hz` sync packet's `config` (Hubzilla keeps them as we do, pconfig
+/// `perm_limits.<perm>`), as `setting` changes; other settings and unknown permissions are
+/// left out.
+pub fn limit_settings_of_hz(
+    config: Option<&serde_json::Map<String, serde_json::Value>>,
+) -> Vec<(String, serde_json::Value)> {
+    let Some(limits) = config
+        .and_then(|c| c.get("perm_limits"))
+        .and_then(|v| v.as_object())
+    else {
+        return Vec::new();
+    };
+    limits
+        .iter()
+        .filter(|(k, _)| !k.starts_with("pcfgud:") && Permission::from_name(k).is_some())
+        .map(|(k, v)| {
+            let v = match v {
+                serde_json::Value::String(s) => s.clone(),
+                other => other.to_string(),
+            };
+            limit_setting(k, &v)
+        })
+        .collect()
+}
+
 /// Restores a channel-wide limit from an export (Hubzilla's `perm_limits` config rows);
 /// unknown permissions and values are left out. Returns whether it was taken.
 pub fn restore_limit(
@@ -296,15 +354,8 @@ pub async fn set_limit(ctx: &Ctx, channel: &Channel, perm: Permission, bits: u32
         .tx(move |conn| {
             store::pconfig::set(conn, id, "perm_limits", perm.name(), &bits.to_string())?;
             // The channel's other locations get the same limit (a `setting` change).
-            crate::service::sync::record(
-                conn,
-                &c2,
-                id,
-                &hash,
-                "setting",
-                &format!("perm_limits.{}", perm.name()),
-                serde_json::json!({ "cat": "perm_limits", "k": perm.name(), "v": bits.to_string() }),
-            )
+            let (obj, body) = limit_setting(perm.name(), &bits.to_string());
+            crate::service::sync::record(conn, &c2, id, &hash, "setting", &obj, body)
         })
         .await
 }

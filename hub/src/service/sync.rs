@@ -11,8 +11,8 @@
 //! Kinds so far: `item` (posts, comments, likes, edits, deletions made at a location, and
 //! responses accepted on its threads), `profile` (name, about, home page, locality), `abook`
 //! (a connection with its identity, locations, state and permissions) and `group` (a privacy
-//! group and its members), `setting` (a channel-wide permission limit, Hubzilla's pconfig
-//! `perm_limits`) and `location` (a location dropping itself).
+//! group and its members), `setting` (a channel-wide permission limit, as Hubzilla keeps it)
+//! and `location` (a location dropping itself).
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};

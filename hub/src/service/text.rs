@@ -1,44 +1,65 @@
 //! User text to safe HTML: Markdown (pulldown-cmark) or Hubzilla's BBCode (bbscope), then
 //! sanitising (ammonia, which removes scripts, event handlers, styles and `javascript:` URLs).
 //! Everything user-written that is shown as HTML goes through [`markdown_to_safe_html`],
-//! [`bbcode_to_safe_html`] or [`sanitize_html`].
+//! [`Bbcode::to_safe_html`] or [`sanitize_html`].
 
-use std::sync::{Arc, LazyLock};
+use std::sync::Arc;
 
 use pulldown_cmark::{Options, Parser, html};
 
-/// The BBCode parser: the extended tag set plus Hubzilla's `[zrl]` and `[zmg]` (links and
-/// images that carry the viewer's identity there; plain links and images here).
-static BBCODE: LazyLock<Option<bbscope::BBCode>> = LazyLock::new(|| {
-    use bbscope::{BBCode, BBCodeTagConfig, MatchInfo, ScopeInfo};
-    fn attr_or(o: &Option<regex::Captures>, body: &str) -> String {
-        o.as_ref()
-            .and_then(|c| c.name("attr"))
-            .map(|a| html_escape::encode_double_quoted_attribute(a.as_str()).to_string())
-            .unwrap_or_else(|| body.to_string())
-    }
-    let mut extra: Vec<MatchInfo> = Vec::new();
-    let link = ScopeInfo {
-        only: Some(BBCode::plaintext_ids()),
-        double_closes: false,
-        emit: Arc::new(|o, b, _| format!(r#"<a href="{}">{b}</a>"#, attr_or(&o, b))),
-    };
-    let image = ScopeInfo {
-        only: Some(BBCode::plaintext_ids()),
-        double_closes: false,
-        emit: Arc::new(|o, b, _| format!(r#"<img src="{}">"#, attr_or(&o, b))),
-    };
-    BBCode::add_tagmatcher(&mut extra, "zrl", link, None, None).ok()?;
-    BBCode::add_tagmatcher(&mut extra, "zmg", image, None, None).ok()?;
-    BBCode::from_config(BBCodeTagConfig::extended(), Some(extra)).ok()
-});
+/// Hubzilla's BBCode to safe HTML: bbscope's extended tag set plus Hubzilla's `[zrl]` and
+/// `[zmg]` (links and images that carry the viewer's identity there; plain ones here). Built
+/// once per hub (the parser compiles its patterns), kept in the hub's `Ctx`.
+#[derive(Clone)]
+pub struct Bbcode(Option<bbscope::BBCode>);
 
-/// Renders Hubzilla's BBCode and sanitises the result (escaped text if the parser could not
-/// be built).
-pub fn bbcode_to_safe_html(source: &str) -> String {
-    match BBCODE.as_ref() {
-        Some(parser) => sanitize_html(&parser.parse(source)),
-        None => sanitize_html(&html_escape::encode_text(source)),
+impl std::fmt::Debug for Bbcode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Bbcode")
+    }
+}
+
+impl Default for Bbcode {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Bbcode {
+    /// The parser (escaped text only, if it could not be built).
+    pub fn new() -> Self {
+        use bbscope::{BBCode, BBCodeTagConfig, MatchInfo, ScopeInfo};
+        fn attr_or(o: &Option<regex::Captures>, body: &str) -> String {
+            o.as_ref()
+                .and_then(|c| c.name("attr"))
+                .map(|a| html_escape::encode_double_quoted_attribute(a.as_str()).to_string())
+                .unwrap_or_else(|| body.to_string())
+        }
+        let build = || -> Option<BBCode> {
+            let mut extra: Vec<MatchInfo> = Vec::new();
+            let link = ScopeInfo {
+                only: Some(BBCode::plaintext_ids()),
+                double_closes: false,
+                emit: Arc::new(|o, b, _| format!(r#"<a href="{}">{b}</a>"#, attr_or(&o, b))),
+            };
+            let image = ScopeInfo {
+                only: Some(BBCode::plaintext_ids()),
+                double_closes: false,
+                emit: Arc::new(|o, b, _| format!(r#"<img src="{}">"#, attr_or(&o, b))),
+            };
+            BBCode::add_tagmatcher(&mut extra, "zrl", link, None, None).ok()?;
+            BBCode::add_tagmatcher(&mut extra, "zmg", image, None, None).ok()?;
+            BBCode::from_config(BBCodeTagConfig::extended(), Some(extra)).ok()
+        };
+        Self(build())
+    }
+
+    /// Renders BBCode and sanitises the result.
+    pub fn to_safe_html(&self, source: &str) -> String {
+        match &self.0 {
+            Some(parser) => sanitize_html(&parser.parse(source)),
+            None => sanitize_html(&html_escape::encode_text(source)),
+        }
     }
 }
 
@@ -132,7 +153,9 @@ mod tests {
 
 #[cfg(test)]
 mod bbcode_tests {
-    use super::bbcode_to_safe_html;
+    fn bbcode_to_safe_html(s: &str) -> String {
+        super::Bbcode::new().to_safe_html(s)
+    }
 
     #[test]
     fn hubzilla_bbcode_renders_safely() {
