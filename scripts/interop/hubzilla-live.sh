@@ -288,6 +288,11 @@ check "hz sync Hubzilla -> Caravan: her deletion on A reaches Caravan" \
 H channel edit --nick "$ANICK" --mid "$C2_MID" --delete --json >/dev/null
 check "hz sync Caravan -> Hubzilla: her deletion on Caravan reaches A" \
   "waitfor \"[ \\\"\\\$(q a \\\"select item_deleted from item where uid=2 and mid='$C2_MID'\\\")\\\" = 1 ]\""
+echo 'Correct-Horse-42' | H admin account create --email dora@example.org --password-stdin >/dev/null
+H admin channel create --account dora@example.org --nick dora --name "Dora Caravan" --role public >/dev/null
+hz $JA -o /dev/null "https://hubzilla-a.test/follow?url=dora@$NAME&interactive=0"
+check "hz sync Hubzilla -> Caravan: a connection alice makes on A is on her Caravan location" \
+  "waitfor \"ashow | jq -e '.connections[] | select(.address == \\\"dora@$NAME\\\")'\""
 check "sync-status: every change made on Caravan reached both Hubzilla locations" \
   "waitfor \"H channel sync-status --nick $ANICK --json | jq -e .in_sync\""
 H channel sync-status --nick "$ANICK" | sed 's/^/     /'

@@ -66,21 +66,20 @@ pub async fn receive(
         let deleted = entry
             .get("entry_deleted")
             .is_some_and(|v| v.as_bool() == Some(true) || v.as_i64() == Some(1) || v == "1");
-        if abook.abook_self
-            || deleted
-            || x.xchan_hash.is_empty()
-            || x.xchan_hash == channel.channel_hash
-        {
+        // Rows from Hubzilla's connect page carry only the `abook_*` columns; others carry the
+        // identity too (then an unknown one can be looked up).
+        let hash = abook.abook_xchan.clone();
+        if abook.abook_self || deleted || hash.is_empty() || hash == channel.channel_hash {
             continue;
         }
         let person = hz::Person {
             url: x.xchan_url.clone(),
             ..Default::default()
         };
-        if !known(ctx, &x.xchan_hash, &person).await {
+        if !known(ctx, &hash, &person).await {
             continue;
         }
-        let h = x.xchan_hash.clone();
+        let h = hash.clone();
         let Some(row) = ctx.db.run(move |conn| store::xchan::find(conn, &h)).await? else {
             continue;
         };
@@ -253,6 +252,9 @@ async fn known(ctx: &Ctx, hash: &str, person: &hz::Person) -> bool {
         .is_some();
     if here {
         return true;
+    }
+    if person.url.is_empty() {
+        return false;
     }
     match crate::service::discovery::discover(ctx, &person.url).await {
         Ok(r) => r.xchan.xchan_hash == hash,
