@@ -12,6 +12,34 @@ use crate::federation::{addr, channel};
 
 const FIX: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/hubzilla");
 
+/// `them` (on `there`) asks `me` (on `here`) to connect, and `me` approves.
+async fn connected(
+    net: &TestNet,
+    here: &TestHub,
+    me: &hub::service::channel::Channel,
+    there: &TestHub,
+    them: &hub::service::channel::Channel,
+) {
+    hub::service::connection::connect(
+        there.ctx(),
+        them,
+        &addr(here, &me.channel_address),
+        "personal",
+    )
+    .await
+    .unwrap();
+    net.drain().await;
+    hub::service::connection::approve(
+        here.ctx(),
+        me,
+        &addr(there, &them.channel_address),
+        "personal",
+    )
+    .await
+    .unwrap();
+    net.drain().await;
+}
+
 async fn find(
     hub: &TestHub,
     ch: &hub::service::channel::Channel,
@@ -47,14 +75,7 @@ async fn online_import_brings_the_channel_and_its_posts_and_a_wrong_login_brings
     let (a, b, g) = (net.hub("alpha"), net.hub("beta"), net.hub("gamma"));
     let alice = channel(a, "alice").await;
     let carol = channel(b, "carol").await;
-    hub::service::connection::connect(b.ctx(), &carol, &addr(a, "alice"), "personal")
-        .await
-        .unwrap();
-    net.drain().await;
-    hub::service::connection::approve(a.ctx(), &alice, &addr(b, "carol"), "personal")
-        .await
-        .unwrap();
-    net.drain().await;
+    connected(&net, a, &alice, b, &carol).await;
     let mut posts = Vec::new();
     for n in 0..7 {
         posts.push(
@@ -458,14 +479,7 @@ async fn a_connection_in_a_hz_packet_is_applied_with_its_permissions() {
     let clone = clone.channel;
     net.drain().await;
     let carol = channel(b, "carol").await;
-    hub::service::connection::connect(b.ctx(), &carol, &addr(a, "alice"), "personal")
-        .await
-        .unwrap();
-    net.drain().await;
-    hub::service::connection::approve(a.ctx(), &alice, &addr(b, "carol"), "personal")
-        .await
-        .unwrap();
-    net.drain().await;
+    connected(&net, a, &alice, b, &carol).await;
     let file = tempfile::NamedTempFile::new().unwrap();
     hub::service::export::write(a.ctx(), &alice, file.reopen().unwrap())
         .await

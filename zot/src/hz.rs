@@ -326,16 +326,8 @@ impl Item {
     }
 }
 
-/// `relocate`: where the packet comes from.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Relocate {
-    /// Nickname there.
-    #[serde(default, deserialize_with = "text")]
-    pub channel_address: String,
-    /// That hub's base URL.
-    #[serde(default, deserialize_with = "text")]
-    pub url: String,
-}
+/// `relocate`: where the packet comes from (the same shape as an export's).
+pub use crate::export::Relocate;
 
 /// The part of `channel` Caravan reads and writes.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

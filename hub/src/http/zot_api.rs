@@ -37,13 +37,23 @@ async fn get_version() -> HttpResponse {
     HttpResponse::Ok().json(format!("caravan {}", env!("CARGO_PKG_VERSION")))
 }
 
-async fn login(ctx: &Ctx, req: &HttpRequest) -> Result<service::account::Account, Error> {
+/// The channel `nick` of the account whose login the request carries, or the refusal.
+async fn owners_channel(
+    ctx: &Ctx,
+    req: &HttpRequest,
+    nick: &str,
+) -> Result<service::channel::Channel, HttpResponse> {
     let client = crate::http::client::client_ip(req, &ctx.config.trusted_proxies);
     let header = req
         .headers()
         .get("authorization")
         .and_then(|v| v.to_str().ok());
-    service::zot_api::authenticate(ctx, header, client).await
+    let account = service::zot_api::authenticate(ctx, header, client)
+        .await
+        .map_err(|e| failure(&e))?;
+    service::zot_api::channel_of(ctx, &account, Some(nick))
+        .await
+        .map_err(|e| failure(&e))
 }
 
 /// `?channel=<nick>`
@@ -60,13 +70,9 @@ async fn get_export(
     req: HttpRequest,
     query: web::Query<ExportQuery>,
 ) -> HttpResponse {
-    let account = match login(&ctx, &req).await {
-        Ok(a) => a,
-        Err(e) => return failure(&e),
-    };
-    let channel = match service::zot_api::channel_of(&ctx, &account, Some(&query.channel)).await {
+    let channel = match owners_channel(&ctx, &req, &query.channel).await {
         Ok(c) => c,
-        Err(e) => return failure(&e),
+        Err(refusal) => return refusal,
     };
     crate::http::export_body::response(&ctx, channel, None)
 }
@@ -93,13 +99,9 @@ async fn get_item_page(
     req: HttpRequest,
     query: web::Query<PageQuery>,
 ) -> HttpResponse {
-    let account = match login(&ctx, &req).await {
-        Ok(a) => a,
-        Err(e) => return failure(&e),
-    };
-    let channel = match service::zot_api::channel_of(&ctx, &account, Some(&query.channel)).await {
+    let channel = match owners_channel(&ctx, &req, &query.channel).await {
         Ok(c) => c,
-        Err(e) => return failure(&e),
+        Err(refusal) => return refusal,
     };
     let page = query.page.trim().parse().unwrap_or(0);
     let records = query.records.trim().parse().unwrap_or(0);
