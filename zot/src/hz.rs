@@ -346,29 +346,6 @@ pub struct SyncChannel {
     pub channel_guid_sig: String,
 }
 
-/// One `profile[]` row (the fields Caravan keeps).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SyncProfile {
-    /// Profile guid.
-    #[serde(default, deserialize_with = "text")]
-    pub profile_guid: String,
-    /// The default (public) profile.
-    #[serde(default, deserialize_with = "flag", serialize_with = "as_int")]
-    pub is_default: bool,
-    /// Display name.
-    #[serde(default, deserialize_with = "text")]
-    pub fullname: String,
-    /// About.
-    #[serde(default, deserialize_with = "text")]
-    pub about: String,
-    /// Home page.
-    #[serde(default, deserialize_with = "text")]
-    pub homepage: String,
-    /// Locality.
-    #[serde(default, deserialize_with = "text")]
-    pub locality: String,
-}
-
 /// A `sync` packet (the envelope's `data`, a JSON text).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SyncPacket {
@@ -389,7 +366,7 @@ pub struct SyncPacket {
     pub item: Vec<Item>,
     /// Profiles changed.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub profile: Vec<SyncProfile>,
+    pub profile: Vec<crate::export::Profile>,
     /// Settings changed (pconfig: category → key → value; keys `pcfgud:…` carry update times).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub config: Option<serde_json::Map<String, serde_json::Value>>,
