@@ -44,6 +44,8 @@ pub struct Inner {
     pub net: Net,
     /// Hubzilla's BBCode renderer (built once).
     pub bbcode: crate::service::text::Bbcode,
+    /// The streaming API's broadcaster for this process's connections.
+    pub streams: crate::service::streaming::Streams,
 }
 
 impl Ctx {

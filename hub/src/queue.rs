@@ -353,11 +353,18 @@ pub async fn status(
     ctx.db.run(store::outq::status).await
 }
 
-/// Deletes delivery reports older than `federation.report_days`.
+/// Deletes delivery reports older than `federation.report_days`, streaming feed entries and
+/// authorisation codes older than an hour.
 pub async fn prune(ctx: &Ctx) -> Result<usize> {
     let before = ctx.clock.now_db() - Duration::days(i64::from(ctx.config.federation.report_days));
+    let hour_ago = ctx.clock.now_db() - Duration::hours(1);
     ctx.db
-        .run(move |conn| store::outq::prune(conn, before))
+        .run(move |conn| {
+            // The streaming feed is only read live; codes live ten minutes.
+            store::api::prune_events(conn, hour_ago)?;
+            store::oauth::prune_codes(conn, hour_ago)?;
+            store::outq::prune(conn, before)
+        })
         .await
 }
 

@@ -850,3 +850,45 @@ pub(crate) fn state_text(conn: &mut AnyConnection, channel_id: i64, xchan: &str)
         zot::perms::format_list(&perms)
     ))
 }
+
+/// Ends a connection from our side: everything we granted is withdrawn (the other side learns
+/// it by a refresh) and the connection row goes.
+pub async fn disconnect(ctx: &Ctx, channel: &Channel, who: &str) -> Result<()> {
+    let hash = connection_hash(ctx, channel, who).await?;
+    let ch = channel.clone();
+    let c2 = ctx.clone();
+    ctx.db
+        .tx(move |conn| {
+            if store::abook::find(conn, ch.channel_id, &hash)?.is_none() {
+                return Err(Error::new(ErrorKind::NotFound));
+            }
+            write_perms(conn, ch.channel_id, &hash, "my_perms", &BTreeSet::new())?;
+            queue_refresh(&c2, conn, &ch, &hash)?;
+            store::abook::delete(conn, ch.channel_id, &hash)?;
+            Ok(())
+        })
+        .await?;
+    ctx.queue.wake();
+    tracing::info!(channel = %channel.channel_address, "connection ended");
+    Ok(())
+}
+
+/// How many approved connections and pending requests a channel has.
+pub(crate) fn counts(conn: &mut AnyConnection, channel_id: i64) -> Result<(i64, i64)> {
+    let rows = store::abook::find_by_channel(conn, channel_id)?;
+    let connected = rows
+        .iter()
+        .filter(|a| !a.abook_self && !a.abook_pending)
+        .count() as i64;
+    let pending = rows.iter().filter(|a| a.abook_pending).count() as i64;
+    Ok((connected, pending))
+}
+
+/// The portable ids of a channel's approved, unblocked connections, oldest first.
+pub(crate) fn connected(conn: &mut AnyConnection, channel_id: i64) -> Result<Vec<String>> {
+    Ok(store::abook::find_by_channel(conn, channel_id)?
+        .into_iter()
+        .filter(|a| !a.abook_self && !a.abook_pending && !a.abook_blocked)
+        .map(|a| a.abook_xchan)
+        .collect())
+}

@@ -227,6 +227,18 @@ fn insert_own(conn: &mut AnyConnection, o: Own<'_>) -> Result<ItemRow> {
 /// transaction. Refuses empty posts, posts that render to nothing, and more than
 /// `limits.posts_per_hour`.
 pub async fn post(ctx: &Ctx, channel: &Channel, body: &str, audience: Audience) -> Result<Item> {
+    post_with(ctx, channel, body, audience, |_, _| Ok(())).await
+}
+
+/// [`post`], with `with` storing what the caller keeps beside the item (the client API's
+/// visibility and idempotency key) in the same transaction, given the item's row id.
+pub(crate) async fn post_with(
+    ctx: &Ctx,
+    channel: &Channel,
+    body: &str,
+    audience: Audience,
+    with: impl FnOnce(&mut AnyConnection, i64) -> Result<()> + Send + 'static,
+) -> Result<Item> {
     let (body, html) = prepare(body)?;
     let uuid = uuid::Uuid::new_v4().to_string();
     let mid = ctx.uris.item(&uuid);
@@ -256,6 +268,7 @@ pub async fn post(ctx: &Ctx, channel: &Channel, body: &str, audience: Audience) 
                     now,
                 },
             )?;
+            with(conn, item.id)?;
             let to = perms::recipients(conn, &ch, &item)?;
             publish(conn, &c2, &ch, &item, None, MessageType::Activity, &to)?;
             let row = store_row(conn, item.id)?;
@@ -277,6 +290,18 @@ pub async fn respond(
     parent_uuid: &str,
     verb: &str,
     body: &str,
+) -> Result<Item> {
+    respond_with(ctx, channel, parent_uuid, verb, body, |_, _| Ok(())).await
+}
+
+/// [`respond`], storing `with` in the same transaction.
+pub(crate) async fn respond_with(
+    ctx: &Ctx,
+    channel: &Channel,
+    parent_uuid: &str,
+    verb: &str,
+    body: &str,
+    with: impl FnOnce(&mut AnyConnection, i64) -> Result<()> + Send + 'static,
 ) -> Result<Item> {
     let (body, html) = if verb == "Create" {
         prepare(body)?
@@ -319,6 +344,7 @@ pub async fn respond(
                     now,
                 },
             )?;
+            with(conn, item.id)?;
             if top.owner_xchan == ch.channel_hash {
                 let audience = perms::recipients(conn, &ch, &top)?;
                 publish(
@@ -373,7 +399,11 @@ pub async fn edit(
                 .filter(|i| i.uid == ch.channel_id && i.author_xchan == ch.channel_hash)
                 .ok_or_else(|| Error::new(ErrorKind::NotFound))?;
             match &prepared {
-                Some((body, html)) => store::item::update_content(conn, item.id, body, html, now)?,
+                Some((body, html)) => {
+                    // The version replaced stays in the item's history.
+                    store::api::insert_edit(conn, item.id, &item.body, &item.html, item.edited)?;
+                    store::item::update_content(conn, item.id, body, html, now)?
+                }
                 None => {
                     store::item::mark_deleted(
                         conn,

@@ -655,3 +655,29 @@ pub async fn describe_audience(
         })
         .await
 }
+
+/// The Mastodon visibility of a stored item, read from its access list: `public` without one,
+/// else `private`. (Statuses posted through the API keep the visibility their app chose,
+/// `unlisted` and `direct` included; this is for the rest.)
+pub fn visibility_of(item: &store::item::Item) -> &'static str {
+    if ItemAcl::of(item).is_restricted() {
+        "private"
+    } else {
+        "public"
+    }
+}
+
+/// Whether an item row belongs on the hub's public timelines: without an access list, and,
+/// when it is on the wall of a channel of this hub, visible to anybody there.
+pub fn public_listing(conn: &mut AnyConnection, item: &store::item::Item) -> Result<bool> {
+    if ItemAcl::of(item).is_restricted() {
+        return Ok(false);
+    }
+    match store::channel::find_by_hash(conn, &item.owner_xchan)? {
+        Some(owner) if owner.channel_id == item.uid => {
+            let ch = Channel::from(owner);
+            Ok(ChannelAccess::load(conn, &ch, &Observer::Anonymous)?.may_see(item))
+        }
+        _ => Ok(true),
+    }
+}

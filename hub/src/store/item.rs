@@ -119,12 +119,14 @@ pub struct AclRow {
     pub deny_gid: String,
 }
 
-/// Inserts an item; returns its id.
+/// Inserts an item; returns its id. The streaming feed hears of it in the same transaction.
 pub fn insert(conn: &mut AnyConnection, new: &NewItem<'_>) -> Result<i64> {
-    Ok(diesel::insert_into(item::table)
+    let id = diesel::insert_into(item::table)
         .values(new)
         .returning(item::id)
-        .get_result(conn)?)
+        .get_result(conn)?;
+    super::api::record_event(conn, new.uid, super::api::EVENT_NEW, id, new.edited)?;
+    Ok(id)
 }
 
 /// Which items a listing query may return before `service::perms` decides on each: a cheap
@@ -248,6 +250,9 @@ pub fn update_content(
             item::edited.eq(edited),
         ))
         .execute(conn)?;
+    if let Some(row) = find_by_id(conn, id)? {
+        super::api::record_event(conn, row.uid, super::api::EVENT_EDITED, id, edited)?;
+    }
     Ok(())
 }
 
@@ -261,14 +266,25 @@ pub fn mark_deleted(
     owner: &str,
     at: NaiveDateTime,
 ) -> Result<usize> {
-    Ok(diesel::update(
+    let ids: Vec<i64> = item::table
+        .filter(item::uid.eq(uid))
+        .filter(item::mid.eq(mid))
+        .filter(item::item_deleted.eq(false))
+        .filter(item::author_xchan.eq(by).or(item::owner_xchan.eq(owner)))
+        .select(item::id)
+        .load(conn)?;
+    let n = diesel::update(
         item::table
             .filter(item::uid.eq(uid))
             .filter(item::mid.eq(mid))
             .filter(item::author_xchan.eq(by).or(item::owner_xchan.eq(owner))),
     )
     .set((item::item_deleted.eq(true), item::edited.eq(at)))
-    .execute(conn)?)
+    .execute(conn)?;
+    for id in ids {
+        super::api::record_event(conn, uid, super::api::EVENT_DELETED, id, at)?;
+    }
+    Ok(n)
 }
 
 /// The items of a thread held by a channel (top post and replies), oldest first.

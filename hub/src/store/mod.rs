@@ -4,11 +4,13 @@
 
 pub mod abook;
 pub mod account;
+pub mod api;
 pub mod changelog;
 pub mod channel;
 pub mod hubloc;
 pub mod item;
 pub mod notify;
+pub mod oauth;
 pub mod outq;
 pub mod owa;
 pub mod pconfig;

@@ -29,7 +29,7 @@ pub struct Notify {
     pub seen: bool,
 }
 
-/// Adds a notification.
+/// Adds a notification (the streaming feed hears of it in the same transaction).
 pub fn insert(
     conn: &mut AnyConnection,
     uid: i64,
@@ -48,8 +48,10 @@ pub fn insert(
             notify::msg.eq(msg),
             notify::created.eq(at),
         ))
-        .execute(conn)?;
-    Ok(())
+        .returning(notify::id)
+        .get_result::<i64>(conn)
+        .map_err(crate::error::Error::from)
+        .and_then(|id| super::api::record_event(conn, uid, super::api::EVENT_NOTIFICATION, id, at))
 }
 
 /// The newest notifications of a channel.
@@ -59,4 +61,53 @@ pub fn find_by_channel(conn: &mut AnyConnection, uid: i64, limit: i64) -> Result
         .order((notify::created.desc(), notify::id.desc()))
         .limit(limit)
         .load::<Notify>(conn)?)
+}
+
+/// A channel's notifications in id order within `(since, max)` (exclusive bounds; 0 means
+/// none), newest first unless `oldest_first` (a `min_id` page), at most `limit`.
+pub fn find_page(
+    conn: &mut AnyConnection,
+    uid: i64,
+    since: i64,
+    max: i64,
+    oldest_first: bool,
+    limit: i64,
+) -> Result<Vec<Notify>> {
+    let mut q = notify::table
+        .filter(notify::uid.eq(uid))
+        .filter(notify::id.gt(since))
+        .into_boxed();
+    if max > 0 {
+        q = q.filter(notify::id.lt(max));
+    }
+    q = if oldest_first {
+        q.order(notify::id.asc())
+    } else {
+        q.order(notify::id.desc())
+    };
+    Ok(q.limit(limit).load::<Notify>(conn)?)
+}
+
+/// One notification of a channel.
+pub fn find(conn: &mut AnyConnection, uid: i64, id: i64) -> Result<Option<Notify>> {
+    Ok(notify::table
+        .filter(notify::uid.eq(uid))
+        .filter(notify::id.eq(id))
+        .first::<Notify>(conn)
+        .optional()?)
+}
+
+/// Deletes one notification of a channel (dismiss); returns how many rows went.
+pub fn delete(conn: &mut AnyConnection, uid: i64, id: i64) -> Result<usize> {
+    Ok(diesel::delete(
+        notify::table
+            .filter(notify::uid.eq(uid))
+            .filter(notify::id.eq(id)),
+    )
+    .execute(conn)?)
+}
+
+/// Deletes every notification of a channel (clear).
+pub fn delete_all(conn: &mut AnyConnection, uid: i64) -> Result<usize> {
+    Ok(diesel::delete(notify::table.filter(notify::uid.eq(uid))).execute(conn)?)
 }

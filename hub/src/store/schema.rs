@@ -288,6 +288,104 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    oauth_app (id) {
+        id -> BigInt,
+        client_id -> Text,
+        secret_hash -> Text,
+        name -> Text,
+        website -> Text,
+        redirect_uris -> Text,
+        scopes -> Text,
+        created -> Timestamp,
+    }
+}
+
+diesel::table! {
+    oauth_code (id) {
+        id -> BigInt,
+        code_hash -> Text,
+        app_id -> BigInt,
+        channel_id -> BigInt,
+        redirect_uri -> Text,
+        scopes -> Text,
+        challenge -> Text,
+        expires -> Timestamp,
+        used -> Bool,
+    }
+}
+
+diesel::table! {
+    oauth_token (id) {
+        id -> BigInt,
+        token_hash -> Text,
+        app_id -> Nullable<BigInt>,
+        channel_id -> Nullable<BigInt>,
+        code_id -> Nullable<BigInt>,
+        name -> Text,
+        scopes -> Text,
+        created -> Timestamp,
+        last_used -> Timestamp,
+    }
+}
+
+diesel::table! {
+    api_event (id) {
+        id -> BigInt,
+        uid -> BigInt,
+        kind -> Text,
+        object -> BigInt,
+        created -> Timestamp,
+    }
+}
+
+diesel::table! {
+    api_status (item_id) {
+        item_id -> BigInt,
+        visibility -> Text,
+        spoiler_text -> Text,
+        sensitive -> Bool,
+        language -> Text,
+    }
+}
+
+diesel::table! {
+    api_bookmark (uid, item_id) {
+        uid -> BigInt,
+        item_id -> BigInt,
+        created -> Timestamp,
+    }
+}
+
+diesel::table! {
+    item_edit (id) {
+        id -> BigInt,
+        item_id -> BigInt,
+        body -> Text,
+        html -> Text,
+        edited -> Timestamp,
+    }
+}
+
+diesel::table! {
+    api_marker (uid, timeline) {
+        uid -> BigInt,
+        timeline -> Text,
+        last_read_id -> Text,
+        version -> BigInt,
+        updated -> Timestamp,
+    }
+}
+
+diesel::table! {
+    api_idempotency (uid, idem_key) {
+        uid -> BigInt,
+        idem_key -> Text,
+        item_id -> BigInt,
+        created -> Timestamp,
+    }
+}
+
 diesel::joinable!(pgrp_member -> pgrp (gid));
 diesel::joinable!(channel -> account (channel_account_id));
 diesel::joinable!(session -> account (session_account));
@@ -316,4 +414,13 @@ diesel::allow_tables_to_appear_in_same_query!(
     owa_token,
     visitor,
     changelog,
+    oauth_app,
+    oauth_code,
+    oauth_token,
+    api_event,
+    api_status,
+    api_bookmark,
+    item_edit,
+    api_marker,
+    api_idempotency,
 );

@@ -1,0 +1,9 @@
+DROP TABLE api_idempotency;
+DROP TABLE api_marker;
+DROP TABLE item_edit;
+DROP TABLE api_bookmark;
+DROP TABLE api_status;
+DROP TABLE api_event;
+DROP TABLE oauth_token;
+DROP TABLE oauth_code;
+DROP TABLE oauth_app;
