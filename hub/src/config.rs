@@ -350,6 +350,8 @@ impl Config {
         raw.limits.reset_per_minute = 1000;
         raw.limits.posts_per_hour = 1000;
         raw.limits.sso_per_minute = 1000;
+        raw.limits.api_per_minute = 100_000;
+        raw.limits.api_apps_per_hour = 1000;
         raw.federation.allow_http = true;
         raw.federation.allow_private_addresses = true;
         // Tests deliver with TestNet::drain(), never on a timer.

@@ -244,6 +244,23 @@ pub enum ChannelCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Make a client API token for a bot or script acting as a channel. The token is printed
+    /// once; it is listed (and revocable) on the owner's Authorised apps page.
+    Token {
+        /// The local channel.
+        #[arg(long)]
+        nick: String,
+        /// Scopes, space separated (read, write, follow, push, or sub-scopes such as
+        /// write:statuses).
+        #[arg(long, default_value = "read")]
+        scopes: String,
+        /// A name for the token (shown on the Authorised apps page).
+        #[arg(long)]
+        name: String,
+        /// Answer in JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Show a channel's connections and the newest items of its stream.
     Show {
         /// The local channel.
@@ -641,6 +658,20 @@ pub async fn run(ctx: &Ctx, cmd: &ChannelCommand) -> Result<ExitCode> {
                 *json,
                 json!({"group": name, "members": members}),
                 format!("group {name}: {}", members.join(", ")),
+            ))
+        }
+        ChannelCommand::Token {
+            nick,
+            scopes,
+            name,
+            json,
+        } => {
+            let token = service::oauth::personal_token(ctx, nick, scopes, name).await?;
+            let scopes = service::oauth::Scopes::parse(scopes)?.text();
+            Ok(print(
+                *json,
+                json!({"access_token": token, "channel": ctx.uris.address(nick), "scope": scopes, "name": name}),
+                token,
             ))
         }
         ChannelCommand::Show { nick, json } => {

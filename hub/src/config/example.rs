@@ -195,6 +195,18 @@ const KEY_DOCS: &[KeyDoc] = &[
     },
     KeyDoc {
         section: "limits",
+        key: "api_per_minute",
+        doc: "Client API requests per access token (without one, per client address) per minute.",
+        example: "",
+    },
+    KeyDoc {
+        section: "limits",
+        key: "api_apps_per_hour",
+        doc: "Client API app registrations and token requests per client address per hour.",
+        example: "",
+    },
+    KeyDoc {
+        section: "limits",
         key: "sso_per_minute",
         doc: "Single sign-on requests (`/owa` token requests, `/rmagic`) per client address per minute.",
         example: "",

@@ -225,6 +225,10 @@ pub struct RawLimits {
     pub posts_per_hour: u32,
     /// Single sign-on requests (`/owa`, `/rmagic`) per client address per minute.
     pub sso_per_minute: u32,
+    /// Client API requests per access token (or, without one, per client address) per minute.
+    pub api_per_minute: u32,
+    /// Client API app registrations and token requests per client address per hour.
+    pub api_apps_per_hour: u32,
 }
 
 impl Default for RawLimits {
@@ -237,6 +241,8 @@ impl Default for RawLimits {
             login_backoff_max_minutes: 15,
             posts_per_hour: 60,
             sso_per_minute: 30,
+            api_per_minute: 300,
+            api_apps_per_hour: 30,
         }
     }
 }

@@ -99,6 +99,47 @@ pub fn error_page(error: &Error, site_name: &str, return_to: Option<&str>) -> Ht
     resp
 }
 
+/// Whether a path belongs to the client API, whose errors are JSON in Mastodon's shape.
+pub fn is_client_api(path: &str) -> bool {
+    path.starts_with("/api/v1/")
+        || path.starts_with("/api/v2/")
+        || path == "/api/v1"
+        || path == "/oauth/token"
+        || path == "/oauth/revoke"
+}
+
+/// A client API error: `{"error": …}` with the kind's status (`WWW-Authenticate` on 401,
+/// `Retry-After` on 429). "Please log in" is a 401 here, never a redirect.
+pub fn api_error(error: &Error) -> HttpResponse {
+    let status = match error.kind {
+        ErrorKind::NotLoggedIn => StatusCode::UNAUTHORIZED,
+        _ => error.status_code(),
+    };
+    let message = match &error.kind {
+        ErrorKind::NotLoggedIn => "The access token is invalid".to_string(),
+        ErrorKind::NotFound => "Record not found".to_string(),
+        ErrorKind::Invalid { reason, .. } => format!("Validation failed: {reason}"),
+        k => k.safe_message(),
+    };
+    let mut resp = HttpResponse::build(status);
+    match &error.kind {
+        ErrorKind::Unauthorized(_) | ErrorKind::NotLoggedIn => {
+            resp.insert_header((
+                header::WWW_AUTHENTICATE,
+                "Bearer realm=\"Caravan\", error=\"invalid_token\"",
+            ));
+        }
+        ErrorKind::RateLimited => {
+            resp.insert_header((header::RETRY_AFTER, "60"));
+        }
+        ErrorKind::MethodNotAllowed { allow } => {
+            resp.insert_header((header::ALLOW, allow.as_str()));
+        }
+        _ => {}
+    }
+    resp.json(serde_json::json!({ "error": message }))
+}
+
 impl ResponseError for Error {
     fn status_code(&self) -> StatusCode {
         StatusCode::from_u16(self.kind.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
@@ -121,6 +162,7 @@ pub async fn error_pages(
 ) -> std::result::Result<ServiceResponse<BoxBody>, actix_web::Error> {
     let res = next.call(req).await?;
     let rerendered = match res.response().error().and_then(|e| e.as_error::<Error>()) {
+        Some(error) if is_client_api(res.request().path()) => Some(api_error(error)),
         Some(error) => {
             let request = res.request();
             let site = request

@@ -2,6 +2,7 @@
 //! security headers, sessions, error pages), extractor error handling, static files and
 //! rendering. Handlers parse input, call one service, render.
 
+pub mod api;
 pub mod assets;
 pub mod client;
 pub mod errors;
@@ -104,6 +105,7 @@ pub fn app(
         .wrap(from_fn(middleware::log_requests))
         .configure(zot::configure)
         .configure(zot_api::configure)
+        .configure(api::configure)
         .configure(web::configure)
         .configure(|cfg| resource!(cfg, "/static/{path:.*}", get => assets::get_static))
         .default_service(aweb::to(errors::not_found))

@@ -16,6 +16,21 @@ pub fn post() -> Route {
     web::post()
 }
 
+/// A route answering PUT.
+pub fn put() -> Route {
+    web::put()
+}
+
+/// A route answering PATCH.
+pub fn patch() -> Route {
+    web::patch()
+}
+
+/// A route answering DELETE.
+pub fn delete() -> Route {
+    web::delete()
+}
+
 /// The `Allow` header for the methods named in a `resource!` (`get` also allows HEAD).
 pub fn allow_header(methods: &[&str]) -> String {
     methods
@@ -23,6 +38,9 @@ pub fn allow_header(methods: &[&str]) -> String {
         .map(|m| match *m {
             "get" => "GET, HEAD",
             "post" => "POST",
+            "put" => "PUT",
+            "patch" => "PATCH",
+            "delete" => "DELETE",
             _ => "",
         })
         .filter(|m| !m.is_empty())

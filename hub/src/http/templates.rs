@@ -553,3 +553,76 @@ pub struct LocationRow {
     /// Its sync state, in words.
     pub verdict: String,
 }
+
+/// `/oauth/authorize`: an app asks to act as one of the person's channels.
+#[derive(Template)]
+#[template(path = "oauth/authorize.html")]
+pub struct AuthorizePage {
+    /// Layout.
+    pub page: PageCtx,
+    /// The app.
+    pub app_name: String,
+    /// Its website.
+    pub website: String,
+    /// Scopes asked for, each with what it allows.
+    pub scopes: Vec<(String, &'static str)>,
+    /// The person's channels: (nick, name).
+    pub channels: Vec<(String, String)>,
+    /// Echoed request parameters.
+    pub client_id: String,
+    /// Echoed.
+    pub redirect_uri: String,
+    /// Echoed.
+    pub scope: String,
+    /// Echoed.
+    pub state: String,
+    /// Echoed.
+    pub code_challenge: String,
+    /// Echoed.
+    pub code_challenge_method: String,
+    /// Form error.
+    pub error: Option<String>,
+}
+
+/// The code shown for out-of-band apps.
+#[derive(Template)]
+#[template(path = "oauth/code.html")]
+pub struct CodePage {
+    /// Layout.
+    pub page: PageCtx,
+    /// The app.
+    pub app_name: String,
+    /// The code.
+    pub code: String,
+}
+
+/// One authorised app or token.
+#[derive(Debug, Clone)]
+pub struct AppRow {
+    /// Token row id.
+    pub id: i64,
+    /// App or token name.
+    pub name: String,
+    /// Channel nick.
+    pub channel: String,
+    /// Scopes.
+    pub scopes: String,
+    /// Issued.
+    pub created: String,
+    /// Last used.
+    pub last_used: String,
+    /// A personal token.
+    pub personal: bool,
+}
+
+/// `/settings/apps`.
+#[derive(Template)]
+#[template(path = "settings_apps.html")]
+pub struct AppsPage {
+    /// Layout.
+    pub page: PageCtx,
+    /// The tokens.
+    pub apps: Vec<AppRow>,
+    /// Notice.
+    pub message: Option<String>,
+}

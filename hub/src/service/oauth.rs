@@ -116,6 +116,20 @@ impl Scopes {
     }
 }
 
+/// What a scope lets an app do, in words for the authorisation page.
+pub fn describe_scope(scope: &str) -> &'static str {
+    match scope {
+        "read" => "read everything your channel can see: stream, notifications, connections",
+        "write" => "post, comment, like, edit and delete as your channel, and change its profile",
+        "follow" => "connect, disconnect, block and mute",
+        "push" => "receive push notifications",
+        "profile" => "read your channel's name and address",
+        s if s.starts_with("read:") => "read part of what your channel can see",
+        s if s.starts_with("write:") => "change part of your channel's content",
+        _ => "",
+    }
+}
+
 /// A newly registered app, with its secret (shown once).
 #[derive(Debug, Clone)]
 pub struct RegisteredApp {

@@ -103,7 +103,7 @@ pub async fn v2(ctx: &Ctx) -> Result<Value> {
         "source_url": "https://caravan.invalid/source",
         "description": format!("{}: a Caravan hub (Zot network)", ctx.config.site_name),
         "usage": { "users": { "active_month": users } },
-        "thumbnail": { "url": ctx.uris.page("/static/header.svg") },
+        "thumbnail": { "url": ctx.uris.page("/static/img/header.svg") },
         "icon": [],
         "languages": ["en"],
         "configuration": configuration(ctx),
