@@ -53,9 +53,9 @@ pub struct TestHub {
     pub base_url: String,
     pub addr: SocketAddr,
     pub hub: Hub,
-    config: Config,
+    pub config: Config,
     deps: Deps,
-    resolver: Arc<Resolver>,
+    pub resolver: Arc<Resolver>,
     running: Option<RunningHub>,
     // Dropped last: the database and files.
     _db: TestDb,

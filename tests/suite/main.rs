@@ -6,6 +6,7 @@ mod access_matrix;
 mod accounts;
 mod bad_input;
 mod browser;
+mod client_api;
 mod federation;
 mod federation_bad_input;
 mod hardening_accounts;

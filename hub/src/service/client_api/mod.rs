@@ -278,7 +278,9 @@ pub(crate) fn status_of(
             name: t,
         })
         .collect();
-    let edited = row.edited > row.created + chrono::Duration::seconds(1);
+    // Edited here (a version in the history), or by its author elsewhere.
+    let edited = row.edited > row.created + chrono::Duration::seconds(1)
+        || !store::api::edits(conn, row.id)?.is_empty();
     let local_page = row.item_origin.then(|| ctx.uris.item(&row.uuid));
     Ok(Status {
         id: row.id.to_string(),
