@@ -7,6 +7,7 @@ mod accounts;
 mod bad_input;
 mod browser;
 mod client_api;
+mod clients;
 mod federation;
 mod federation_bad_input;
 mod hardening_accounts;
