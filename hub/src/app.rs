@@ -130,9 +130,7 @@ impl Hub {
             net,
             queue: crate::queue::Queue::default(),
             bbcode: crate::service::text::Bbcode::new(),
-            streams: crate::service::streaming::Streams::new(std::time::Duration::from_millis(
-                200,
-            )),
+            streams: crate::service::streaming::Streams::new(std::time::Duration::from_millis(200)),
         });
         Ok(Self { ctx, session_key })
     }

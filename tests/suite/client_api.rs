@@ -98,14 +98,22 @@ impl Api {
     }
 
     pub async fn post(&self, path: &str, body: Value) -> Answer {
-        self.send(self.client.post(self.url(path)).json(&body)).await
+        self.send(self.client.post(self.url(path)).json(&body))
+            .await
     }
 
     pub async fn form(&self, path: &str, fields: &[(&str, &str)]) -> Answer {
-        self.send(self.client.post(self.url(path)).form(fields)).await
+        self.send(self.client.post(self.url(path)).form(fields))
+            .await
     }
 
-    pub async fn raw(&self, method: reqwest::Method, path: &str, ctype: &str, body: Vec<u8>) -> Answer {
+    pub async fn raw(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        ctype: &str,
+        body: Vec<u8>,
+    ) -> Answer {
         self.send(
             self.client
                 .request(method, self.url(path))
@@ -179,7 +187,11 @@ pub async fn register(api: &Api, redirect: &str, scopes: &str) -> (String, Strin
 }
 
 pub fn pkce_pair() -> (String, String) {
-    let verifier = format!("{}{}", uuid::Uuid::new_v4().simple(), uuid::Uuid::new_v4().simple());
+    let verifier = format!(
+        "{}{}",
+        uuid::Uuid::new_v4().simple(),
+        uuid::Uuid::new_v4().simple()
+    );
     let challenge = base64::engine::general_purpose::URL_SAFE_NO_PAD
         .encode(sha2::Sha256::digest(verifier.as_bytes()));
     (verifier, challenge)
@@ -332,12 +344,18 @@ async fn an_app_signs_in_with_pkce_and_every_bad_grant_is_refused() {
     let t = exchange(verifier.clone(), secret.clone(), code.clone()).await;
     let token = t.ok()["access_token"].as_str().unwrap().to_string();
     assert_eq!(t.json["scope"], "read write");
-    let me = api.with_token(&token).get("/api/v1/accounts/verify_credentials").await;
+    let me = api
+        .with_token(&token)
+        .get("/api/v1/accounts/verify_credentials")
+        .await;
     assert_eq!(me.ok()["username"], "alice");
     // Replaying the code fails and revokes what it gave.
     let r = exchange(verifier, secret.clone(), code).await;
     assert_eq!(r.json["error"], "invalid_grant");
-    let me = api.with_token(&token).get("/api/v1/accounts/verify_credentials").await;
+    let me = api
+        .with_token(&token)
+        .get("/api/v1/accounts/verify_credentials")
+        .await;
     assert_eq!(me.refused(401), "The access token is invalid");
     assert!(me.headers.get("www-authenticate").is_some());
 
@@ -355,16 +373,26 @@ async fn an_app_signs_in_with_pkce_and_every_bad_grant_is_refused() {
         .await;
     let app_token = cc.ok()["access_token"].as_str().unwrap().to_string();
     let app_api = api.with_token(&app_token);
-    assert_eq!(app_api.get("/api/v1/apps/verify_credentials").await.ok()["name"], "Suite app");
+    assert_eq!(
+        app_api.get("/api/v1/apps/verify_credentials").await.ok()["name"],
+        "Suite app"
+    );
     app_api.get("/api/v1/timelines/public").await.ok();
     assert_eq!(
-        app_api.get("/api/v1/accounts/verify_credentials").await.refused(401),
+        app_api
+            .get("/api/v1/accounts/verify_credentials")
+            .await
+            .refused(401),
         "This method requires an authenticated user"
     );
     let r = api
         .form(
             "/oauth/token",
-            &[("grant_type", "password"), ("client_id", &id), ("client_secret", &secret)],
+            &[
+                ("grant_type", "password"),
+                ("client_id", &id),
+                ("client_secret", &secret),
+            ],
         )
         .await;
     assert_eq!(r.json["error"], "unsupported_grant_type");
@@ -387,22 +415,67 @@ async fn an_app_signs_in_with_pkce_and_every_bad_grant_is_refused() {
         )
         .await;
     let ro = t2.ok()["access_token"].as_str().unwrap().to_string();
-    let r = api.with_token(&ro).post("/api/v1/statuses", json!({"status": "no"})).await;
-    assert_eq!(r.refused(403), "This action is outside the authorized scopes");
+    let r = api
+        .with_token(&ro)
+        .post("/api/v1/statuses", json!({"status": "no"}))
+        .await;
+    assert_eq!(
+        r.refused(403),
+        "This action is outside the authorized scopes"
+    );
     let page = b.get("/settings/apps").await;
     assert!(page.has("Suite app"), "{}", page.body);
     let revoked = api
-        .form("/oauth/revoke", &[("client_id", &id2), ("client_secret", &secret2), ("token", &ro)])
+        .form(
+            "/oauth/revoke",
+            &[
+                ("client_id", &id2),
+                ("client_secret", &secret2),
+                ("token", &ro),
+            ],
+        )
         .await;
     revoked.ok();
-    api.with_token(&ro).get("/api/v1/timelines/home").await.refused(401);
+    api.with_token(&ro)
+        .get("/api/v1/timelines/home")
+        .await
+        .refused(401);
+
+    // A code not exchanged within ten minutes is refused.
+    let (v3, c3) = pkce_pair();
+    let late = authorize(&b, &id, redirect, "read", "alice", &c3).await;
+    net.clock.advance(std::time::Duration::from_secs(11 * 60));
+    assert_eq!(
+        exchange(v3, secret.clone(), late).await.json["error"],
+        "invalid_grant"
+    );
 
     // A personal token from the command line's service, listed and revoked on the page.
     let bot = hub::service::oauth::personal_token(hub.ctx(), "alice", "read write", "Weather bot")
         .await
         .unwrap();
-    let posted = api.with_token(&bot).post("/api/v1/statuses", json!({"status": "rain"})).await;
+    let posted = api
+        .with_token(&bot)
+        .post("/api/v1/statuses", json!({"status": "rain"}))
+        .await;
     posted.ok();
+    // A suspended account's tokens stop working, and work again when it is reinstated.
+    let aid = alice.channel_account_id;
+    hub::service::account::set_suspended(hub.ctx(), 0, aid, true)
+        .await
+        .unwrap();
+    api.with_token(&bot)
+        .get("/api/v1/timelines/home")
+        .await
+        .refused(401);
+    hub::service::account::set_suspended(hub.ctx(), 0, aid, false)
+        .await
+        .unwrap();
+    api.with_token(&bot)
+        .get("/api/v1/timelines/home")
+        .await
+        .ok();
+    b.login("alice@example.org", PW).await;
     let page = b.get("/settings/apps").await;
     assert!(page.has("Weather bot"), "{}", page.body);
     let listed = hub::service::oauth::authorised(hub.ctx(), alice.channel_account_id)
@@ -410,10 +483,17 @@ async fn an_app_signs_in_with_pkce_and_every_bad_grant_is_refused() {
         .unwrap();
     let row = listed.iter().find(|a| a.name == "Weather bot").unwrap();
     let r = b
-        .submit("/settings/apps", "/settings/apps/revoke", &[("id", &row.id.to_string())])
+        .submit(
+            "/settings/apps",
+            "/settings/apps/revoke",
+            &[("id", &row.id.to_string())],
+        )
         .await;
     assert_eq!(r.status, 303);
-    api.with_token(&bot).get("/api/v1/timelines/home").await.refused(401);
+    api.with_token(&bot)
+        .get("/api/v1/timelines/home")
+        .await
+        .refused(401);
     net.stop().await;
 }
 
@@ -425,13 +505,26 @@ async fn a_status_posted_on_alpha_reaches_a_followers_home_and_stream_on_beta() 
     let (a, b) = (net.hub("alpha"), net.hub("beta"));
     with_channels(a, &["alice"]).await;
     with_channels(b, &["bob"]).await;
-    let alice = Api::new(a, Some(&sign_in(a, "alice@example.org", "alice", "read write follow").await));
-    let bob = Api::new(b, Some(&sign_in(b, "bob@example.org", "bob", "read write follow").await));
+    let alice = Api::new(
+        a,
+        Some(&sign_in(a, "alice@example.org", "alice", "read write follow").await),
+    );
+    let bob = Api::new(
+        b,
+        Some(&sign_in(b, "bob@example.org", "bob", "read write follow").await),
+    );
 
     // Bob finds alice by address and follows; alice authorises the request.
-    let found = bob.get(&format!("/api/v1/accounts/lookup?acct={}", addr(a, "alice"))).await;
+    let found = bob
+        .get(&format!(
+            "/api/v1/accounts/lookup?acct={}",
+            addr(a, "alice")
+        ))
+        .await;
     let alice_id = found.ok()["id"].as_str().unwrap().to_string();
-    let rel = bob.form(&format!("/api/v1/accounts/{alice_id}/follow"), &[]).await;
+    let rel = bob
+        .form(&format!("/api/v1/accounts/{alice_id}/follow"), &[])
+        .await;
     assert_eq!(rel.ok()["following"], true);
     net.drain().await;
     let requests = alice.get("/api/v1/follow_requests").await;
@@ -453,18 +546,29 @@ async fn a_status_posted_on_alpha_reaches_a_followers_home_and_stream_on_beta() 
     let mut public = Api::new(b, None).sse("/api/v1/streaming/public").await;
     let text = "Hello from alpha, through the API";
     let posted = alice
-        .post("/api/v1/statuses", json!({"status": text, "visibility": "public"}))
+        .post(
+            "/api/v1/statuses",
+            json!({"status": text, "visibility": "public"}),
+        )
         .await;
     assert_eq!(posted.ok()["visibility"], "public");
     net.drain().await;
 
     let home = bob.get("/api/v1/timelines/home").await;
     let first = &home.ok()[0];
-    assert!(first["content"].as_str().unwrap().contains(text), "{}", home.json);
+    assert!(
+        first["content"].as_str().unwrap().contains(text),
+        "{}",
+        home.json
+    );
     assert_eq!(first["account"]["acct"], addr(a, "alice"));
-    let event = next_event(&mut stream, "update", text).await.expect("an update on the stream");
+    let event = next_event(&mut stream, "update", text)
+        .await
+        .expect("an update on the stream");
     assert_eq!(event["id"], first["id"]);
-    let event = next_event(&mut public, "update", text).await.expect("on beta's public stream");
+    let event = next_event(&mut public, "update", text)
+        .await
+        .expect("on beta's public stream");
     assert_eq!(event["account"]["acct"], addr(a, "alice"));
 
     // Bob replies and likes; alice gets both as notifications and sees the counts.
@@ -475,29 +579,60 @@ async fn a_status_posted_on_alpha_reaches_a_followers_home_and_stream_on_beta() 
         )
         .await;
     assert_eq!(reply.ok()["in_reply_to_id"], first["id"]);
-    bob.form(&format!("/api/v1/statuses/{}/favourite", first["id"].as_str().unwrap()), &[])
-        .await
-        .ok();
+    bob.form(
+        &format!(
+            "/api/v1/statuses/{}/favourite",
+            first["id"].as_str().unwrap()
+        ),
+        &[],
+    )
+    .await
+    .ok();
     net.drain().await;
     let mine = alice
-        .get(&format!("/api/v1/statuses/{}", posted.json["id"].as_str().unwrap()))
+        .get(&format!(
+            "/api/v1/statuses/{}",
+            posted.json["id"].as_str().unwrap()
+        ))
         .await;
     assert_eq!(mine.ok()["replies_count"], 1, "{}", mine.json);
     assert_eq!(mine.json["favourites_count"], 1);
     let ctx = alice
-        .get(&format!("/api/v1/statuses/{}/context", posted.json["id"].as_str().unwrap()))
+        .get(&format!(
+            "/api/v1/statuses/{}/context",
+            posted.json["id"].as_str().unwrap()
+        ))
         .await;
-    assert!(ctx.ok()["descendants"][0]["content"].as_str().unwrap().contains("Reply from beta"));
+    assert!(
+        ctx.ok()["descendants"][0]["content"]
+            .as_str()
+            .unwrap()
+            .contains("Reply from beta")
+    );
     let notes = alice.get("/api/v1/notifications").await;
-    let kinds: Vec<&str> = notes.ok().as_array().unwrap().iter().map(|n| n["type"].as_str().unwrap()).collect();
-    assert!(kinds.contains(&"favourite") && kinds.contains(&"mention"), "{kinds:?}");
+    let kinds: Vec<&str> = notes
+        .ok()
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["type"].as_str().unwrap())
+        .collect();
+    assert!(
+        kinds.contains(&"favourite") && kinds.contains(&"mention"),
+        "{kinds:?}"
+    );
 
     // An edit (a minute later: receivers keep the newest version) reaches the follower's
     // stream too.
     net.clock.advance(std::time::Duration::from_secs(60));
     let id = posted.json["id"].as_str().unwrap();
     let edited = alice
-        .send(alice.client.put(alice.url(&format!("/api/v1/statuses/{id}"))).json(&json!({"status": "Edited on alpha"})))
+        .send(
+            alice
+                .client
+                .put(alice.url(&format!("/api/v1/statuses/{id}")))
+                .json(&json!({"status": "Edited on alpha"})),
+        )
         .await;
     assert!(edited.ok()["edited_at"].is_string());
     let history = alice.get(&format!("/api/v1/statuses/{id}/history")).await;
@@ -525,14 +660,29 @@ async fn a_private_status_is_for_permitted_followers_only_in_the_api_and_the_pag
         .await
         .unwrap();
     net.drain().await;
-    let alice = Api::new(a, Some(&sign_in(a, "alice@example.org", "alice", "read write").await));
-    let dave = Api::new(a, Some(&sign_in(a, "dave@example.org", "dave", "read write").await));
-    let bob = Api::new(b, Some(&sign_in(b, "bob@example.org", "bob", "read write").await));
-    let carol = Api::new(b, Some(&sign_in(b, "carol@example.org", "carol", "read write").await));
+    let alice = Api::new(
+        a,
+        Some(&sign_in(a, "alice@example.org", "alice", "read write").await),
+    );
+    let dave = Api::new(
+        a,
+        Some(&sign_in(a, "dave@example.org", "dave", "read write").await),
+    );
+    let bob = Api::new(
+        b,
+        Some(&sign_in(b, "bob@example.org", "bob", "read write").await),
+    );
+    let carol = Api::new(
+        b,
+        Some(&sign_in(b, "carol@example.org", "carol", "read write").await),
+    );
 
     let secret = "for my connections only 7f3";
     let posted = alice
-        .post("/api/v1/statuses", json!({"status": secret, "visibility": "private"}))
+        .post(
+            "/api/v1/statuses",
+            json!({"status": secret, "visibility": "private"}),
+        )
         .await;
     assert_eq!(posted.ok()["visibility"], "private");
     let id = posted.json["id"].as_str().unwrap().to_string();
@@ -540,33 +690,79 @@ async fn a_private_status_is_for_permitted_followers_only_in_the_api_and_the_pag
 
     // Bob (a connection) has it in home and by id; carol on his hub does not, by any id.
     let home = bob.get("/api/v1/timelines/home").await;
-    let copy = home.ok().as_array().unwrap().iter().find(|s| s["content"].as_str().unwrap().contains(secret)).cloned();
+    let copy = home
+        .ok()
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["content"].as_str().unwrap().contains(secret))
+        .cloned();
     let copy = copy.expect("bob's home has the private status");
     assert_eq!(copy["visibility"], "private");
     let copy_id = copy["id"].as_str().unwrap();
     bob.get(&format!("/api/v1/statuses/{copy_id}")).await.ok();
-    assert_eq!(carol.get(&format!("/api/v1/statuses/{copy_id}")).await.refused(404), "Record not found");
-    assert_eq!(Api::new(b, None).get(&format!("/api/v1/statuses/{copy_id}")).await.status, 404);
+    assert_eq!(
+        carol
+            .get(&format!("/api/v1/statuses/{copy_id}"))
+            .await
+            .refused(404),
+        "Record not found"
+    );
+    assert_eq!(
+        Api::new(b, None)
+            .get(&format!("/api/v1/statuses/{copy_id}"))
+            .await
+            .status,
+        404
+    );
     let carol_home = carol.get("/api/v1/timelines/home").await;
     assert!(!carol_home.ok().to_string().contains(secret));
 
     // On alpha: alice sees it; dave and anonymous get 404, and public timelines leave it out.
     alice.get(&format!("/api/v1/statuses/{id}")).await.ok();
-    dave.get(&format!("/api/v1/statuses/{id}")).await.refused(404);
-    Api::new(a, None).get(&format!("/api/v1/statuses/{id}")).await.refused(404);
-    dave.get(&format!("/api/v1/statuses/{id}/context")).await.refused(404);
-    dave.form(&format!("/api/v1/statuses/{id}/favourite"), &[]).await.refused(404);
-    for path in ["/api/v1/timelines/public", "/api/v1/timelines/public?local=true"] {
+    dave.get(&format!("/api/v1/statuses/{id}"))
+        .await
+        .refused(404);
+    Api::new(a, None)
+        .get(&format!("/api/v1/statuses/{id}"))
+        .await
+        .refused(404);
+    dave.get(&format!("/api/v1/statuses/{id}/context"))
+        .await
+        .refused(404);
+    dave.form(&format!("/api/v1/statuses/{id}/favourite"), &[])
+        .await
+        .refused(404);
+    for path in [
+        "/api/v1/timelines/public",
+        "/api/v1/timelines/public?local=true",
+    ] {
         let p = Api::new(a, None).get(path).await;
         assert!(!p.ok().to_string().contains(secret), "{path}");
     }
-    let wall = dave.get(&format!("/api/v1/accounts/{}/statuses", alpha_chs[0].channel_hash)).await;
+    let wall = dave
+        .get(&format!(
+            "/api/v1/accounts/{}/statuses",
+            alpha_chs[0].channel_hash
+        ))
+        .await;
     assert!(!wall.ok().to_string().contains(secret));
-    let wall = alice.get(&format!("/api/v1/accounts/{}/statuses", alpha_chs[0].channel_hash)).await;
+    let wall = alice
+        .get(&format!(
+            "/api/v1/accounts/{}/statuses",
+            alpha_chs[0].channel_hash
+        ))
+        .await;
     assert!(wall.ok().to_string().contains(secret));
 
     // The HTML pages agree: the item page is the owner's, 404 for dave and anonymous.
-    let uuid = posted.json["uri"].as_str().unwrap().rsplit('/').next().unwrap().to_string();
+    let uuid = posted.json["uri"]
+        .as_str()
+        .unwrap()
+        .rsplit('/')
+        .next()
+        .unwrap()
+        .to_string();
     let page = format!("/item/{uuid}");
     let owner = a.browser();
     owner.login("alice@example.org", PW).await;
@@ -587,11 +783,17 @@ async fn timelines_page_by_link_headers_and_keys_repeat_nothing() {
     let net = TestNet::single().await;
     let hub = net.hub("alpha");
     with_channels(hub, &["alice"]).await;
-    let api = Api::new(hub, Some(&sign_in(hub, "alice@example.org", "alice", "read write").await));
+    let api = Api::new(
+        hub,
+        Some(&sign_in(hub, "alice@example.org", "alice", "read write").await),
+    );
     for i in 0..25 {
-        api.post("/api/v1/statuses", json!({"status": format!("post number {i} #counting"), "visibility": "public"}))
-            .await
-            .ok();
+        api.post(
+            "/api/v1/statuses",
+            json!({"status": format!("post number {i} #counting"), "visibility": "public"}),
+        )
+        .await
+        .ok();
     }
     let mut seen = Vec::new();
     let mut next = Some("/api/v1/timelines/home?limit=10".to_string());
@@ -612,36 +814,88 @@ async fn timelines_page_by_link_headers_and_keys_repeat_nothing() {
     assert!(seen[0].contains("post number 24") && seen[24].contains("post number 0"));
     // min_id pages forwards from an id, since_id from the newest.
     let all = api.get("/api/v1/timelines/home?limit=40").await;
-    let ids: Vec<String> = all.ok().as_array().unwrap().iter().map(|s| s["id"].as_str().unwrap().to_string()).collect();
-    let after = api.get(&format!("/api/v1/timelines/home?min_id={}&limit=2", ids[24])).await;
-    let got: Vec<&str> = after.ok().as_array().unwrap().iter().map(|s| s["id"].as_str().unwrap()).collect();
+    let ids: Vec<String> = all
+        .ok()
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["id"].as_str().unwrap().to_string())
+        .collect();
+    let after = api
+        .get(&format!(
+            "/api/v1/timelines/home?min_id={}&limit=2",
+            ids[24]
+        ))
+        .await;
+    let got: Vec<&str> = after
+        .ok()
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["id"].as_str().unwrap())
+        .collect();
     assert_eq!(got, vec![ids[22].as_str(), ids[23].as_str()]);
-    let tag = Api::new(hub, None).get("/api/v1/timelines/tag/counting?limit=5").await;
+    let tag = Api::new(hub, None)
+        .get("/api/v1/timelines/tag/counting?limit=5")
+        .await;
     assert_eq!(tag.ok().as_array().unwrap().len(), 5);
 
     // The same Idempotency-Key gives the same status, once.
     let key = "retry-me-1";
     let one = api
-        .send(api.client.post(api.url("/api/v1/statuses")).header("Idempotency-Key", key).json(&json!({"status": "only once"})))
+        .send(
+            api.client
+                .post(api.url("/api/v1/statuses"))
+                .header("Idempotency-Key", key)
+                .json(&json!({"status": "only once"})),
+        )
         .await;
     let two = api
-        .send(api.client.post(api.url("/api/v1/statuses")).header("Idempotency-Key", key).json(&json!({"status": "only once"})))
+        .send(
+            api.client
+                .post(api.url("/api/v1/statuses"))
+                .header("Idempotency-Key", key)
+                .json(&json!({"status": "only once"})),
+        )
         .await;
     assert_eq!(one.ok()["id"], two.ok()["id"]);
     let all = api.get("/api/v1/timelines/home?limit=40").await;
-    let n = all.ok().as_array().unwrap().iter().filter(|s| s["content"].as_str().unwrap().contains("only once")).count();
+    let n = all
+        .ok()
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["content"].as_str().unwrap().contains("only once"))
+        .count();
     assert_eq!(n, 1);
 
     // Bookmarks, markers, delete.
     let id = one.json["id"].as_str().unwrap();
-    assert_eq!(api.form(&format!("/api/v1/statuses/{id}/bookmark"), &[]).await.ok()["bookmarked"], true);
+    assert_eq!(
+        api.form(&format!("/api/v1/statuses/{id}/bookmark"), &[])
+            .await
+            .ok()["bookmarked"],
+        true
+    );
     assert_eq!(api.get("/api/v1/bookmarks").await.ok()[0]["id"], id);
-    let m = api.post("/api/v1/markers", json!({"home": {"last_read_id": id}})).await;
+    let m = api
+        .post("/api/v1/markers", json!({"home": {"last_read_id": id}}))
+        .await;
     assert_eq!(m.ok()["home"]["last_read_id"], id);
-    assert_eq!(api.get("/api/v1/markers?timeline[]=home").await.ok()["home"]["version"], 1);
-    let gone = api.send(api.client.delete(api.url(&format!("/api/v1/statuses/{id}")))).await;
+    assert_eq!(
+        api.get("/api/v1/markers?timeline[]=home").await.ok()["home"]["version"],
+        1
+    );
+    let gone = api
+        .send(
+            api.client
+                .delete(api.url(&format!("/api/v1/statuses/{id}"))),
+        )
+        .await;
     assert_eq!(gone.ok()["text"], "only once");
-    api.get(&format!("/api/v1/statuses/{id}")).await.refused(404);
+    api.get(&format!("/api/v1/statuses/{id}"))
+        .await
+        .refused(404);
     net.stop().await;
 }
 
@@ -653,47 +907,149 @@ async fn bad_api_input_gets_mastodon_errors_and_changes_nothing() {
     let token = sign_in(hub, "alice@example.org", "alice", "read write").await;
     let api = Api::new(hub, Some(&token));
     let anon = Api::new(hub, None);
-    assert_eq!(anon.get("/api/v1/timelines/home").await.refused(401), "The access token is invalid");
-    assert_eq!(api.with_token("not-a-token").get("/api/v1/timelines/home").await.status, 401);
+    assert_eq!(
+        anon.get("/api/v1/timelines/home").await.refused(401),
+        "The access token is invalid"
+    );
+    assert_eq!(
+        api.with_token("not-a-token")
+            .get("/api/v1/timelines/home")
+            .await
+            .status,
+        401
+    );
     let basic = anon
-        .send(anon.client.get(anon.url("/api/v1/timelines/home")).header("authorization", "Basic eDp5"))
+        .send(
+            anon.client
+                .get(anon.url("/api/v1/timelines/home"))
+                .header("authorization", "Basic eDp5"),
+        )
         .await;
     assert_eq!(basic.status, 401);
     // Malformed and oversized bodies, bad enums, bad pagination, unknown ids.
-    let r = api.raw(reqwest::Method::POST, "/api/v1/statuses", "application/json", b"{\"status\":".to_vec()).await;
+    let r = api
+        .raw(
+            reqwest::Method::POST,
+            "/api/v1/statuses",
+            "application/json",
+            b"{\"status\":".to_vec(),
+        )
+        .await;
     assert_eq!(r.refused(400), "The JSON body could not be read.");
-    let r = api.raw(reqwest::Method::POST, "/api/v1/statuses", "application/json", b"[1,2]".to_vec()).await;
+    let r = api
+        .raw(
+            reqwest::Method::POST,
+            "/api/v1/statuses",
+            "application/json",
+            b"[1,2]".to_vec(),
+        )
+        .await;
     r.refused(400);
-    let big = format!("{{\"status\":\"{}\"}}", "x".repeat(hub.config.max_body_bytes + 10));
-    api.raw(reqwest::Method::POST, "/api/v1/statuses", "application/json", big.into_bytes()).await.refused(413);
-    let r = api.post("/api/v1/statuses", json!({"status": "hi", "visibility": "everyone"})).await;
+    let big = format!(
+        "{{\"status\":\"{}\"}}",
+        "x".repeat(hub.config.max_body_bytes + 10)
+    );
+    api.raw(
+        reqwest::Method::POST,
+        "/api/v1/statuses",
+        "application/json",
+        big.into_bytes(),
+    )
+    .await
+    .refused(413);
+    let r = api
+        .post(
+            "/api/v1/statuses",
+            json!({"status": "hi", "visibility": "everyone"}),
+        )
+        .await;
     assert!(r.refused(422).contains("Visibility must be one of"));
-    api.post("/api/v1/statuses", json!({"status": "   "})).await.refused(422);
-    api.post("/api/v1/statuses", json!({"status": {"nested": true}})).await.refused(422);
-    api.post("/api/v1/statuses", json!({"status": "hi", "in_reply_to_id": "999999"})).await.refused(404);
-    api.post("/api/v1/statuses", json!({"status": "hi", "visibility": "direct"})).await.refused(422);
-    api.raw(reqwest::Method::POST, "/api/v1/statuses", "text/xml", b"<x/>".to_vec()).await.refused(400);
+    api.post("/api/v1/statuses", json!({"status": "   "}))
+        .await
+        .refused(422);
+    api.post("/api/v1/statuses", json!({"status": {"nested": true}}))
+        .await
+        .refused(422);
+    api.post(
+        "/api/v1/statuses",
+        json!({"status": "hi", "in_reply_to_id": "999999"}),
+    )
+    .await
+    .refused(404);
+    api.post(
+        "/api/v1/statuses",
+        json!({"status": "hi", "visibility": "direct"}),
+    )
+    .await
+    .refused(422);
+    api.raw(
+        reqwest::Method::POST,
+        "/api/v1/statuses",
+        "text/xml",
+        b"<x/>".to_vec(),
+    )
+    .await
+    .refused(400);
     for q in ["max_id=abc", "limit=0", "since_id=-1", "limit=ten"] {
-        api.get(&format!("/api/v1/timelines/home?{q}")).await.refused(400);
+        api.get(&format!("/api/v1/timelines/home?{q}"))
+            .await
+            .refused(400);
     }
-    assert_eq!(api.get("/api/v1/timelines/home?limit=500").await.status, 200);
+    assert_eq!(
+        api.get("/api/v1/timelines/home?limit=500").await.status,
+        200
+    );
     api.get("/api/v1/statuses/12345678").await.refused(404);
     api.get("/api/v1/statuses/not-a-number").await.refused(404);
     api.get("/api/v1/accounts/nobody-known").await.refused(404);
     api.get("/api/v1/notifications/77").await.refused(404);
-    api.form("/api/v1/notifications/77/dismiss", &[]).await.refused(404);
-    let r = api.send(api.client.patch(api.url("/api/v1/statuses"))).await;
+    api.form("/api/v1/notifications/77/dismiss", &[])
+        .await
+        .refused(404);
+    let r = api
+        .send(api.client.patch(api.url("/api/v1/statuses")))
+        .await;
     assert_eq!(r.refused(405), r.json["error"].as_str().unwrap());
-    assert!(api.get("/api/v1/streaming/hashtag").await.refused(400).contains("tag"));
+    assert!(
+        api.get("/api/v1/streaming/hashtag")
+            .await
+            .refused(400)
+            .contains("tag")
+    );
     anon.get("/api/v1/streaming/user").await.refused(401);
     let r = api
-        .post("/api/v1/markers", json!({"home": {"last_read_id": "1; DROP TABLE item"}}))
+        .post(
+            "/api/v1/markers",
+            json!({"home": {"last_read_id": "1; DROP TABLE item"}}),
+        )
         .await;
     r.refused(422);
     // Apps: no name, a bad redirect, unknown scope.
-    anon.form("/api/v1/apps", &[("client_name", ""), ("redirect_uris", "urn:ietf:wg:oauth:2.0:oob")]).await.refused(422);
-    anon.form("/api/v1/apps", &[("client_name", "x"), ("redirect_uris", "not a uri")]).await.refused(422);
-    anon.form("/api/v1/apps", &[("client_name", "x"), ("redirect_uris", "urn:ietf:wg:oauth:2.0:oob"), ("scopes", "admin:write")]).await.refused(400);
+    anon.form(
+        "/api/v1/apps",
+        &[
+            ("client_name", ""),
+            ("redirect_uris", "urn:ietf:wg:oauth:2.0:oob"),
+        ],
+    )
+    .await
+    .refused(422);
+    anon.form(
+        "/api/v1/apps",
+        &[("client_name", "x"), ("redirect_uris", "not a uri")],
+    )
+    .await
+    .refused(422);
+    anon.form(
+        "/api/v1/apps",
+        &[
+            ("client_name", "x"),
+            ("redirect_uris", "urn:ietf:wg:oauth:2.0:oob"),
+            ("scopes", "admin:write"),
+        ],
+    )
+    .await
+    .refused(400);
     // Nothing was posted by any of it.
     let home = api.get("/api/v1/timelines/home").await;
     assert_eq!(home.ok().as_array().unwrap().len(), 0, "{}", home.json);
@@ -716,7 +1072,9 @@ async fn thousands_of_streaming_connections_open_and_drop() {
     for _ in 0..N / WAVE {
         let mut socks = Vec::new();
         for i in 0..WAVE {
-            let mut s = tokio::net::TcpStream::connect(hub.addr).await.expect("connect");
+            let mut s = tokio::net::TcpStream::connect(hub.addr)
+                .await
+                .expect("connect");
             let req = format!(
                 "GET /api/v1/streaming?stream=user HTTP/1.1\r\nHost: alpha.test\r\nUpgrade: websocket\r\n\
                  Connection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\
@@ -733,7 +1091,10 @@ async fn thousands_of_streaming_connections_open_and_drop() {
                 .unwrap();
             let head = String::from_utf8_lossy(&buf[..n]);
             assert!(head.starts_with("HTTP/1.1 101"), "{head}");
-            assert!(head.to_lowercase().contains(&format!("sec-websocket-protocol: {}", token.to_lowercase())));
+            assert!(
+                head.to_lowercase()
+                    .contains(&format!("sec-websocket-protocol: {}", token.to_lowercase()))
+            );
             opened += 1;
         }
         drop(socks);
@@ -750,7 +1111,13 @@ async fn thousands_of_streaming_connections_open_and_drop() {
     assert!(gone.is_ok(), "{} subscriptions left", streams.connections());
     // The hub still streams to a connection that stays.
     let mut live = api.sse("/api/v1/streaming/user").await;
-    api.post("/api/v1/statuses", json!({"status": "after the storm"})).await.ok();
-    assert!(next_event(&mut live, "update", "after the storm").await.is_some());
+    api.post("/api/v1/statuses", json!({"status": "after the storm"}))
+        .await
+        .ok();
+    assert!(
+        next_event(&mut live, "update", "after the storm")
+            .await
+            .is_some()
+    );
     net.stop().await;
 }

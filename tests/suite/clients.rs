@@ -39,7 +39,10 @@ async fn run(cmd: &mut tokio::process::Command, what: &str) {
     println!("{stdout}");
     eprintln!("{}", String::from_utf8_lossy(&out.stderr));
     assert!(out.status.success(), "{what} failed");
-    assert!(stdout.contains(&format!("PASSED {what}")), "{what} did not report PASSED");
+    assert!(
+        stdout.contains(&format!("PASSED {what}")),
+        "{what} did not report PASSED"
+    );
 }
 
 /// Must-show 1 (Mastodon.py): apps, the authorisation-code flow, post, reply, favourite, home
@@ -56,7 +59,14 @@ async fn mastodon_py_drives_two_hubs_end_to_end() {
     run(
         tokio::process::Command::new(&python)
             .arg(root().join("tests/clients/mastodon_py.py"))
-            .args(["--alpha", &a.base_url, "--beta", &b.base_url, "--password", PW]),
+            .args([
+                "--alpha",
+                &a.base_url,
+                "--beta",
+                &b.base_url,
+                "--password",
+                PW,
+            ]),
         "mastodon.py",
     )
     .await;

@@ -177,7 +177,10 @@ pub async fn register_app(
 ) -> Result<RegisteredApp> {
     let name = name.trim();
     if name.is_empty() || name.chars().count() > MAX_NAME {
-        return Err(Error::invalid("client_name", "Name the app (up to 200 characters)."));
+        return Err(Error::invalid(
+            "client_name",
+            "Name the app (up to 200 characters).",
+        ));
     }
     if redirect_uris.len() > MAX_URIS {
         return Err(Error::invalid("redirect_uris", "Too many redirect URIs."));
@@ -188,23 +191,36 @@ pub async fn register_app(
         .map(str::to_string)
         .collect();
     if uris.is_empty() {
-        return Err(Error::invalid("redirect_uris", "Give at least one redirect URI."));
+        return Err(Error::invalid(
+            "redirect_uris",
+            "Give at least one redirect URI.",
+        ));
     }
     for u in &uris {
         check_redirect(u)?;
     }
     let website = website.trim();
     if website.len() > MAX_NAME
-        || (!website.is_empty() && !website.starts_with("http://") && !website.starts_with("https://"))
+        || (!website.is_empty()
+            && !website.starts_with("http://")
+            && !website.starts_with("https://"))
     {
-        return Err(Error::invalid("website", "The website must be an http(s) URL."));
+        return Err(Error::invalid(
+            "website",
+            "The website must be an http(s) URL.",
+        ));
     }
     let scopes = Scopes::parse(scopes)?;
     let (client_id, _) = new_token();
     let (client_secret, secret_hash) = new_token();
     let now = ctx.clock.now_db();
     let joined = uris.join("\n");
-    let (n, w, s, c) = (name.to_string(), website.to_string(), scopes.text(), client_id.clone());
+    let (n, w, s, c) = (
+        name.to_string(),
+        website.to_string(),
+        scopes.text(),
+        client_id.clone(),
+    );
     let id = ctx
         .db
         .tx(move |conn| {
@@ -368,8 +384,11 @@ pub async fn grant(
     if prompt.redirect_uri == OOB {
         return Ok(Granted::ShowCode(code));
     }
-    let mut url = url::Url::parse(&prompt.redirect_uri)
-        .map_err(|_| Error::new(ErrorKind::BadRequest("The redirect uri included is not valid.")))?;
+    let mut url = url::Url::parse(&prompt.redirect_uri).map_err(|_| {
+        Error::new(ErrorKind::BadRequest(
+            "The redirect uri included is not valid.",
+        ))
+    })?;
     url.query_pairs_mut().append_pair("code", &code);
     if !state.is_empty() {
         url.query_pairs_mut().append_pair("state", state);
@@ -410,7 +429,10 @@ impl From<Error> for OAuthError {
                 Self::new("server_error", "The server failed; try again.")
             }
             ErrorKind::BadRequest(why) => Self::new("invalid_request", why),
-            _ => Self::new("invalid_request", "The request is missing or has a bad parameter."),
+            _ => Self::new(
+                "invalid_request",
+                "The request is missing or has a bad parameter.",
+            ),
         }
     }
 }
@@ -576,8 +598,8 @@ pub async fn revoke(
     );
     ctx.db
         .tx(move |conn| {
-            let Some(app) = store::oauth::find_app(conn, &client_id)?
-                .filter(|a| same(&a.secret_hash, &secret))
+            let Some(app) =
+                store::oauth::find_app(conn, &client_id)?.filter(|a| same(&a.secret_hash, &secret))
             else {
                 return Ok(Err(OAuthError::new(
                     "invalid_client",
@@ -756,7 +778,10 @@ pub async fn personal_token(ctx: &Ctx, nick: &str, scopes: &str, name: &str) -> 
     let scopes = Scopes::parse(scopes)?;
     let name = name.trim().to_string();
     if name.is_empty() || name.chars().count() > MAX_NAME {
-        return Err(Error::invalid("name", "Name the token (up to 200 characters)."));
+        return Err(Error::invalid(
+            "name",
+            "Name the token (up to 200 characters).",
+        ));
     }
     let nick = nick.to_string();
     let now = ctx.clock.now_db();

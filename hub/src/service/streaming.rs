@@ -102,10 +102,16 @@ impl Stream {
     /// Reads a stream name (`user`, `public:local`, `hashtag` with `tag`, …).
     pub fn parse(name: &str, tag: Option<&str>) -> Result<Self> {
         let tag = || -> Result<String> {
-            let t = tag.unwrap_or("").trim().trim_start_matches('#').to_lowercase();
+            let t = tag
+                .unwrap_or("")
+                .trim()
+                .trim_start_matches('#')
+                .to_lowercase();
             if t.is_empty() || t.len() > 100 || !t.chars().all(|c| c.is_alphanumeric() || c == '_')
             {
-                return Err(Error::new(ErrorKind::BadRequest("Missing or bad tag parameter.")));
+                return Err(Error::new(ErrorKind::BadRequest(
+                    "Missing or bad tag parameter.",
+                )));
             }
             Ok(t)
         };
@@ -256,14 +262,14 @@ impl Subscription {
                                 payload: m,
                             });
                         }
-                    } else if *s == Stream::User {
-                        if let Some((event, payload)) = home_event(&self.ctx, ch, ev).await? {
-                            out.push(Message {
-                                stream: s.names(),
-                                event,
-                                payload,
-                            });
-                        }
+                    } else if *s == Stream::User
+                        && let Some((event, payload)) = home_event(&self.ctx, ch, ev).await?
+                    {
+                        out.push(Message {
+                            stream: s.names(),
+                            event,
+                            payload,
+                        });
                     }
                 }
                 Stream::Public { local } | Stream::Hashtag { local, .. } => {
@@ -297,13 +303,15 @@ impl Subscription {
 async fn notification(ctx: &Ctx, ch: &Channel, id: i64) -> Result<Option<String>> {
     let (c2, ch) = (ctx.clone(), ch.clone());
     ctx.db
-        .run(move |conn| match store::notify::find(conn, ch.channel_id, id)? {
-            Some(n) => {
-                let n = timelines::notification_of(conn, &c2, &ch, n)?;
-                Ok(Some(serde_json::to_string(&n).map_err(Error::internal)?))
-            }
-            None => Ok(None),
-        })
+        .run(
+            move |conn| match store::notify::find(conn, ch.channel_id, id)? {
+                Some(n) => {
+                    let n = timelines::notification_of(conn, &c2, &ch, n)?;
+                    Ok(Some(serde_json::to_string(&n).map_err(Error::internal)?))
+                }
+                None => Ok(None),
+            },
+        )
         .await
 }
 
@@ -326,7 +334,10 @@ async fn home_event(ctx: &Ctx, ch: &Channel, ev: &Event) -> Result<Option<(Strin
             } else {
                 "update"
             };
-            Ok(Some((event.to_string(), serde_json::to_string(&s).map_err(Error::internal)?)))
+            Ok(Some((
+                event.to_string(),
+                serde_json::to_string(&s).map_err(Error::internal)?,
+            )))
         })
         .await
 }
@@ -431,7 +442,8 @@ fn publicise(conn: &mut store::AnyConnection, ctx: &Ctx, e: &store::api::Event) 
         let payload = if e.kind == store::api::EVENT_DELETED {
             String::new()
         } else {
-            serde_json::to_string(&client_api::status_of(conn, ctx, None, &row)?).map_err(Error::internal)?
+            serde_json::to_string(&client_api::status_of(conn, ctx, None, &row)?)
+                .map_err(Error::internal)?
         };
         public = Some(Public {
             local: row.item_origin,

@@ -152,7 +152,9 @@ pub fn bookmarks(conn: &mut AnyConnection, uid: i64, max: i64, limit: i64) -> Re
     if max > 0 {
         q = q.filter(api_bookmark::item_id.lt(max));
     }
-    Ok(q.order(api_bookmark::item_id.desc()).limit(limit).load(conn)?)
+    Ok(q.order(api_bookmark::item_id.desc())
+        .limit(limit)
+        .load(conn)?)
 }
 
 /// One earlier version of an item.
@@ -329,7 +331,9 @@ pub fn timeline(
     match which {
         Timeline::Home(uid) => q = q.filter(item::uid.eq(uid)),
         Timeline::Public { local } => {
-            q = q.filter(item::thr_parent.eq("")).filter(item::item_private.eq(false));
+            q = q
+                .filter(item::thr_parent.eq(""))
+                .filter(item::item_private.eq(false));
             if local {
                 q = q.filter(item::item_origin.eq(true));
             }
@@ -376,11 +380,7 @@ pub fn wall_summary(
 }
 
 /// The live responses (comments and likes) to one message in a channel's copy of its thread.
-pub fn responses(
-    conn: &mut AnyConnection,
-    uid: i64,
-    mid: &str,
-) -> Result<Vec<super::item::Item>> {
+pub fn responses(conn: &mut AnyConnection, uid: i64, mid: &str) -> Result<Vec<super::item::Item>> {
     Ok(item::table
         .filter(item::uid.eq(uid))
         .filter(item::thr_parent.eq(mid))

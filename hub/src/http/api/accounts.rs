@@ -87,9 +87,14 @@ async fn get_lookup(ctx: web::Data<Ctx>, auth: Auth, req: HttpRequest) -> Result
 }
 
 fn limit_of(q: &Input) -> Result<i64> {
-    Ok(crate::service::client_api::Paging::parse(None, None, None, q.get::<String>("limit")?.as_deref())?
-        .limit
-        .unwrap_or(crate::service::client_api::DEFAULT_LIMIT))
+    Ok(crate::service::client_api::Paging::parse(
+        None,
+        None,
+        None,
+        q.get::<String>("limit")?.as_deref(),
+    )?
+    .limit
+    .unwrap_or(crate::service::client_api::DEFAULT_LIMIT))
 }
 
 async fn get_search(ctx: web::Data<Ctx>, auth: Auth, req: HttpRequest) -> Result<HttpResponse> {
@@ -98,7 +103,9 @@ async fn get_search(ctx: web::Data<Ctx>, auth: Auth, req: HttpRequest) -> Result
     // Discovering other hubs needs a signed-in caller.
     let resolve = q.flag("resolve")? && auth.0.is_some();
     let limit = limit_of(&q)?;
-    Ok(json(&accounts::search(&ctx, &q.text("q")?, resolve, limit).await?))
+    Ok(json(
+        &accounts::search(&ctx, &q.text("q")?, resolve, limit).await?,
+    ))
 }
 
 async fn get_search_v2(ctx: web::Data<Ctx>, auth: Auth, req: HttpRequest) -> Result<HttpResponse> {
@@ -179,11 +186,19 @@ async fn state(
     Ok(json(&accounts::set_state(ctx, ch, id, change).await?))
 }
 
-async fn post_block(ctx: web::Data<Ctx>, auth: Auth, id: web::Path<String>) -> Result<HttpResponse> {
+async fn post_block(
+    ctx: web::Data<Ctx>,
+    auth: Auth,
+    id: web::Path<String>,
+) -> Result<HttpResponse> {
     state(&ctx, &auth, &id, "write:blocks", StateChange::Block).await
 }
 
-async fn post_unblock(ctx: web::Data<Ctx>, auth: Auth, id: web::Path<String>) -> Result<HttpResponse> {
+async fn post_unblock(
+    ctx: web::Data<Ctx>,
+    auth: Auth,
+    id: web::Path<String>,
+) -> Result<HttpResponse> {
     state(&ctx, &auth, &id, "write:blocks", StateChange::Unblock).await
 }
 
@@ -191,7 +206,11 @@ async fn post_mute(ctx: web::Data<Ctx>, auth: Auth, id: web::Path<String>) -> Re
     state(&ctx, &auth, &id, "write:mutes", StateChange::Ignore).await
 }
 
-async fn post_unmute(ctx: web::Data<Ctx>, auth: Auth, id: web::Path<String>) -> Result<HttpResponse> {
+async fn post_unmute(
+    ctx: web::Data<Ctx>,
+    auth: Auth,
+    id: web::Path<String>,
+) -> Result<HttpResponse> {
     state(&ctx, &auth, &id, "write:mutes", StateChange::Unignore).await
 }
 

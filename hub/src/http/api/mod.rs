@@ -44,7 +44,10 @@ pub fn bearer_of(req: &HttpRequest) -> Option<String> {
         && let Ok(v) = v.to_str()
     {
         let mut parts = v.splitn(2, ' ');
-        if parts.next().is_some_and(|s| s.eq_ignore_ascii_case("bearer")) {
+        if parts
+            .next()
+            .is_some_and(|s| s.eq_ignore_ascii_case("bearer"))
+        {
             return parts.next().map(|t| t.trim().to_string());
         }
         return Some(String::new());
@@ -277,11 +280,9 @@ impl FromRequest for Input {
                         bytes.extend_from_slice(&chunk);
                     }
                     if is_file {
-                        return Err(Error::invalid(
-                            "file",
-                            "File uploads are not supported yet.",
-                        )
-                        .into());
+                        return Err(
+                            Error::invalid("file", "File uploads are not supported yet.").into(),
+                        );
                     }
                     let text = String::from_utf8(bytes).map_err(|_| bad_body())?;
                     insert_pair(&mut map, &name, text);
@@ -431,7 +432,10 @@ mod tests {
         m.insert("bad".into(), serde_json::json!({"x": 1}));
         let i = Input(m);
         assert_eq!(i.get::<bool>("sensitive").unwrap(), Some(true));
-        assert_eq!(i.get::<String>("in_reply_to_id").unwrap(), Some("42".into()));
+        assert_eq!(
+            i.get::<String>("in_reply_to_id").unwrap(),
+            Some("42".into())
+        );
         assert_eq!(i.list("id").unwrap(), vec!["abc".to_string()]);
         assert!(i.get::<bool>("bad").is_err());
     }

@@ -120,7 +120,11 @@ impl AuthorizeParams {
 
     /// Python clients send `state=None` for no state.
     fn state(&self) -> &str {
-        if self.state == "None" { "" } else { &self.state }
+        if self.state == "None" {
+            ""
+        } else {
+            &self.state
+        }
     }
 }
 
@@ -176,16 +180,25 @@ async fn post_authorize(
         if prompt.redirect_uri == service::oauth::OOB {
             return Ok(see_other("/settings/apps"));
         }
-        let mut url = url::Url::parse(&prompt.redirect_uri)
-            .map_err(|_| Error::new(ErrorKind::BadRequest("The redirect uri included is not valid.")))?;
+        let mut url = url::Url::parse(&prompt.redirect_uri).map_err(|_| {
+            Error::new(ErrorKind::BadRequest(
+                "The redirect uri included is not valid.",
+            ))
+        })?;
         url.query_pairs_mut().append_pair("error", "access_denied");
         if !form.state().is_empty() {
             url.query_pairs_mut().append_pair("state", form.state());
         }
         return Ok(see_other(url.as_str()));
     }
-    match service::oauth::grant(&ctx, account.account_id, &form.channel, &form.request(), form.state())
-        .await?
+    match service::oauth::grant(
+        &ctx,
+        account.account_id,
+        &form.channel,
+        &form.request(),
+        form.state(),
+    )
+    .await?
     {
         Granted::Redirect(to) => Ok(see_other(&to)),
         Granted::ShowCode(code) => Ok(render(
@@ -205,17 +218,21 @@ fn oauth_error(e: &OAuthError) -> HttpResponse {
     if e.code == "invalid_client" {
         resp.insert_header(("WWW-Authenticate", "Basic realm=\"Caravan\""));
     }
-    resp.insert_header(("Cache-Control", "no-store")).json(serde_json::json!({
-        "error": e.code,
-        "error_description": e.description,
-    }))
+    resp.insert_header(("Cache-Control", "no-store"))
+        .json(serde_json::json!({
+            "error": e.code,
+            "error_description": e.description,
+        }))
 }
 
 /// Client credentials from the form or HTTP Basic authentication (RFC 6749 §2.3.1).
 fn client_credentials(req: &HttpRequest, input: &Input) -> Result<(String, String)> {
     let (mut id, mut secret) = (input.text("client_id")?, input.text("client_secret")?);
     if id.is_empty()
-        && let Some(v) = req.headers().get("authorization").and_then(|v| v.to_str().ok())
+        && let Some(v) = req
+            .headers()
+            .get("authorization")
+            .and_then(|v| v.to_str().ok())
         && let Some(b64) = v.strip_prefix("Basic ")
     {
         use base64::Engine;
@@ -223,8 +240,12 @@ fn client_credentials(req: &HttpRequest, input: &Input) -> Result<(String, Strin
             && let Ok(text) = String::from_utf8(raw)
             && let Some((i, s)) = text.split_once(':')
         {
-            id = percent_encoding::percent_decode_str(i).decode_utf8_lossy().into_owned();
-            secret = percent_encoding::percent_decode_str(s).decode_utf8_lossy().into_owned();
+            id = percent_encoding::percent_decode_str(i)
+                .decode_utf8_lossy()
+                .into_owned();
+            secret = percent_encoding::percent_decode_str(s)
+                .decode_utf8_lossy()
+                .into_owned();
         }
     }
     Ok((id, secret))

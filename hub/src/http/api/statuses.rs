@@ -48,7 +48,11 @@ async fn post_status(
     Ok(json(&statuses::post(&ctx, ch, new).await?))
 }
 
-async fn get_status(ctx: web::Data<Ctx>, auth: Auth, id: web::Path<String>) -> Result<HttpResponse> {
+async fn get_status(
+    ctx: web::Data<Ctx>,
+    auth: Auth,
+    id: web::Path<String>,
+) -> Result<HttpResponse> {
     let viewer = auth.viewer("read:statuses")?;
     Ok(json(&statuses::get(&ctx, viewer, &id).await?))
 }
@@ -60,7 +64,9 @@ async fn put_status(
     input: Input,
 ) -> Result<HttpResponse> {
     let ch = auth.need("write:statuses")?;
-    Ok(json(&statuses::edit(&ctx, ch, &id, &input.text("status")?).await?))
+    Ok(json(
+        &statuses::edit(&ctx, ch, &id, &input.text("status")?).await?,
+    ))
 }
 
 async fn delete_status(
@@ -72,17 +78,29 @@ async fn delete_status(
     Ok(json(&statuses::delete(&ctx, ch, &id).await?))
 }
 
-async fn get_context(ctx: web::Data<Ctx>, auth: Auth, id: web::Path<String>) -> Result<HttpResponse> {
+async fn get_context(
+    ctx: web::Data<Ctx>,
+    auth: Auth,
+    id: web::Path<String>,
+) -> Result<HttpResponse> {
     let viewer = auth.viewer("read:statuses")?;
     Ok(json(&statuses::context(&ctx, viewer, &id).await?))
 }
 
-async fn get_history(ctx: web::Data<Ctx>, auth: Auth, id: web::Path<String>) -> Result<HttpResponse> {
+async fn get_history(
+    ctx: web::Data<Ctx>,
+    auth: Auth,
+    id: web::Path<String>,
+) -> Result<HttpResponse> {
     let viewer = auth.viewer("read:statuses")?;
     Ok(json(&statuses::history(&ctx, viewer, &id).await?))
 }
 
-async fn get_source(ctx: web::Data<Ctx>, auth: Auth, id: web::Path<String>) -> Result<HttpResponse> {
+async fn get_source(
+    ctx: web::Data<Ctx>,
+    auth: Auth,
+    id: web::Path<String>,
+) -> Result<HttpResponse> {
     let ch = auth.need("read:statuses")?;
     Ok(json(&statuses::source(&ctx, ch, &id).await?))
 }
@@ -114,7 +132,11 @@ async fn get_favourited_by(
     Ok(json(&statuses::favourited_by(&ctx, viewer, &id).await?))
 }
 
-async fn post_bookmark(ctx: web::Data<Ctx>, auth: Auth, id: web::Path<String>) -> Result<HttpResponse> {
+async fn post_bookmark(
+    ctx: web::Data<Ctx>,
+    auth: Auth,
+    id: web::Path<String>,
+) -> Result<HttpResponse> {
     let ch = auth.need("write:bookmarks")?;
     Ok(json(&statuses::bookmark(&ctx, ch, &id, true).await?))
 }

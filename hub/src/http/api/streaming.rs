@@ -54,7 +54,9 @@ async fn sse(ctx: &Ctx, auth: Auth, stream: Stream) -> Result<HttpResponse> {
     sub.add(stream)?;
     let mut beat = tokio::time::interval(HEARTBEAT);
     beat.tick().await;
-    let first = futures_util::stream::once(async { Ok::<_, actix_web::Error>(web::Bytes::from_static(b":)\n\n")) });
+    let first = futures_util::stream::once(async {
+        Ok::<_, actix_web::Error>(web::Bytes::from_static(b":)\n\n"))
+    });
     let events = futures_util::stream::unfold((sub, beat), |(mut sub, mut beat)| async move {
         let chunk = tokio::select! {
             m = sub.next() => match m {
@@ -63,7 +65,10 @@ async fn sse(ctx: &Ctx, auth: Auth, stream: Stream) -> Result<HttpResponse> {
             },
             _ = beat.tick() => ":thump\n\n".to_string(),
         };
-        Some((Ok::<_, actix_web::Error>(web::Bytes::from(chunk)), (sub, beat)))
+        Some((
+            Ok::<_, actix_web::Error>(web::Bytes::from(chunk)),
+            (sub, beat),
+        ))
     });
     Ok(HttpResponse::Ok()
         .insert_header((header::CONTENT_TYPE, "text/event-stream"))
@@ -106,7 +111,11 @@ async fn sse_hashtag(ctx: web::Data<Ctx>, auth: Auth, req: HttpRequest) -> Resul
     sse(&ctx, auth, Stream::parse("hashtag", Some(&tag))?).await
 }
 
-async fn sse_hashtag_local(ctx: web::Data<Ctx>, auth: Auth, req: HttpRequest) -> Result<HttpResponse> {
+async fn sse_hashtag_local(
+    ctx: web::Data<Ctx>,
+    auth: Auth,
+    req: HttpRequest,
+) -> Result<HttpResponse> {
     let tag = query_input(&req).text("tag")?;
     sse(&ctx, auth, Stream::parse("hashtag:local", Some(&tag))?).await
 }
@@ -152,7 +161,11 @@ async fn get_websocket(
     let protocols: Vec<&str> = offered.iter().map(String::as_str).collect();
     let (resp, session, stream) = actix_ws::handle_with_protocols(&req, body, &protocols)
         .map_err(|_| Error::new(ErrorKind::BadRequest("This address speaks WebSocket.")))?;
-    actix_web::rt::spawn(run_websocket(sub, session, stream.max_frame_size(MAX_FRAME)));
+    actix_web::rt::spawn(run_websocket(
+        sub,
+        session,
+        stream.max_frame_size(MAX_FRAME),
+    ));
     Ok(resp)
 }
 

@@ -11,8 +11,8 @@ use crate::service::channel::{self, Channel, ProfileEdit};
 use crate::service::connection::{self, StateChange};
 use crate::service::discovery;
 use crate::service::perms::ChannelAccess;
-use zot::perms::Permission;
 use crate::store;
+use zot::perms::Permission;
 
 /// The role a follow from an app gives the followed channel.
 const FOLLOW_ROLE: &str = "personal";
@@ -120,7 +120,10 @@ pub async fn get(ctx: &Ctx, id: &str) -> Result<Account> {
 /// `GET /api/v1/accounts/lookup?acct=`: `nick` (this hub) or `nick@host` (known, or
 /// discovered now).
 pub async fn lookup(ctx: &Ctx, acct: &str) -> Result<Account> {
-    let acct = acct.trim().trim_start_matches('@').trim_start_matches("acct:");
+    let acct = acct
+        .trim()
+        .trim_start_matches('@')
+        .trim_start_matches("acct:");
     if acct.is_empty() || acct.len() > 255 {
         return Err(Error::new(ErrorKind::NotFound));
     }
@@ -320,14 +323,22 @@ pub async fn follow(ctx: &Ctx, ch: &Channel, id: &str) -> Result<Relationship> {
 /// `POST /api/v1/accounts/:id/unfollow`: ends the connection.
 pub async fn unfollow(ctx: &Ctx, ch: &Channel, id: &str) -> Result<Relationship> {
     let views = connection::list(ctx, ch).await?;
-    if views.iter().any(|v| v.xchan.xchan_hash == id && !v.state.blocked) {
+    if views
+        .iter()
+        .any(|v| v.xchan.xchan_hash == id && !v.state.blocked)
+    {
         connection::disconnect(ctx, ch, id).await?;
     }
     relationship(ctx, ch, id).await
 }
 
 /// Block, unblock, mute, unmute.
-pub async fn set_state(ctx: &Ctx, ch: &Channel, id: &str, change: StateChange) -> Result<Relationship> {
+pub async fn set_state(
+    ctx: &Ctx,
+    ch: &Channel,
+    id: &str,
+    change: StateChange,
+) -> Result<Relationship> {
     let views = connection::list(ctx, ch).await?;
     if !views.iter().any(|v| v.xchan.xchan_hash == id) {
         if matches!(change, StateChange::Unblock | StateChange::Unignore) {
@@ -363,7 +374,10 @@ pub async fn answer_request(
     accept: bool,
 ) -> Result<Relationship> {
     let views = connection::list(ctx, ch).await?;
-    if !views.iter().any(|v| v.xchan.xchan_hash == id && v.state.pending) {
+    if !views
+        .iter()
+        .any(|v| v.xchan.xchan_hash == id && v.state.pending)
+    {
         return Err(Error::new(ErrorKind::NotFound));
     }
     if accept {
@@ -379,7 +393,13 @@ pub async fn with_state(ctx: &Ctx, ch: &Channel, blocked: bool) -> Result<Vec<Ac
     let views = connection::list(ctx, ch).await?;
     let ids: Vec<String> = views
         .into_iter()
-        .filter(|v| if blocked { v.state.blocked } else { v.state.ignored })
+        .filter(|v| {
+            if blocked {
+                v.state.blocked
+            } else {
+                v.state.ignored
+            }
+        })
         .map(|v| v.xchan.xchan_hash)
         .collect();
     let c2 = ctx.clone();

@@ -283,7 +283,5 @@ pub struct Marker {
 
 /// Mastodon's time format: RFC 3339 with milliseconds, UTC.
 pub fn time(t: chrono::NaiveDateTime) -> String {
-    t.and_utc()
-        .format("%Y-%m-%dT%H:%M:%S%.3fZ")
-        .to_string()
+    t.and_utc().format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string()
 }

@@ -112,7 +112,11 @@ impl<T> Page<T> {
         let newest = rows.first().map(|r| r.0);
         let oldest = rows.last().map(|r| r.0);
         Self {
-            next_max_id: if more || paging.min_id.is_some() { oldest } else { None },
+            next_max_id: if more || paging.min_id.is_some() {
+                oldest
+            } else {
+                None
+            },
             prev_min_id: newest,
             items: rows.into_iter().map(|r| r.1).collect(),
         }
@@ -148,7 +152,12 @@ pub(crate) fn account_of(conn: &mut AnyConnection, ctx: &Ctx, hash: &str) -> Res
             c.channel_name.clone(),
             c.channel_created,
         ),
-        (None, None) => (String::new(), String::new(), String::new(), ctx.clock.now_db()),
+        (None, None) => (
+            String::new(),
+            String::new(),
+            String::new(),
+            ctx.clock.now_db(),
+        ),
     };
     let username = nick_of(&addr).to_string();
     let mut account = Account {
@@ -293,7 +302,10 @@ pub(crate) fn status_of(
         edited_at: edited.then(|| entity::time(row.edited)),
         visibility,
         sensitive: meta.as_ref().is_some_and(|m| m.sensitive),
-        spoiler_text: meta.as_ref().map(|m| m.spoiler_text.clone()).unwrap_or_default(),
+        spoiler_text: meta
+            .as_ref()
+            .map(|m| m.spoiler_text.clone())
+            .unwrap_or_default(),
         media_attachments: Vec::new(),
         application: None,
         mentions: Vec::new(),
@@ -337,8 +349,8 @@ pub(crate) fn visible_row(
         if row.uid == v.channel_id {
             return Ok(row);
         }
-        if let Some(own) = store::item::find_by_uid_mid(conn, v.channel_id, &row.mid)?
-            .filter(|r| !r.item_deleted)
+        if let Some(own) =
+            store::item::find_by_uid_mid(conn, v.channel_id, &row.mid)?.filter(|r| !r.item_deleted)
         {
             return Ok(own);
         }

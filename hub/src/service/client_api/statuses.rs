@@ -48,7 +48,7 @@ fn bad_visibility() -> Error {
 }
 
 /// The addresses mentioned in a text (`@nick@host`, or `@nick` for this hub).
-fn mentions(ctx: &Ctx, text: &str) -> Vec<String> {
+fn mentions(uris: &crate::uris::Uris, text: &str) -> Vec<String> {
     let mut out = Vec::new();
     for word in text.split(|c: char| c.is_whitespace() || c == ',' || c == '(' || c == ')') {
         let Some(rest) = word.strip_prefix('@') else {
@@ -61,7 +61,7 @@ fn mentions(ctx: &Ctx, text: &str) -> Vec<String> {
         let addr = if rest.contains('@') {
             rest.to_string()
         } else {
-            ctx.uris.address(rest)
+            uris.address(rest)
         };
         if !out.contains(&addr) {
             out.push(addr);
@@ -129,7 +129,10 @@ pub async fn post(ctx: &Ctx, ch: &Channel, new: NewStatus) -> Result<Status> {
         ));
     }
     if new.spoiler_text.chars().count() > MAX_SPOILER {
-        return Err(Error::invalid("spoiler_text", "The content warning is too long."));
+        return Err(Error::invalid(
+            "spoiler_text",
+            "The content warning is too long.",
+        ));
     }
     if new.language.len() > 16 {
         return Err(Error::invalid("language", "Unknown language."));
@@ -191,7 +194,7 @@ pub async fn post(ctx: &Ctx, ch: &Channel, new: NewStatus) -> Result<Status> {
                 "private" => Audience::Connections,
                 _ => {
                     let mut ids = Vec::new();
-                    for addr in mentions(ctx, &new.status) {
+                    for addr in mentions(&ctx.uris, &new.status) {
                         match discovery::resolve(ctx, &addr).await {
                             Ok(r) => ids.push(r.xchan.xchan_hash),
                             Err(_) => {
@@ -225,7 +228,15 @@ pub async fn post(ctx: &Ctx, ch: &Channel, new: NewStatus) -> Result<Status> {
     };
     let posted = match posted {
         Ok(p) => p,
-        Err(e) if matches!(e.kind, ErrorKind::Conflict { field: "idempotency_key", .. }) => {
+        Err(e)
+            if matches!(
+                e.kind,
+                ErrorKind::Conflict {
+                    field: "idempotency_key",
+                    ..
+                }
+            ) =>
+        {
             if let Some(k) = &key
                 && let Some(s) = earlier_post(ctx, ch, k).await?
             {
@@ -500,14 +511,12 @@ mod tests {
     #[test]
     fn mentions_are_addresses_with_this_hub_for_bare_nicks() {
         let uris = crate::uris::Uris::new(&url::Url::parse("https://a.example").unwrap());
-        let found: Vec<String> = "hi @bob@b.example, and @carol. not@this"
-            .split_whitespace()
-            .filter_map(|w| w.strip_prefix('@'))
-            .map(|w| {
-                let w = w.trim_end_matches([',', '.']);
-                if w.contains('@') { w.to_string() } else { uris.address(w) }
-            })
-            .collect();
-        assert_eq!(found, vec!["bob@b.example", "carol@a.example"]);
+        assert_eq!(
+            mentions(
+                &uris,
+                "hi @bob@b.example, and (@carol). not@this @bob@b.example @"
+            ),
+            vec!["bob@b.example".to_string(), "carol@a.example".to_string()]
+        );
     }
 }

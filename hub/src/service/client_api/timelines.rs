@@ -39,7 +39,9 @@ fn page_rows(
     let (timeline, text) = match which {
         Which::Home => {
             let ch = viewer.ok_or_else(|| {
-                Error::new(ErrorKind::Unauthorized("This method requires an authenticated user"))
+                Error::new(ErrorKind::Unauthorized(
+                    "This method requires an authenticated user",
+                ))
             })?;
             (Timeline::Home(ch.channel_id), None)
         }
@@ -93,7 +95,9 @@ pub async fn timeline(
     paging: Paging,
 ) -> Result<Page<Status>> {
     if let Which::Tag { tag, .. } = &which
-        && (tag.is_empty() || tag.len() > 100 || !tag.chars().all(|c| c.is_alphanumeric() || c == '_'))
+        && (tag.is_empty()
+            || tag.len() > 100
+            || !tag.chars().all(|c| c.is_alphanumeric() || c == '_'))
     {
         return Err(Error::new(ErrorKind::NotFound));
     }
@@ -215,12 +219,8 @@ pub async fn bookmarks(ctx: &Ctx, ch: &Channel, paging: Paging) -> Result<Page<S
     ctx.db
         .run(move |conn| {
             let limit = paging.limit();
-            let mut ids = store::api::bookmarks(
-                conn,
-                ch.channel_id,
-                paging.max_id.unwrap_or(0),
-                limit + 1,
-            )?;
+            let mut ids =
+                store::api::bookmarks(conn, ch.channel_id, paging.max_id.unwrap_or(0), limit + 1)?;
             let more = ids.len() as i64 > limit;
             ids.truncate(limit as usize);
             let mut out = Vec::new();
@@ -241,7 +241,10 @@ pub async fn markers(
     timelines: Vec<String>,
 ) -> Result<Vec<(String, Marker)>> {
     let uid = ch.channel_id;
-    let all = ctx.db.run(move |conn| store::api::markers(conn, uid)).await?;
+    let all = ctx
+        .db
+        .run(move |conn| store::api::markers(conn, uid))
+        .await?;
     Ok(all
         .into_iter()
         .filter(|m| timelines.is_empty() || timelines.contains(&m.timeline))
@@ -266,10 +269,16 @@ pub async fn set_markers(
 ) -> Result<Vec<(String, Marker)>> {
     for (timeline, id) in &set {
         if timeline != "home" && timeline != "notifications" {
-            return Err(Error::invalid("timeline", "Markers are home and notifications."));
+            return Err(Error::invalid(
+                "timeline",
+                "Markers are home and notifications.",
+            ));
         }
         if id.is_empty() || id.len() > 30 || !id.chars().all(|c| c.is_ascii_digit()) {
-            return Err(Error::invalid("last_read_id", "Give the id of a status or notification."));
+            return Err(Error::invalid(
+                "last_read_id",
+                "Give the id of a status or notification.",
+            ));
         }
     }
     let uid = ch.channel_id;
