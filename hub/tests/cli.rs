@@ -81,7 +81,7 @@ fn admin_creates_an_account_and_a_channel_from_the_command_line() {
     let out = hub(&["--data", data, "migrate"], None);
     assert!(out.status.success(), "{}", text(&out));
     assert!(
-        text(&out).contains("5 migration(s) applied"),
+        text(&out).contains("6 migration(s) applied"),
         "{}",
         text(&out)
     );
@@ -188,6 +188,27 @@ fn admin_creates_an_account_and_a_channel_from_the_command_line() {
     let out = perms(&["--json"]);
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["view_profile"], "public", "unchanged");
+    // A token for a bot: printed once, with the scopes it got; bad scopes are refused.
+    let token = |scopes: &str| {
+        hub(
+            &[
+                "--data", data, "channel", "token", "--nick", "admin_ch", "--scopes", scopes,
+                "--name", "Bot", "--json",
+            ],
+            None,
+        )
+    };
+    let out = token("read write:statuses");
+    assert!(out.status.success(), "{}", text(&out));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let first = v["access_token"].as_str().unwrap().to_string();
+    assert_eq!(first.len(), 43);
+    assert_eq!(v["scope"], "read write:statuses");
+    let v: serde_json::Value = serde_json::from_slice(&token("read").stdout).unwrap();
+    assert_ne!(v["access_token"].as_str().unwrap(), first);
+    let out = token("read admin:write");
+    assert!(!out.status.success());
+    assert!(text(&out).contains("scope"), "{}", text(&out));
     assert!(dir.path().join("hub.sqlite").exists());
     assert!(dir.path().join("session.key").exists());
 }

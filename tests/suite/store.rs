@@ -18,13 +18,22 @@ const TABLES: &[&str] = &[
     "abconfig",
     "abook",
     "account",
+    "api_bookmark",
+    "api_event",
+    "api_idempotency",
+    "api_marker",
+    "api_status",
     "changelog",
     "channel",
     "config",
     "dest",
     "hubloc",
     "item",
+    "item_edit",
     "notify",
+    "oauth_app",
+    "oauth_code",
+    "oauth_token",
     "outq",
     "owa_token",
     "pconfig",
@@ -42,13 +51,13 @@ const TABLES: &[&str] = &[
 fn migrations_go_up_down_and_up_again() {
     let (db, _tdb, _dir) = open();
     let applied = db.migrate().unwrap();
-    assert_eq!(applied.len(), 5);
+    assert_eq!(applied.len(), 6);
     assert_eq!(db.table_names().unwrap(), TABLES);
     assert!(
         db.migrate().unwrap().is_empty(),
         "second run applies nothing"
     );
-    assert_eq!(db.revert_all().unwrap(), 5);
+    assert_eq!(db.revert_all().unwrap(), 6);
     assert!(
         db.table_names().unwrap().is_empty(),
         "down.sql leaves tables behind"
