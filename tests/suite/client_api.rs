@@ -249,6 +249,28 @@ pub async fn authorize(
         .expect("a code")
 }
 
+/// `POST /oauth/token` for an authorisation code (a registered app `(id, secret)`).
+pub async fn exchange(
+    api: &Api,
+    (id, secret): (&str, &str),
+    code: &str,
+    verifier: &str,
+    redirect: &str,
+) -> Answer {
+    api.form(
+        "/oauth/token",
+        &[
+            ("grant_type", "authorization_code"),
+            ("code", code),
+            ("redirect_uri", redirect),
+            ("client_id", id),
+            ("client_secret", secret),
+            ("code_verifier", verifier),
+        ],
+    )
+    .await
+}
+
 /// A full sign-in: app, login, authorisation with PKCE, token. Returns the token.
 pub async fn sign_in(hub: &TestHub, email: &str, nick: &str, scopes: &str) -> String {
     let api = Api::new(hub, None);
@@ -258,19 +280,7 @@ pub async fn sign_in(hub: &TestHub, email: &str, nick: &str, scopes: &str) -> St
     b.login(email, PW).await;
     let (verifier, challenge) = pkce_pair();
     let code = authorize(&b, &id, redirect, scopes, nick, &challenge).await;
-    let t = api
-        .form(
-            "/oauth/token",
-            &[
-                ("grant_type", "authorization_code"),
-                ("code", &code),
-                ("redirect_uri", redirect),
-                ("client_id", &id),
-                ("client_secret", &secret),
-                ("code_verifier", &verifier),
-            ],
-        )
-        .await;
+    let t = exchange(&api, (&id, &secret), &code, &verifier, redirect).await;
     let v = t.ok();
     assert_eq!(v["token_type"], "Bearer");
     v["access_token"].as_str().unwrap().to_string()
@@ -313,35 +323,22 @@ async fn an_app_signs_in_with_pkce_and_every_bad_grant_is_refused() {
 
     let (verifier, challenge) = pkce_pair();
     let code = authorize(&b, &id, redirect, "read write", "alice", &challenge).await;
-    let exchange = |verifier: String, secret: String, code: String| {
+    let try_code = |verifier: String, secret: String, code: String| {
         let api = api.clone();
         let id = id.clone();
-        async move {
-            api.form(
-                "/oauth/token",
-                &[
-                    ("grant_type", "authorization_code"),
-                    ("code", &code),
-                    ("redirect_uri", redirect),
-                    ("client_id", &id),
-                    ("client_secret", &secret),
-                    ("code_verifier", &verifier),
-                ],
-            )
-            .await
-        }
+        async move { exchange(&api, (&id, &secret), &code, &verifier, redirect).await }
     };
     // Wrong secret: 401 invalid_client; wrong verifier: 400 invalid_grant.
-    let r = exchange(verifier.clone(), "nope".into(), code.clone()).await;
+    let r = try_code(verifier.clone(), "nope".into(), code.clone()).await;
     assert_eq!(r.status, 401);
     assert_eq!(r.json["error"], "invalid_client");
     let (other_verifier, _) = pkce_pair();
-    let r = exchange(other_verifier, secret.clone(), code.clone()).await;
+    let r = try_code(other_verifier, secret.clone(), code.clone()).await;
     assert_eq!(r.status, 400);
     assert_eq!(r.json["error"], "invalid_grant");
     // The wrong verifier used the code up: a fresh code, then the right verifier works once.
     let code = authorize(&b, &id, redirect, "read write", "alice", &challenge).await;
-    let t = exchange(verifier.clone(), secret.clone(), code.clone()).await;
+    let t = try_code(verifier.clone(), secret.clone(), code.clone()).await;
     let token = t.ok()["access_token"].as_str().unwrap().to_string();
     assert_eq!(t.json["scope"], "read write");
     let me = api
@@ -350,7 +347,7 @@ async fn an_app_signs_in_with_pkce_and_every_bad_grant_is_refused() {
         .await;
     assert_eq!(me.ok()["username"], "alice");
     // Replaying the code fails and revokes what it gave.
-    let r = exchange(verifier, secret.clone(), code).await;
+    let r = try_code(verifier, secret.clone(), code).await;
     assert_eq!(r.json["error"], "invalid_grant");
     let me = api
         .with_token(&token)
@@ -401,19 +398,7 @@ async fn an_app_signs_in_with_pkce_and_every_bad_grant_is_refused() {
     let (id2, secret2) = register(&api, redirect, "read").await;
     let (v2, c2) = pkce_pair();
     let code2 = authorize(&b, &id2, redirect, "read", "alice", &c2).await;
-    let t2 = api
-        .form(
-            "/oauth/token",
-            &[
-                ("grant_type", "authorization_code"),
-                ("code", &code2),
-                ("redirect_uri", redirect),
-                ("client_id", &id2),
-                ("client_secret", &secret2),
-                ("code_verifier", &v2),
-            ],
-        )
-        .await;
+    let t2 = exchange(&api, (&id2, &secret2), &code2, &v2, redirect).await;
     let ro = t2.ok()["access_token"].as_str().unwrap().to_string();
     let r = api
         .with_token(&ro)
@@ -446,7 +431,7 @@ async fn an_app_signs_in_with_pkce_and_every_bad_grant_is_refused() {
     let late = authorize(&b, &id, redirect, "read", "alice", &c3).await;
     net.clock.advance(std::time::Duration::from_secs(11 * 60));
     assert_eq!(
-        exchange(v3, secret.clone(), late).await.json["error"],
+        try_code(v3, secret.clone(), late).await.json["error"],
         "invalid_grant"
     );
 
@@ -1040,6 +1025,18 @@ async fn bad_api_input_gets_mastodon_errors_and_changes_nothing() {
     )
     .await
     .refused(422);
+    for bad in [
+        "javascript:alert(1)",
+        "data:text/html,x",
+        "https://app.example/#frag",
+    ] {
+        anon.form(
+            "/api/v1/apps",
+            &[("client_name", "x"), ("redirect_uris", bad)],
+        )
+        .await
+        .refused(422);
+    }
     anon.form(
         "/api/v1/apps",
         &[

@@ -153,8 +153,16 @@ fn check_redirect(uri: &str) -> Result<()> {
     if uri == OOB {
         return Ok(());
     }
+    // Any absolute URI without a fragment (apps use their own schemes, `myapp://auth`), but
+    // never one a browser would run or read locally.
     let ok = url::Url::parse(uri)
-        .map(|u| u.fragment().is_none())
+        .map(|u| {
+            u.fragment().is_none()
+                && !matches!(
+                    u.scheme(),
+                    "javascript" | "data" | "file" | "vbscript" | "blob"
+                )
+        })
         .unwrap_or(false);
     if ok {
         Ok(())

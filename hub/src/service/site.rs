@@ -1,5 +1,5 @@
-//! Run-time site settings an admin changes (the registration policy), stored in the database.
-//! The hub's key and site id are `crate::identity`.
+//! Run-time site settings an admin changes (the registration policy), stored in the database,
+//! and the hub-wide usage figures. The hub's key and site id are `crate::identity`.
 
 use crate::config::{Config, RegisterPolicy};
 use crate::ctx::Ctx;
@@ -36,4 +36,17 @@ pub async fn web_registration_possible(ctx: &Ctx) -> Result<bool> {
 pub async fn current_register_policy(ctx: &Ctx) -> Result<RegisterPolicy> {
     let config = ctx.config.clone();
     ctx.db.run(move |conn| register_policy(conn, &config)).await
+}
+
+/// How many accounts the hub has and how many top posts were written here (nodeinfo, the
+/// client API's instance).
+pub async fn usage(ctx: &Ctx) -> Result<(i64, i64)> {
+    ctx.db
+        .run(|conn| {
+            Ok((
+                store::account::count(conn)?,
+                store::item::count_local_posts(conn)?,
+            ))
+        })
+        .await
 }

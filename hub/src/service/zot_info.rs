@@ -375,15 +375,7 @@ pub async fn conversation(
 
 /// The nodeinfo 2.1 document.
 pub async fn nodeinfo(ctx: &Ctx) -> Result<serde_json::Value> {
-    let (accounts, posts) = ctx
-        .db
-        .run(|conn| {
-            Ok((
-                store::account::count(conn)?,
-                store::item::count_local_posts(conn)?,
-            ))
-        })
-        .await?;
+    let (accounts, posts) = crate::service::site::usage(ctx).await?;
     let policy = crate::service::site::current_register_policy(ctx).await?;
     Ok(serde_json::json!({
         "version": "2.1",

@@ -4,7 +4,9 @@
 //! connection requests.
 
 use super::entity::{Field, Source};
-use super::{Account, Page, Paging, Relationship, Status, account_of, observer, status_of};
+use super::{
+    Account, Page, Paging, Relationship, Status, account_of, fill_page, observer, status_of,
+};
 use crate::ctx::Ctx;
 use crate::error::{Error, ErrorKind, Result};
 use crate::service::channel::{self, Channel, ProfileEdit};
@@ -186,48 +188,28 @@ pub async fn statuses(
     let (c2, v, id) = (ctx.clone(), viewer.cloned(), id.to_string());
     ctx.db
         .run(move |conn| {
-            let limit = paging.limit();
-            let mut rows = Vec::new();
-            let mut more = false;
-            if let Some(owner) = store::channel::find_by_hash(conn, &id)? {
+            let (rows, more) = if let Some(owner) = store::channel::find_by_hash(conn, &id)? {
                 let owner = Channel::from(owner);
                 let access = ChannelAccess::load(conn, &owner, &observer(v.as_ref()))?;
-                let mut bounds = paging.bounds();
-                // Fetch in batches: rows the viewer may not see are skipped, pages stay full.
-                for _ in 0..10 {
-                    let batch = store::api::by_author(
-                        conn,
-                        owner.channel_id,
-                        &owner.channel_hash,
-                        bounds,
-                        limit * 2,
-                    )?;
-                    let n = batch.len() as i64;
-                    for r in batch {
-                        if bounds.oldest_first {
-                            bounds.since = r.id;
-                        } else {
-                            bounds.max = r.id;
-                        }
-                        if rows.len() as i64 == limit {
-                            more = true;
-                            break;
-                        }
-                        if r.thr_parent.is_empty() && access.may_see(&r) {
-                            rows.push(r);
-                        }
-                    }
-                    if more || n < limit * 2 {
-                        break;
-                    }
-                }
+                fill_page(
+                    conn,
+                    &paging,
+                    |conn, b, n| {
+                        store::api::by_author(conn, owner.channel_id, &owner.channel_hash, b, n)
+                    },
+                    |_, r| Ok(r.thr_parent.is_empty() && access.may_see(r)),
+                )?
             } else if let Some(me) = &v {
-                let mut batch =
-                    store::api::by_author(conn, me.channel_id, &id, paging.bounds(), limit + 1)?;
-                more = batch.len() as i64 > limit;
-                batch.truncate(limit as usize);
-                rows = batch;
-            }
+                // Another hub's identity: what the caller holds from it.
+                fill_page(
+                    conn,
+                    &paging,
+                    |conn, b, n| store::api::by_author(conn, me.channel_id, &id, b, n),
+                    |_, _| Ok(true),
+                )?
+            } else {
+                (Vec::new(), false)
+            };
             let mut out = Vec::new();
             for r in &rows {
                 out.push((r.id, status_of(conn, &c2, v.as_ref(), r)?));
@@ -352,18 +334,27 @@ pub async fn set_state(
     relationship(ctx, ch, id).await
 }
 
-/// `GET /api/v1/follow_requests`: pending connection requests.
-pub async fn follow_requests(ctx: &Ctx, ch: &Channel) -> Result<Vec<Account>> {
-    let views = connection::list(ctx, ch).await?;
-    let ids: Vec<String> = views
+/// The caller's connections in a state, as accounts.
+async fn connections_where(
+    ctx: &Ctx,
+    ch: &Channel,
+    pick: impl Fn(&connection::ConnectionState) -> bool,
+) -> Result<Vec<Account>> {
+    let ids: Vec<String> = connection::list(ctx, ch)
+        .await?
         .into_iter()
-        .filter(|v| v.state.pending)
+        .filter(|v| pick(&v.state))
         .map(|v| v.xchan.xchan_hash)
         .collect();
     let c2 = ctx.clone();
     ctx.db
         .run(move |conn| ids.iter().map(|id| account_of(conn, &c2, id)).collect())
         .await
+}
+
+/// `GET /api/v1/follow_requests`: pending connection requests.
+pub async fn follow_requests(ctx: &Ctx, ch: &Channel) -> Result<Vec<Account>> {
+    connections_where(ctx, ch, |s| s.pending).await
 }
 
 /// `POST /api/v1/follow_requests/:id/authorize` (approve) or `reject` (end it).
@@ -390,20 +381,5 @@ pub async fn answer_request(
 
 /// `GET /api/v1/blocks` and `/api/v1/mutes`.
 pub async fn with_state(ctx: &Ctx, ch: &Channel, blocked: bool) -> Result<Vec<Account>> {
-    let views = connection::list(ctx, ch).await?;
-    let ids: Vec<String> = views
-        .into_iter()
-        .filter(|v| {
-            if blocked {
-                v.state.blocked
-            } else {
-                v.state.ignored
-            }
-        })
-        .map(|v| v.xchan.xchan_hash)
-        .collect();
-    let c2 = ctx.clone();
-    ctx.db
-        .run(move |conn| ids.iter().map(|id| account_of(conn, &c2, id)).collect())
-        .await
+    connections_where(ctx, ch, |s| if blocked { s.blocked } else { s.ignored }).await
 }

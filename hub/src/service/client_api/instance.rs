@@ -9,7 +9,6 @@ use crate::ctx::Ctx;
 use crate::error::Result;
 use crate::service::channel::Channel;
 use crate::service::perms::Audience;
-use crate::store;
 
 /// The Mastodon API level this hub answers as (clients parse the first word).
 pub fn version() -> String {
@@ -25,15 +24,7 @@ pub fn streaming_url(ctx: &Ctx) -> String {
 const MAX_CHARS: usize = crate::service::item::MAX_BODY_CHARS;
 
 async fn facts(ctx: &Ctx) -> Result<(i64, i64, RegisterPolicy)> {
-    let (users, posts) = ctx
-        .db
-        .run(|conn| {
-            Ok((
-                store::account::count(conn)?,
-                store::item::count_local_posts(conn)?,
-            ))
-        })
-        .await?;
+    let (users, posts) = crate::service::site::usage(ctx).await?;
     let policy = crate::service::site::current_register_policy(ctx).await?;
     Ok((users, posts, policy))
 }

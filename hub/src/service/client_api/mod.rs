@@ -123,6 +123,41 @@ impl<T> Page<T> {
     }
 }
 
+/// One page of the rows a viewer may see: rows come from `fetch` in batches (the bounds move
+/// past each batch), `keep` decides on each, so pages stay full however many rows are
+/// hidden; at most ten batches. Returns the rows and whether there are more.
+pub(crate) fn fill_page(
+    conn: &mut AnyConnection,
+    paging: &Paging,
+    mut fetch: impl FnMut(&mut AnyConnection, store::api::Bounds, i64) -> Result<Vec<store::item::Item>>,
+    mut keep: impl FnMut(&mut AnyConnection, &store::item::Item) -> Result<bool>,
+) -> Result<(Vec<store::item::Item>, bool)> {
+    let limit = paging.limit();
+    let mut bounds = paging.bounds();
+    let mut rows = Vec::new();
+    for _ in 0..10 {
+        let batch = fetch(conn, bounds, limit * 2)?;
+        let n = batch.len() as i64;
+        for r in batch {
+            if bounds.oldest_first {
+                bounds.since = r.id;
+            } else {
+                bounds.max = r.id;
+            }
+            if keep(conn, &r)? {
+                if rows.len() as i64 == limit {
+                    return Ok((rows, true));
+                }
+                rows.push(r);
+            }
+        }
+        if n < limit * 2 {
+            break;
+        }
+    }
+    Ok((rows, false))
+}
+
 /// The caller's channel, as seen by the decider.
 fn observer(viewer: Option<&Channel>) -> Observer {
     match viewer {

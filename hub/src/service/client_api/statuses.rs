@@ -149,6 +149,18 @@ pub async fn post(ctx: &Ctx, ch: &Channel, new: NewStatus) -> Result<Status> {
         return Ok(s);
     }
     let now = ctx.clock.now_db();
+    // What is stored beside the item, in its transaction, once the visibility is known.
+    let meta = |visibility: String| {
+        meta_writer(
+            ch.channel_id,
+            visibility,
+            new.spoiler_text.clone(),
+            new.sensitive,
+            new.language.clone(),
+            key.clone(),
+            now,
+        )
+    };
     let posted = match &new.in_reply_to_id {
         Some(parent) if !parent.is_empty() => {
             let (c2, parent) = (ch.clone(), parent.clone());
@@ -169,15 +181,7 @@ pub async fn post(ctx: &Ctx, ch: &Channel, new: NewStatus) -> Result<Status> {
                     Ok((row.uuid, vis))
                 })
                 .await?;
-            let with = meta_writer(
-                ch.channel_id,
-                visibility,
-                new.spoiler_text.clone(),
-                new.sensitive,
-                new.language.clone(),
-                key.clone(),
-                now,
-            );
+            let with = meta(visibility);
             item::respond_with(ctx, ch, &uuid, "Create", &new.status, with).await
         }
         _ => {
@@ -214,15 +218,7 @@ pub async fn post(ctx: &Ctx, ch: &Channel, new: NewStatus) -> Result<Status> {
                     Audience::Channels(ids)
                 }
             };
-            let with = meta_writer(
-                ch.channel_id,
-                visibility,
-                new.spoiler_text.clone(),
-                new.sensitive,
-                new.language.clone(),
-                key.clone(),
-                now,
-            );
+            let with = meta(visibility);
             item::post_with(ctx, ch, &new.status, audience, with).await
         }
     };

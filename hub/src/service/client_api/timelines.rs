@@ -35,7 +35,6 @@ fn page_rows(
     which: &Which,
     paging: &Paging,
 ) -> Result<Page<Status>> {
-    let limit = paging.limit();
     let (timeline, text) = match which {
         Which::Home => {
             let ch = viewer.ok_or_else(|| {
@@ -48,38 +47,18 @@ fn page_rows(
         Which::Public { local } => (Timeline::Public { local: *local }, None),
         Which::Tag { tag, local } => (Timeline::Public { local: *local }, Some(format!("#{tag}"))),
     };
-    let mut bounds = paging.bounds();
-    let mut rows = Vec::new();
-    let mut more = false;
-    // Batches: rows the viewer may not list are skipped, pages stay full.
-    'batches: for _ in 0..10 {
-        let batch = store::api::timeline(conn, timeline, text.as_deref(), bounds, limit * 2)?;
-        let n = batch.len() as i64;
-        for r in batch {
-            if bounds.oldest_first {
-                bounds.since = r.id;
-            } else {
-                bounds.max = r.id;
+    let (rows, more) = super::fill_page(
+        conn,
+        paging,
+        |conn, bounds, n| store::api::timeline(conn, timeline, text.as_deref(), bounds, n),
+        |conn, r| match which {
+            Which::Home => Ok(true),
+            Which::Tag { tag, .. } => {
+                Ok(super::hashtags(&r.body).contains(tag) && publicly_listed(conn, r)?)
             }
-            let keep = match which {
-                Which::Home => true,
-                Which::Tag { tag, .. } => {
-                    super::hashtags(&r.body).contains(tag) && publicly_listed(conn, &r)?
-                }
-                Which::Public { .. } => publicly_listed(conn, &r)?,
-            };
-            if keep {
-                if rows.len() as i64 == limit {
-                    more = true;
-                    break 'batches;
-                }
-                rows.push(r);
-            }
-        }
-        if n < limit * 2 {
-            break;
-        }
-    }
+            Which::Public { .. } => publicly_listed(conn, r),
+        },
+    )?;
     let mut out = Vec::new();
     for r in &rows {
         out.push((r.id, status_of(conn, ctx, viewer, r)?));
