@@ -942,6 +942,15 @@ async fn bad_api_input_gets_mastodon_errors_and_changes_nothing() {
     )
     .await
     .refused(413);
+    let big_form = format!("status={}", "y".repeat(hub.config.max_body_bytes + 10));
+    api.raw(
+        reqwest::Method::POST,
+        "/api/v1/statuses",
+        "application/x-www-form-urlencoded",
+        big_form.into_bytes(),
+    )
+    .await
+    .refused(413);
     let r = api
         .post(
             "/api/v1/statuses",
@@ -1116,5 +1125,34 @@ async fn thousands_of_streaming_connections_open_and_drop() {
             .await
             .is_some()
     );
+    net.stop().await;
+}
+
+/// Rate limits are per token: one app hammering the hub is slowed down, another is not, and
+/// the window passes.
+#[actix_web::test]
+async fn each_token_has_its_own_rate_limit() {
+    let net = TestNet::start_with(&["alpha"], |c| c.limits.api_per_minute = 5).await;
+    let hub = net.hub("alpha");
+    with_channels(hub, &["alice"]).await;
+    let one = hub::service::oauth::personal_token(hub.ctx(), "alice", "read", "one")
+        .await
+        .unwrap();
+    let two = hub::service::oauth::personal_token(hub.ctx(), "alice", "read", "two")
+        .await
+        .unwrap();
+    let a = Api::new(hub, Some(&one));
+    for _ in 0..5 {
+        a.get("/api/v1/timelines/home").await.ok();
+    }
+    let r = a.get("/api/v1/timelines/home").await;
+    assert!(r.refused(429).contains("Too many"));
+    assert_eq!(r.headers.get("retry-after").unwrap(), "60");
+    Api::new(hub, Some(&two))
+        .get("/api/v1/timelines/home")
+        .await
+        .ok();
+    net.clock.advance(std::time::Duration::from_secs(61));
+    a.get("/api/v1/timelines/home").await.ok();
     net.stop().await;
 }
