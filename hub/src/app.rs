@@ -118,6 +118,8 @@ impl Hub {
             None => mail::from_config(&config)?,
         };
         let net = Net::new(&config, deps.clock.clone(), deps.resolver)?;
+        let blobs = crate::blobs::Blobs::open(&config.data_dir.join("blobs"))
+            .context("opening the blob store")?;
         let ctx = Ctx::new(Inner {
             uris: config.uris(),
             config,
@@ -131,6 +133,7 @@ impl Hub {
             queue: crate::queue::Queue::default(),
             bbcode: crate::service::text::Bbcode::new(),
             streams: crate::service::streaming::Streams::new(std::time::Duration::from_millis(200)),
+            blobs,
         });
         Ok(Self { ctx, session_key })
     }

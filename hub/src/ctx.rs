@@ -46,6 +46,8 @@ pub struct Inner {
     pub bbcode: crate::service::text::Bbcode,
     /// The streaming API's broadcaster for this process's connections.
     pub streams: crate::service::streaming::Streams,
+    /// Cloud files' content.
+    pub blobs: crate::blobs::Blobs,
 }
 
 impl Ctx {

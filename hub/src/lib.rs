@@ -3,6 +3,7 @@
 //! `service` → `zot`. See docs/architecture.md.
 
 pub mod app;
+pub mod blobs;
 pub mod cli;
 pub mod clock;
 pub mod config;

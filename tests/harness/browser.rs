@@ -84,6 +84,14 @@ impl Browser {
         Self::with_jar(&self.base, self.resolver.clone(), jar)
     }
 
+    /// The `Cookie` header this browser sends to its hub (for raw requests).
+    pub fn cookie_header(&self) -> String {
+        let url: url::Url = self.base.parse().expect("base URL");
+        reqwest::cookie::CookieStore::cookies(&*self.jar, &url)
+            .map(|h| h.to_str().expect("cookie header").to_string())
+            .unwrap_or_default()
+    }
+
     /// Sends a request with any method and extra headers.
     pub async fn request(
         &self,

@@ -21,5 +21,6 @@ mod pages;
 mod perms_props;
 mod replay;
 mod sso;
+mod storage;
 mod store;
 mod two_hubs;

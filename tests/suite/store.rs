@@ -23,6 +23,7 @@ const TABLES: &[&str] = &[
     "api_idempotency",
     "api_marker",
     "api_status",
+    "attach",
     "changelog",
     "channel",
     "config",
@@ -51,13 +52,13 @@ const TABLES: &[&str] = &[
 fn migrations_go_up_down_and_up_again() {
     let (db, _tdb, _dir) = open();
     let applied = db.migrate().unwrap();
-    assert_eq!(applied.len(), 6);
+    assert_eq!(applied.len(), 7);
     assert_eq!(db.table_names().unwrap(), TABLES);
     assert!(
         db.migrate().unwrap().is_empty(),
         "second run applies nothing"
     );
-    assert_eq!(db.revert_all().unwrap(), 6);
+    assert_eq!(db.revert_all().unwrap(), 7);
     assert!(
         db.table_names().unwrap().is_empty(),
         "down.sql leaves tables behind"

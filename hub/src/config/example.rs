@@ -207,6 +207,18 @@ const KEY_DOCS: &[KeyDoc] = &[
     },
     KeyDoc {
         section: "limits",
+        key: "storage_quota_mb",
+        doc: "Cloud storage per account in MiB, all its channels' files together; uploads past it are refused before they are stored.",
+        example: "",
+    },
+    KeyDoc {
+        section: "limits",
+        key: "upload_max_mb",
+        doc: "Largest single file upload in MiB.",
+        example: "",
+    },
+    KeyDoc {
+        section: "limits",
         key: "sso_per_minute",
         doc: "Single sign-on requests (`/owa` token requests, `/rmagic`) per client address per minute.",
         example: "",

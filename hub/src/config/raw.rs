@@ -229,6 +229,10 @@ pub struct RawLimits {
     pub api_per_minute: u32,
     /// Client API app registrations and token requests per client address per hour.
     pub api_apps_per_hour: u32,
+    /// Cloud storage per account, in MiB (all its channels' files together).
+    pub storage_quota_mb: u64,
+    /// Largest single upload, in MiB.
+    pub upload_max_mb: u64,
 }
 
 impl Default for RawLimits {
@@ -243,6 +247,8 @@ impl Default for RawLimits {
             sso_per_minute: 30,
             api_per_minute: 300,
             api_apps_per_hour: 30,
+            storage_quota_mb: 1024,
+            upload_max_mb: 512,
         }
     }
 }

@@ -626,3 +626,54 @@ pub struct AppsPage {
     /// Notice.
     pub message: Option<String>,
 }
+
+/// One entry of a files page.
+#[derive(Debug, Clone)]
+pub struct FileRow {
+    /// Public id.
+    pub hash: String,
+    /// Name.
+    pub name: String,
+    /// A folder.
+    pub is_dir: bool,
+    /// Size, readable.
+    pub size: String,
+    /// Last change.
+    pub edited: String,
+    /// Has an access list.
+    pub restricted: bool,
+    /// Who can see it, in words.
+    pub audience: String,
+}
+
+/// `/cloud/{nick}`: a folder of a channel's files.
+#[derive(Template)]
+#[template(path = "cloud.html")]
+pub struct CloudPage {
+    /// Layout.
+    pub page: PageCtx,
+    /// The channel's nick.
+    pub nick: String,
+    /// Its name.
+    pub channel_name: String,
+    /// The folder's hash (empty at the top).
+    pub folder: String,
+    /// This page's path (forms return here).
+    pub back: String,
+    /// Folders from the top: (hash, name).
+    pub path: Vec<(String, String)>,
+    /// Who may see the folder.
+    pub audience: String,
+    /// Entries.
+    pub entries: Vec<FileRow>,
+    /// The viewer may change files.
+    pub may_write: bool,
+    /// Used and allowed, readable (owner only).
+    pub usage: Option<(String, String)>,
+    /// Audience choices: (value, label).
+    pub choices: Vec<(String, String)>,
+    /// Notice.
+    pub message: Option<String>,
+    /// Error.
+    pub error: Option<String>,
+}

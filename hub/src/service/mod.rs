@@ -24,6 +24,7 @@ pub mod reset;
 pub mod session;
 pub mod signatures;
 pub mod site;
+pub mod storage;
 pub mod streaming;
 pub mod sync;
 pub mod text;

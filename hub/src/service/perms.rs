@@ -681,3 +681,44 @@ pub fn public_listing(conn: &mut AnyConnection, item: &store::item::Item) -> Res
         _ => Ok(true),
     }
 }
+
+/// A cloud file's or folder's audience as stored: restricted when it has an access list.
+pub fn file_acl(row: &store::attach::Attach) -> ItemAcl {
+    let acl =
+        AccessList::from_columns(&row.allow_cid, &row.allow_gid, &row.deny_cid, &row.deny_gid);
+    ItemAcl {
+        private: !acl.is_empty(),
+        acl,
+    }
+}
+
+/// The columns of a file's or folder's access list. A file's restriction lives in its list
+/// alone, so a restricted audience that names nobody (connections, when there are none yet)
+/// names the owner: restricted stays restricted.
+pub fn file_columns(acl: &ItemAcl, owner: &Channel) -> store::item::AclRow {
+    let mut acl = acl.clone();
+    if acl.is_restricted() && acl.acl.is_empty() {
+        acl.acl.allow_cid.insert(owner.channel_hash.clone());
+    }
+    acl.columns()
+}
+
+impl ChannelAccess {
+    /// Whether the viewer may see this file or folder of the channel by itself (its folders
+    /// are checked by the caller): the owner always; others need `view_storage` and a place on
+    /// its access list.
+    pub fn may_see_file(&self, row: &store::attach::Attach) -> bool {
+        if self.is_owner() {
+            return true;
+        }
+        let acl = file_acl(row);
+        self.may(Permission::ViewStorage)
+            && zot::perms::may_see_item(&self.limits, &self.viewer, acl.private, &acl.acl)
+    }
+
+    /// Whether the viewer may add, change and remove the channel's files (the owner; others
+    /// with `write_storage` once the web and WebDAV offer it to them).
+    pub fn may_write_files(&self) -> bool {
+        self.is_owner()
+    }
+}

@@ -5,6 +5,7 @@
 pub mod abook;
 pub mod account;
 pub mod api;
+pub mod attach;
 pub mod changelog;
 pub mod channel;
 pub mod hubloc;

@@ -386,6 +386,26 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    attach (id) {
+        id -> BigInt,
+        uid -> BigInt,
+        hash -> Text,
+        parent -> BigInt,
+        name -> Text,
+        is_dir -> Bool,
+        blob -> Text,
+        size -> BigInt,
+        mimetype -> Text,
+        allow_cid -> Text,
+        allow_gid -> Text,
+        deny_cid -> Text,
+        deny_gid -> Text,
+        created -> Timestamp,
+        edited -> Timestamp,
+    }
+}
+
 diesel::joinable!(pgrp_member -> pgrp (gid));
 diesel::joinable!(channel -> account (channel_account_id));
 diesel::joinable!(session -> account (session_account));
@@ -423,4 +443,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     item_edit,
     api_marker,
     api_idempotency,
+    attach,
 );

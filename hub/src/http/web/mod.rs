@@ -3,6 +3,7 @@
 pub mod admin;
 pub mod auth;
 pub mod channel;
+pub mod cloud;
 pub mod feed;
 pub mod home;
 pub mod import;
@@ -26,6 +27,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     home::configure(cfg);
     auth::configure(cfg);
     channel::configure(cfg);
+    cloud::configure(cfg);
     feed::configure(cfg);
     item::configure(cfg);
     import::configure(cfg);
