@@ -162,7 +162,7 @@ async function waitForVerifyLink(mailDir, email, base, timeout) {
 // ---------------------------------------------------------------------------------------------
 // The scenario
 
-async function scenario(page, opts, dialogs) {
+async function scenario(page, opts, dialogs, newPage) {
   const { base, mailDir, timeout } = opts;
   const stamp = `${Date.now()}-${Math.floor(Math.random() * 1e6)}`;
   const email = `e2e-${stamp}@example.com`;
@@ -249,6 +249,49 @@ async function scenario(page, opts, dialogs) {
   await mkdir(path.dirname(opts.screenshot), { recursive: true });
   await page.screenshot({ path: opts.screenshot, fullPage: true, timeout });
   log(`  saved ${opts.screenshot}`);
+
+  step('upload two files to the channel\'s cloud');
+  await followLink(page, '#files-link', timeout);
+  await expectPath(page, `/cloud/${nick}`, 'after following the Files link');
+  for (const [name, text] of [['plan.txt', `the plan ${marker}`], ['secret.txt', `the secret ${marker}`]]) {
+    await page.locator('#upload-form input[type=file]').setInputFiles({
+      name,
+      mimeType: 'text/plain',
+      buffer: Buffer.from(text),
+    });
+    const [response] = await Promise.all([
+      page.waitForNavigation({ waitUntil: 'load', timeout }),
+      page.locator('#upload-form button[type=submit]').click({ timeout }),
+    ]);
+    if (!response || response.status() !== 200) fail(`uploading ${name}: status ${response?.status()}`);
+    await expectVisible(page, '#notice', `after uploading ${name}`, timeout);
+  }
+  const secretRow = page.locator('tr.entry', { hasText: 'secret.txt' });
+  const secretHref = await secretRow.locator('a.file').getAttribute('href');
+  log(`  secret.txt is ${secretHref}`);
+
+  step('restrict secret.txt to the channel\'s connections');
+  await secretRow.locator('select[name="audience"]').selectOption('connections');
+  await Promise.all([
+    page.waitForNavigation({ waitUntil: 'load', timeout }),
+    secretRow.locator('form[action$="/access"] button[type=submit]').click({ timeout }),
+  ]);
+  const restricted = page.locator('tr.entry', { hasText: 'secret.txt' });
+  if (!(await restricted.innerText()).includes('Restricted')) fail('secret.txt is not shown as restricted');
+  const files = opts.screenshot.replace(/\.png$/, '') + '-files.png';
+  await page.screenshot({ path: files, fullPage: true, timeout });
+  log(`  saved ${files}`);
+
+  step('an anonymous visitor sees plan.txt but not secret.txt');
+  const anon = await newPage();
+  await goto(anon, `${base}/cloud/${nick}`, timeout);
+  const listing = await anon.locator('main').innerText();
+  if (!listing.includes('plan.txt')) fail(`plan.txt missing for an anonymous visitor:\n${listing}`);
+  if (listing.includes('secret.txt')) fail(`secret.txt listed for an anonymous visitor:\n${listing}`);
+  const direct = await anon.goto(`${base}${secretHref}`, { timeout });
+  if (direct.status() !== 404) fail(`secret.txt answered ${direct.status()} to an anonymous visitor`);
+  if ((await anon.content()).includes(`the secret ${marker}`)) fail('the secret leaked');
+  log('  plan.txt listed, secret.txt absent and 404');
 }
 
 async function main() {
@@ -257,7 +300,7 @@ async function main() {
   await run({
     timeout: opts.timeout,
     screenshot: opts.screenshot,
-    scenario: async ({ newPage, dialogs }) => scenario(await newPage(), opts, dialogs),
+    scenario: async ({ newPage, dialogs }) => scenario(await newPage(), opts, dialogs, newPage),
   });
 }
 

@@ -595,9 +595,24 @@ fn listed(conn: &mut AnyConnection, owner: &Channel, acl: &ItemAcl) -> Result<Ve
 
 /// Who can see an item of `owner`, in plain words (shown with each post and in the composer).
 pub fn describe(conn: &mut AnyConnection, owner: &Channel, acl: &ItemAcl) -> Result<String> {
+    describe_under(conn, owner, acl, Permission::ViewStream)
+}
+
+/// [`describe`] for a cloud file or folder: without a list, the channel's storage permission
+/// decides.
+pub fn describe_file(conn: &mut AnyConnection, owner: &Channel, acl: &ItemAcl) -> Result<String> {
+    describe_under(conn, owner, acl, Permission::ViewStorage)
+}
+
+fn describe_under(
+    conn: &mut AnyConnection,
+    owner: &Channel,
+    acl: &ItemAcl,
+    open: Permission,
+) -> Result<String> {
     if !acl.is_restricted() {
         let limits = limits_of(conn, owner)?;
-        return Ok(match limits.of(Permission::ViewStream) {
+        return Ok(match limits.of(open) {
             l if l & limit::PUBLIC != 0 => "Public: anyone can see this.".into(),
             l if l & (limit::AUTHED | limit::NETWORK) != 0 => {
                 "Anyone logged in on a hub can see this.".into()
@@ -617,7 +632,12 @@ pub fn describe(conn: &mut AnyConnection, owner: &Channel, acl: &ItemAcl) -> Res
         parts.push(format!("the group “{name}”"));
     }
     let mut people: Vec<String> = Vec::new();
-    for c in &acl.acl.allow_cid {
+    for c in acl
+        .acl
+        .allow_cid
+        .iter()
+        .filter(|c| **c != owner.channel_hash)
+    {
         people.push(
             store::xchan::find(conn, c)?
                 .map(|x| x.xchan_addr)

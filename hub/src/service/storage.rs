@@ -157,7 +157,7 @@ pub async fn folder(
                 None => (
                     None,
                     Vec::new(),
-                    perms::describe(conn, &ch, &perms::ItemAcl::default())?,
+                    perms::describe_file(conn, &ch, &perms::ItemAcl::default())?,
                 ),
                 Some(h) => {
                     let d = store::attach::find_by_hash(conn, h)?
@@ -171,7 +171,7 @@ pub async fn folder(
                         .chain(std::iter::once(&d))
                         .map(|a| (a.hash.clone(), a.name.clone()))
                         .collect();
-                    let words = perms::describe(conn, &ch, &perms::file_acl(&d))?;
+                    let words = perms::describe_file(conn, &ch, &perms::file_acl(&d))?;
                     (Some(d), path, words)
                 }
             };
@@ -179,7 +179,7 @@ pub async fn folder(
             let mut entries = Vec::new();
             for e in store::attach::children(conn, ch.channel_id, parent)? {
                 if access.may_see_file(&e) {
-                    let words = perms::describe(conn, &ch, &perms::file_acl(&e))?;
+                    let words = perms::describe_file(conn, &ch, &perms::file_acl(&e))?;
                     entries.push((Entry::from(&e), words));
                 }
             }
