@@ -1156,3 +1156,192 @@ async fn each_token_has_its_own_rate_limit() {
     a.get("/api/v1/timelines/home").await.ok();
     net.stop().await;
 }
+
+/// Accounts, search, relationships and notifications through the API: a profile edited,
+/// found by address and by name, followed, blocked, muted, unfollowed; notifications listed
+/// and dismissed; the instance, emojis and preferences.
+#[actix_web::test]
+async fn accounts_relationships_and_notifications_through_the_api() {
+    let net = TestNet::start(&["alpha", "beta"]).await;
+    let (a, b) = (net.hub("alpha"), net.hub("beta"));
+    with_channels(a, &["alice"]).await;
+    with_channels(b, &["bob"]).await;
+    let alice = Api::new(
+        a,
+        Some(&sign_in(a, "alice@example.org", "alice", "read write follow").await),
+    );
+    let bob = Api::new(
+        b,
+        Some(&sign_in(b, "bob@example.org", "bob", "read write follow").await),
+    );
+
+    // The profile: name, note (Markdown), fields.
+    let me = alice
+        .form(
+            "/api/v1/accounts/update_credentials",
+            &[
+                ("display_name", "Alice Liddell"),
+                ("note", "Curiouser and *curiouser*"),
+                ("fields_attributes[0][name]", "Homepage"),
+                ("fields_attributes[0][value]", "https://alice.example"),
+            ],
+        )
+        .await;
+    // update_credentials is PATCH; a POST is refused.
+    assert_eq!(me.status, 405);
+    let me = alice
+        .send(
+            alice
+                .client
+                .patch(alice.url("/api/v1/accounts/update_credentials"))
+                .form(&[
+                    ("display_name", "Alice Liddell"),
+                    ("note", "Curiouser and *curiouser*"),
+                    ("fields_attributes[0][name]", "Homepage"),
+                    ("fields_attributes[0][value]", "https://alice.example"),
+                ]),
+        )
+        .await;
+    let v = me.ok();
+    assert_eq!(v["display_name"], "Alice Liddell");
+    assert!(v["note"].as_str().unwrap().contains("<em>curiouser</em>"));
+    assert_eq!(v["source"]["note"], "Curiouser and *curiouser*");
+    assert_eq!(v["fields"][0]["name"], "Homepage");
+    let bad = alice
+        .send(
+            alice
+                .client
+                .patch(alice.url("/api/v1/accounts/update_credentials"))
+                .json(&json!({"fields_attributes": [{"name": "Shoe size", "value": "7"}]})),
+        )
+        .await;
+    bad.refused(422);
+    assert!(a.browser().get("/channel/alice").await.has("Alice Liddell"));
+
+    // Search: an address on another hub (discovered), a name here.
+    let q = format!("/api/v2/search?q={}&resolve=true", addr(a, "alice"));
+    let found = bob.get(&q).await;
+    let alice_id = found.ok()["accounts"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert_eq!(found.json["accounts"][0]["display_name"], "Alice Liddell");
+    let local = alice.get("/api/v1/accounts/search?q=alic").await;
+    assert_eq!(local.ok()[0]["acct"], "alice");
+    assert_eq!(
+        alice
+            .get(&format!("/api/v1/accounts/{alice_id}"))
+            .await
+            .ok()["username"],
+        "alice"
+    );
+
+    // Follow, then block and mute and their undoing, then unfollow.
+    let rel = bob
+        .form(&format!("/api/v1/accounts/{alice_id}/follow"), &[])
+        .await;
+    assert_eq!(rel.ok()["following"], true);
+    net.drain().await;
+    let notes = alice.get("/api/v1/notifications").await;
+    let n = &notes.ok()[0];
+    assert_eq!(n["type"], "follow_request");
+    assert_eq!(n["account"]["acct"], addr(b, "bob"));
+    let nid = n["id"].as_str().unwrap().to_string();
+    alice
+        .get(&format!("/api/v1/notifications/{nid}"))
+        .await
+        .ok();
+    let only_mentions = alice.get("/api/v1/notifications?types[]=mention").await;
+    assert_eq!(only_mentions.ok().as_array().unwrap().len(), 0);
+    alice
+        .form(&format!("/api/v1/notifications/{nid}/dismiss"), &[])
+        .await
+        .ok();
+    assert_eq!(
+        alice
+            .get("/api/v1/notifications")
+            .await
+            .ok()
+            .as_array()
+            .unwrap()
+            .len(),
+        0
+    );
+    let bob_id = alice.get("/api/v1/follow_requests").await.ok()[0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let r = alice
+        .form(&format!("/api/v1/follow_requests/{bob_id}/reject"), &[])
+        .await;
+    assert_eq!(r.ok()["requested_by"], false);
+    assert_eq!(
+        alice
+            .get("/api/v1/follow_requests")
+            .await
+            .ok()
+            .as_array()
+            .unwrap()
+            .len(),
+        0
+    );
+
+    let r = bob
+        .form(&format!("/api/v1/accounts/{alice_id}/block"), &[])
+        .await;
+    assert_eq!(r.ok()["blocking"], true);
+    assert_eq!(bob.get("/api/v1/blocks").await.ok()[0]["id"], alice_id);
+    let r = bob
+        .form(&format!("/api/v1/accounts/{alice_id}/unblock"), &[])
+        .await;
+    assert_eq!(r.ok()["blocking"], false);
+    let r = bob
+        .form(&format!("/api/v1/accounts/{alice_id}/mute"), &[])
+        .await;
+    assert_eq!(r.ok()["muting"], true);
+    assert_eq!(
+        bob.get("/api/v1/mutes")
+            .await
+            .ok()
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+    bob.form(&format!("/api/v1/accounts/{alice_id}/unmute"), &[])
+        .await
+        .ok();
+    let r = bob
+        .form(&format!("/api/v1/accounts/{alice_id}/unfollow"), &[])
+        .await;
+    assert_eq!(r.ok()["following"], false);
+    let rel = bob
+        .get(&format!("/api/v1/accounts/relationships?id={alice_id}"))
+        .await;
+    assert_eq!(rel.ok()[0]["following"], false);
+
+    // Instance, emojis, preferences, the app's own credentials.
+    let v1 = Api::new(a, None).get("/api/v1/instance/").await;
+    assert!(v1.ok()["version"].as_str().unwrap().starts_with("4.3.0"));
+    assert!(
+        v1.json["urls"]["streaming_api"]
+            .as_str()
+            .unwrap()
+            .starts_with("ws://")
+    );
+    let v2 = Api::new(a, None).get("/api/v2/instance").await;
+    assert_eq!(v2.ok()["api_versions"]["mastodon"], 2);
+    assert_eq!(
+        Api::new(a, None).get("/api/v1/custom_emojis").await.ok(),
+        &json!([])
+    );
+    assert_eq!(
+        alice.get("/api/v1/preferences").await.ok()["posting:default:visibility"],
+        "private"
+    );
+    assert_eq!(
+        alice.get("/api/v1/apps/verify_credentials").await.ok()["name"],
+        "Suite app"
+    );
+    net.stop().await;
+}
