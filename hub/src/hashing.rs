@@ -2,9 +2,14 @@
 //! registration, reset, password change, CLI) goes through one [`PasswordHasher`], whose
 //! semaphore admits as many at once as there are cores. Further requests queue instead of each
 //! allocating argon2's 19 MiB, so a flood of password forms cannot multiply the hub's memory.
+//! WebDAV clients send the password with every request: [`PasswordHasher::remember`]
+//! keeps a successful check of that password against that stored hash for a few minutes, so
+//! a sync of a thousand files costs one argon2 run, and a changed password is never remembered.
 
-use std::sync::Arc;
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use argon2::{Argon2, PasswordHash, PasswordHasher as _, PasswordVerifier};
 use tokio::sync::Semaphore;
@@ -29,7 +34,12 @@ struct Inner {
     running: AtomicUsize,
     most_running: AtomicUsize,
     done: AtomicU64,
+    /// SHA-256 of (stored hash, password) of recent successful checks, with when they were made.
+    remembered: Mutex<HashMap<[u8; 32], Instant>>,
 }
+
+/// Most remembered checks at once (the map is cleared when full).
+const MAX_REMEMBERED: usize = 4096;
 
 /// What the hasher has done so far (for tests and the admin page).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -53,6 +63,7 @@ impl PasswordHasher {
                 running: AtomicUsize::new(0),
                 most_running: AtomicUsize::new(0),
                 done: AtomicU64::new(0),
+                remembered: Mutex::new(HashMap::new()),
             }),
         }
     }
@@ -118,6 +129,40 @@ impl PasswordHasher {
             })
             .await?;
         Ok(ok && known)
+    }
+
+    fn memo_key(password: &str, phc: &str) -> [u8; 32] {
+        use sha2::{Digest, Sha256};
+        let mut d = Sha256::new();
+        d.update(phc.as_bytes());
+        d.update([0u8]);
+        d.update(password.as_bytes());
+        d.finalize().into()
+    }
+
+    /// Whether this password was verified against this stored hash within `keep` (see
+    /// [`Self::remember`]). Only successes are kept, by a digest of both: a new password (a
+    /// new hash) or a wrong one is never answered from memory.
+    pub fn remembered(&self, password: &str, phc: &str, keep: Duration) -> bool {
+        let key = Self::memo_key(password, phc);
+        self.inner
+            .remembered
+            .lock()
+            .is_ok_and(|map| map.get(&key).is_some_and(|at| at.elapsed() < keep))
+    }
+
+    /// Remembers that this password matched this stored hash just now.
+    pub fn remember(&self, password: &str, phc: &str, keep: Duration) {
+        let key = Self::memo_key(password, phc);
+        if let Ok(mut map) = self.inner.remembered.lock() {
+            if map.len() >= MAX_REMEMBERED {
+                map.retain(|_, at| at.elapsed() < keep);
+                if map.len() >= MAX_REMEMBERED {
+                    map.clear();
+                }
+            }
+            map.insert(key, Instant::now());
+        }
     }
 }
 

@@ -107,6 +107,27 @@ impl Fetched {
     }
 }
 
+/// A body read as it arrives.
+pub type BodyStream =
+    std::pin::Pin<Box<dyn futures_util::Stream<Item = Result<bytes::Bytes>> + Send>>;
+
+/// An answer whose body is read as it arrives ([`Net::send_streaming`]).
+pub struct Streamed {
+    /// HTTP status.
+    pub status: u16,
+    /// Response headers, names lowercased.
+    pub headers: Vec<(String, String)>,
+    /// The body.
+    pub body: BodyStream,
+}
+
+fn headers_of(resp: &reqwest::Response) -> Vec<(String, String)> {
+    resp.headers()
+        .iter()
+        .filter_map(|(k, v)| Some((k.as_str().to_string(), v.to_str().ok()?.to_string())))
+        .collect()
+}
+
 /// A request ready to send, with every header it will carry (names lowercased).
 #[derive(Debug, Clone)]
 pub struct Prepared {
@@ -300,9 +321,12 @@ impl Net {
         self.send_prepared_capped(p, cap).await
     }
 
-    async fn send_prepared_capped(&self, p: Prepared, cap: usize) -> Result<Fetched> {
+    async fn start(&self, p: Prepared, timeout: Option<Duration>) -> Result<reqwest::Response> {
         self.check(&p.url)?;
         let mut req = self.client.request(p.method, p.url);
+        if let Some(t) = timeout {
+            req = req.timeout(t);
+        }
         for (k, v) in &p.headers {
             if k != "host" {
                 req = req.header(k.as_str(), v.as_str());
@@ -311,22 +335,51 @@ impl Net {
         if let Some(b) = p.body {
             req = req.body(b);
         }
-        let resp = req.send().await.map_err(|e| Error {
+        req.send().await.map_err(|e| Error {
             kind: ErrorKind::Remote("the other server could not be reached"),
             source: Some(anyhow::Error::new(e)),
             at: std::panic::Location::caller(),
-        })?;
+        })
+    }
+
+    async fn send_prepared_capped(&self, p: Prepared, cap: usize) -> Result<Fetched> {
+        let resp = self.start(p, None).await?;
         let status = resp.status().as_u16();
-        let headers = resp
-            .headers()
-            .iter()
-            .filter_map(|(k, v)| Some((k.as_str().to_string(), v.to_str().ok()?.to_string())))
-            .collect();
+        let headers = headers_of(&resp);
         let body = read_capped(resp, cap).await?;
         Ok(Fetched {
             status,
             headers,
             body,
+        })
+    }
+
+    /// Sends a prepared request and hands out the answer's body as it arrives (a file's
+    /// content, streamed to disk by the caller, never held whole), with `timeout` for the
+    /// whole exchange instead of the usual one. The caller limits the size.
+    pub async fn send_streaming(&self, p: Prepared, timeout: Duration) -> Result<Streamed> {
+        let resp = self.start(p, Some(timeout)).await?;
+        let status = resp.status().as_u16();
+        let headers = headers_of(&resp);
+        let body = futures_util::stream::unfold(Some(resp), |resp| async move {
+            let mut resp = resp?;
+            match resp.chunk().await {
+                Ok(Some(chunk)) => Some((Ok(chunk), Some(resp))),
+                Ok(None) => None,
+                Err(e) => Some((
+                    Err(Error {
+                        kind: ErrorKind::Remote("the other server's answer could not be read"),
+                        source: Some(anyhow::Error::new(e)),
+                        at: std::panic::Location::caller(),
+                    }),
+                    None,
+                )),
+            }
+        });
+        Ok(Streamed {
+            status,
+            headers,
+            body: Box::pin(body),
         })
     }
 

@@ -173,8 +173,17 @@ async fn deliver_leased(ctx: &Ctx, dest: &str) -> Result<usize> {
     Ok(attempted)
 }
 
-/// Signs (now) and sends one queued message.
+/// Signs (now) and sends one queued message. A row for a location's `/getfile` is a cloud
+/// file's content to fetch (`service::file_sync`): it gets the same order, backoff and leases.
 async fn send(ctx: &Ctx, row: &Outq) -> Outcome {
+    if crate::service::file_sync::is_fetch(row) {
+        use crate::service::file_sync::Fetched;
+        return match crate::service::file_sync::fetch(ctx, row).await {
+            Fetched::Done(what) => Outcome::Delivered(what, String::new()),
+            Fetched::Dropped(why) => Outcome::Dropped(why),
+            Fetched::Retry(why) => Outcome::Retry(why),
+        };
+    }
     match try_send(ctx, row).await {
         Ok(o) => o,
         Err(e) => match e.kind {

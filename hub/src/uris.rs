@@ -72,9 +72,28 @@ impl Uris {
         format!("{}{}", self.base, Self::item_path(uuid))
     }
 
+    /// Path of a channel's WebDAV root (no trailing slash).
+    pub fn dav_path(nick: &str) -> String {
+        format!("/dav/{nick}")
+    }
+
+    /// A channel's WebDAV root, for clients.
+    pub fn dav(&self, nick: &str) -> String {
+        format!("{}{}/", self.base, Self::dav_path(nick))
+    }
+
     /// The Zot endpoint of this hub (`hubloc_callback`, site `post`).
     pub fn zot_endpoint(&self) -> String {
         format!("{}/zot", self.base)
+    }
+
+    /// Where a location serves its channels' file contents to their other locations
+    /// (Hubzilla's `/getfile`, zot6.md §6.3).
+    pub const GETFILE_PATH: &'static str = "/getfile";
+
+    /// The `/getfile` endpoint of the location at `base` (a base URL, this hub's or another's).
+    pub fn getfile_at(base: &str) -> String {
+        format!("{}{}", base.trim_end_matches('/'), Self::GETFILE_PATH)
     }
 
     /// The OpenWebAuth endpoint.

@@ -22,5 +22,6 @@ mod perms_props;
 mod replay;
 mod sso;
 mod storage;
+mod storage_nomad;
 mod store;
 mod two_hubs;

@@ -261,6 +261,19 @@ pub enum ChannelCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Make an app password for WebDAV and file sync clients (user name: the nickname). The
+    /// password is printed once; the owner revokes it on the Authorised apps page.
+    AppPassword {
+        /// The local channel (the password signs in its account).
+        #[arg(long)]
+        nick: String,
+        /// A name for the password (shown on the Authorised apps page).
+        #[arg(long)]
+        name: String,
+        /// Answer in JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Show a channel's connections and the newest items of its stream.
     Show {
         /// The local channel.
@@ -672,6 +685,15 @@ pub async fn run(ctx: &Ctx, cmd: &ChannelCommand) -> Result<ExitCode> {
                 *json,
                 json!({"access_token": token, "channel": ctx.uris.address(nick), "scope": scopes, "name": name}),
                 token,
+            ))
+        }
+        ChannelCommand::AppPassword { nick, name, json } => {
+            let ch = service::channel::by_nick(ctx, nick).await?;
+            let secret = service::app_password::create(ctx, ch.channel_account_id, name).await?;
+            Ok(print(
+                *json,
+                json!({"user": nick, "password": secret, "dav": ctx.uris.dav(nick), "name": name}),
+                secret,
             ))
         }
         ChannelCommand::Show { nick, json } => {

@@ -5,8 +5,10 @@
 pub mod api;
 pub mod assets;
 pub mod client;
+pub mod dav;
 pub mod errors;
 pub mod export_body;
+pub mod getfile;
 pub mod middleware;
 pub(crate) mod routes;
 pub mod session;
@@ -103,8 +105,10 @@ pub fn app(
             },
         ))
         .wrap(from_fn(middleware::log_requests))
+        .configure(dav::configure)
         .configure(zot::configure)
         .configure(zot_api::configure)
+        .configure(getfile::configure)
         .configure(api::configure)
         .configure(web::configure)
         .configure(|cfg| resource!(cfg, "/static/{path:.*}", get => assets::get_static))

@@ -351,6 +351,19 @@ fn apply(
         crate::service::export::insert_item(conn, channel_id, it, it.item_origin, now)?;
         items += 1;
     }
+    // Cloud files and folders, as the log's `file` changes left them; their content is
+    // fetched from the exporting location afterwards (through the delivery queue).
+    if !e.relocate.url.is_empty() && e.relocate.url != ctx.uris.base() {
+        let row = store::channel::find(conn, channel_id)?
+            .ok_or_else(|| Error::new(ErrorKind::Internal))?;
+        crate::service::file_sync::restore_from_log(
+            conn,
+            &Channel::from(row),
+            &e.changelog,
+            &e.relocate.url,
+            now,
+        )?;
+    }
     // The change log, so this location starts where the export left off (its digests and
     // cursors equal the exporting location's).
     for c in &e.changelog {

@@ -3,12 +3,15 @@
 
 pub mod account;
 pub mod activity;
+pub mod app_password;
 pub mod channel;
 pub mod client_api;
 pub mod connection;
 pub mod credentials;
+pub mod dav;
 pub mod discovery;
 pub mod export;
+pub mod file_sync;
 pub mod hz;
 pub mod import;
 pub mod inbound;

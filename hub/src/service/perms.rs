@@ -742,3 +742,55 @@ impl ChannelAccess {
         self.is_owner()
     }
 }
+
+/// A file's or folder's access list as a sync change or an export carries it to the channel's
+/// other locations. Nothing in it is local to a location: identities are portable ids and
+/// groups are the group's public id (synced, with its members, as `group` changes), so the
+/// columns travel as they are and are only normalised on arrival.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct CarriedAcl {
+    /// Identities allowed (`<id><id>`).
+    #[serde(default)]
+    pub allow_cid: String,
+    /// Groups allowed.
+    #[serde(default)]
+    pub allow_gid: String,
+    /// Identities refused.
+    #[serde(default)]
+    pub deny_cid: String,
+    /// Groups refused.
+    #[serde(default)]
+    pub deny_gid: String,
+}
+
+/// The access list of a file or folder row, to carry to another location.
+pub fn carried_file_acl(row: &store::attach::Attach) -> CarriedAcl {
+    let c = file_acl(row).columns();
+    CarriedAcl {
+        allow_cid: c.allow_cid,
+        allow_gid: c.allow_gid,
+        deny_cid: c.deny_cid,
+        deny_gid: c.deny_gid,
+    }
+}
+
+/// The columns to store for a carried access list, normalised to Hubzilla's `<id>` form.
+pub fn file_columns_of_carried(acl: &CarriedAcl) -> store::item::AclRow {
+    let list =
+        AccessList::from_columns(&acl.allow_cid, &acl.allow_gid, &acl.deny_cid, &acl.deny_gid);
+    ItemAcl {
+        private: !list.is_empty(),
+        acl: list,
+    }
+    .columns()
+}
+
+/// A file's access list as one line of text, the same at every location holding the same list
+/// (for the clone-health digests).
+pub fn file_acl_text(row: &store::attach::Attach) -> String {
+    let c = file_acl(row).columns();
+    format!(
+        "{}\u{1f}{}\u{1f}{}\u{1f}{}",
+        c.allow_cid, c.allow_gid, c.deny_cid, c.deny_gid
+    )
+}

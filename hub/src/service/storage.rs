@@ -11,6 +11,7 @@ use futures_util::Stream;
 use crate::ctx::Ctx;
 use crate::error::{Error, ErrorKind, Result};
 use crate::service::channel::Channel;
+use crate::service::file_sync;
 use crate::service::lookalike;
 use crate::service::perms::{self, Audience, ChannelAccess, Observer};
 use crate::store::{self, AnyConnection, attach::Attach};
@@ -204,7 +205,7 @@ pub async fn folder(
         .await
 }
 
-fn quota_bytes(ctx: &Ctx) -> i64 {
+pub(crate) fn quota_bytes(ctx: &Ctx) -> i64 {
     i64::try_from(
         ctx.config
             .limits
@@ -259,6 +260,7 @@ pub async fn mkdir(
     let name = check_name(name)?;
     let (nick, parent) = (nick.to_string(), parent.map(str::to_string));
     let now = ctx.clock.now_db();
+    let c2 = ctx.clone();
     ctx.db
         .tx(move |conn| {
             let (ch, parent) = writable_folder(conn, account_id, &nick, parent.as_deref())?;
@@ -270,9 +272,9 @@ pub async fn mkdir(
                 conn,
                 &new_row(ch.channel_id, &hash, parent, &name, true, "", 0, "", now),
             )?;
-            Ok(Entry::from(
-                &store::attach::find(conn, ch.channel_id, id)?.ok_or_else(not_found)?,
-            ))
+            let row = store::attach::find(conn, ch.channel_id, id)?.ok_or_else(not_found)?;
+            file_sync::record_file(conn, &c2, &ch, &row)?;
+            Ok(Entry::from(&row))
         })
         .await
 }
@@ -363,11 +365,13 @@ where
     let blob = stored.hash.clone();
     let uid = ch.channel_id;
     let account = ch.channel_account_id;
+    let c2 = ctx.clone();
     let result = ctx
         .db
         .tx(move |conn| {
             // Checked again in the writing transaction: two uploads may race for the room.
             let used = store::attach::used_by_account(conn, account)?;
+            let mut old_blob = None;
             let id = match replacing {
                 Some(id) => {
                     let old = store::attach::find(conn, uid, id)?.ok_or_else(not_found)?;
@@ -375,6 +379,7 @@ where
                         return Err(over_quota());
                     }
                     store::attach::update_content(conn, id, &blob, size, &mime, now)?;
+                    old_blob = Some(old.blob);
                     id
                 }
                 None => {
@@ -395,15 +400,24 @@ where
                     })?
                 }
             };
-            Ok(Entry::from(
-                &store::attach::find(conn, uid, id)?.ok_or_else(not_found)?,
-            ))
+            let row = store::attach::find(conn, uid, id)?.ok_or_else(not_found)?;
+            file_sync::record_file(conn, &c2, &ch, &row)?;
+            Ok((Entry::from(&row), old_blob))
         })
         .await;
-    if result.is_err() {
-        forget_blob(ctx, &stored.hash).await;
+    match result {
+        Ok((entry, old_blob)) => {
+            // A replaced file's old content goes when nothing else uses it.
+            if let Some(old) = old_blob.filter(|o| *o != stored.hash) {
+                forget_blob(ctx, &old).await;
+            }
+            Ok(entry)
+        }
+        Err(e) => {
+            forget_blob(ctx, &stored.hash).await;
+            Err(e)
+        }
     }
-    result
 }
 
 /// Removes a blob no file uses any more.
@@ -498,6 +512,7 @@ fn owned(
 /// Deletes a file, or a folder with everything in it.
 pub async fn delete(ctx: &Ctx, account_id: i64, nick: &str, hash: &str) -> Result<()> {
     let (nick, hash) = (nick.to_string(), hash.to_string());
+    let c2 = ctx.clone();
     let blobs = ctx
         .db
         .tx(move |conn| {
@@ -510,6 +525,11 @@ pub async fn delete(ctx: &Ctx, account_id: i64, nick: &str, hash: &str) -> Resul
                     doomed.extend(kids);
                 }
                 i += 1;
+            }
+            // Recorded before the rows go (a change names its folder by public id), content
+            // first, so another location never holds an entry whose folder is gone.
+            for r in doomed.iter().rev() {
+                file_sync::record_file_deleted(conn, &c2, &ch, r)?;
             }
             let ids: Vec<i64> = doomed.iter().map(|r| r.id).collect();
             store::attach::delete(conn, &ids)?;
@@ -535,6 +555,7 @@ pub async fn rename(
     let name = check_name(new_name)?;
     let (nick, hash, to) = (nick.to_string(), hash.to_string(), to.map(str::to_string));
     let now = ctx.clock.now_db();
+    let c2 = ctx.clone();
     ctx.db
         .tx(move |conn| {
             let (ch, row) = owned(conn, account_id, &nick, &hash)?;
@@ -557,7 +578,9 @@ pub async fn rename(
             {
                 return Err(taken());
             }
-            store::attach::update_place(conn, row.id, parent, &name, now)
+            store::attach::update_place(conn, row.id, parent, &name, now)?;
+            let row = store::attach::find(conn, ch.channel_id, row.id)?.ok_or_else(not_found)?;
+            file_sync::record_file(conn, &c2, &ch, &row)
         })
         .await
 }
@@ -572,13 +595,37 @@ pub async fn set_audience(
 ) -> Result<()> {
     let (nick, hash) = (nick.to_string(), hash.to_string());
     let now = ctx.clock.now_db();
+    let c2 = ctx.clone();
     ctx.db
         .tx(move |conn| {
             let (ch, row) = owned(conn, account_id, &nick, &hash)?;
             let acl = perms::file_columns(&audience.resolve(conn, &ch)?, &ch);
-            store::attach::update_acl(conn, row.id, &acl, now)
+            store::attach::update_acl(conn, row.id, &acl, now)?;
+            let row = store::attach::find(conn, ch.channel_id, row.id)?.ok_or_else(not_found)?;
+            file_sync::record_file(conn, &c2, &ch, &row)
         })
         .await
+}
+
+/// Whether the account owns the channel (and so may change its files).
+pub async fn owns(ctx: &Ctx, account_id: i64, nick: &str) -> Result<bool> {
+    let nick = nick.to_string();
+    ctx.db
+        .run(move |conn| {
+            let ch = channel_of(conn, &nick)?;
+            Ok(ChannelAccess::load(conn, &ch, &Observer::Account(account_id))?.may_write_files())
+        })
+        .await
+}
+
+/// Bytes the account's files use, and its quota.
+pub async fn usage(ctx: &Ctx, account_id: i64) -> Result<(i64, i64)> {
+    let quota = quota_bytes(ctx);
+    let used = ctx
+        .db
+        .run(move |conn| store::attach::used_by_account(conn, account_id))
+        .await?;
+    Ok((used, quota))
 }
 
 #[cfg(test)]

@@ -11,8 +11,9 @@
 //! Kinds so far: `item` (posts, comments, likes, edits, deletions made at a location, and
 //! responses accepted on its threads), `profile` (name, about, home page, locality), `abook`
 //! (a connection with its identity, locations, state and permissions) and `group` (a privacy
-//! group and its members), `setting` (a channel-wide permission limit, as Hubzilla keeps it)
-//! and `location` (a location dropping itself).
+//! group and its members), `setting` (a channel-wide permission limit, as Hubzilla keeps it),
+//! `location` (a location dropping itself) and `file` (a cloud file or folder; its content is
+//! fetched afterwards, see `service::file_sync`).
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -21,13 +22,15 @@ use zot::message::{Envelope, MessageType};
 use crate::ctx::Ctx;
 use crate::error::{Error, ErrorKind, Result};
 use crate::service::channel::Channel;
-use crate::service::outbound;
+use crate::service::{file_sync, outbound};
 use crate::store::{self, AnyConnection};
 
 /// The `encoding` of Caravan's sync messages.
 pub const ENCODING: &str = "caravan";
 /// The kinds of objects the log carries.
-pub const KINDS: &[&str] = &["item", "profile", "abook", "group", "setting", "location"];
+pub const KINDS: &[&str] = &[
+    "item", "profile", "abook", "group", "setting", "location", "file",
+];
 
 /// One change as it travels.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -214,9 +217,21 @@ pub async fn receive(
     let ch = channel.clone();
     let now = ctx.clock.now_db();
     let here = ctx.site.site_id.clone();
-    ctx.db
-        .tx(move |conn| apply_all(conn, &ch, &here, packet.changes, Numbering::AtOrigin, now))
-        .await
+    let (applied, blobs) = ctx
+        .db
+        .tx(move |conn| {
+            // The content a file change may free, read before it is applied.
+            let mut blobs = Vec::new();
+            for c in packet.changes.iter().filter(|c| c.kind == file_sync::KIND) {
+                blobs.extend(file_sync::blobs_under(conn, ch.channel_id, &c.obj)?);
+            }
+            let applied = apply_all(conn, &ch, &here, packet.changes, Numbering::AtOrigin, now)?;
+            Ok((applied, blobs))
+        })
+        .await?;
+    file_sync::forget_unused(ctx, blobs).await;
+    ctx.queue.wake();
+    Ok(applied)
 }
 
 /// Where the numbers of received changes come from.
@@ -362,6 +377,7 @@ fn apply(
             Ok(true)
         }
         "item" => apply_item(conn, channel, c, now),
+        file_sync::KIND => file_sync::apply(conn, channel, c, now),
         "profile" => apply_profile(conn, channel, c, now),
         "abook" | "group" => {
             if !newer(conn, channel.channel_id, c)? {
@@ -471,7 +487,7 @@ fn newer(conn: &mut AnyConnection, uid: i64, c: &Change) -> Result<bool> {
 /// The conflict rule: the later clock wins, then the greater origin; an equal clock from the
 /// same origin is that origin's next change (one origin's changes arrive in order, and
 /// Hubzilla's clocks count whole seconds), so it wins too.
-fn later(c: &Change, hlc: i64, origin: &str) -> bool {
+pub(crate) fn later(c: &Change, hlc: i64, origin: &str) -> bool {
     (c.hlc, c.origin.as_str()) > (hlc, origin) || (c.hlc == hlc && c.origin == origin)
 }
 
@@ -608,6 +624,23 @@ pub fn state(conn: &mut AnyConnection, ctx: &Ctx, channel_id: i64) -> Result<Loc
             digest: hex::encode(h.finalize()),
         });
     }
+    // Files and folders the log names, each in its state here.
+    let mut objs = store::changelog::objects(conn, channel_id, file_sync::KIND)?;
+    objs.sort();
+    objs.dedup();
+    let mut h = Sha256::new();
+    for obj in &objs {
+        let state = file_sync::state_text(conn, channel_id, obj)?;
+        h.update(obj.as_bytes());
+        h.update([0x1e]);
+        h.update(state.as_bytes());
+        h.update([0x1d]);
+    }
+    kinds.push(KindState {
+        kind: file_sync::KIND.into(),
+        count: objs.len(),
+        digest: hex::encode(h.finalize()),
+    });
     Ok(LocationState {
         location: ctx.uris.base().to_string(),
         site_id: ctx.site.site_id.clone(),

@@ -181,6 +181,28 @@ pub fn update_acl(
     Ok(())
 }
 
+/// Gives entry `to` the access list of entry `from`.
+pub fn copy_acl(conn: &mut AnyConnection, from: i64, to: i64) -> Result<()> {
+    let (a, b, c, d): (String, String, String, String) = attach::table
+        .find(from)
+        .select((
+            attach::allow_cid,
+            attach::allow_gid,
+            attach::deny_cid,
+            attach::deny_gid,
+        ))
+        .first(conn)?;
+    diesel::update(attach::table.find(to))
+        .set((
+            attach::allow_cid.eq(a),
+            attach::allow_gid.eq(b),
+            attach::deny_cid.eq(c),
+            attach::deny_gid.eq(d),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
 /// Deletes rows; returns how many went.
 pub fn delete(conn: &mut AnyConnection, ids: &[i64]) -> Result<usize> {
     Ok(diesel::delete(attach::table.filter(attach::id.eq_any(ids.to_vec()))).execute(conn)?)

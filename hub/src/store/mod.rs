@@ -8,6 +8,7 @@ pub mod api;
 pub mod attach;
 pub mod changelog;
 pub mod channel;
+pub mod dav;
 pub mod hubloc;
 pub mod item;
 pub mod notify;

@@ -406,6 +406,40 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    app_password (id) {
+        id -> BigInt,
+        account_id -> BigInt,
+        name -> Text,
+        token_hash -> Text,
+        created -> Timestamp,
+        last_used -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    attach_prop (attach_id, namespace, name) {
+        attach_id -> BigInt,
+        namespace -> Text,
+        name -> Text,
+        xml -> Text,
+    }
+}
+
+diesel::table! {
+    dav_lock (token) {
+        token -> Text,
+        uid -> BigInt,
+        path -> Text,
+        principal -> Nullable<Text>,
+        owner_xml -> Nullable<Text>,
+        timeout_secs -> Nullable<BigInt>,
+        expires -> Nullable<Timestamp>,
+        shared -> Bool,
+        deep -> Bool,
+    }
+}
+
 diesel::joinable!(pgrp_member -> pgrp (gid));
 diesel::joinable!(channel -> account (channel_account_id));
 diesel::joinable!(session -> account (session_account));
@@ -444,4 +478,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     api_marker,
     api_idempotency,
     attach,
+    app_password,
+    attach_prop,
+    dav_lock,
 );
