@@ -8,6 +8,7 @@ mod bad_input;
 mod browser;
 mod client_api;
 mod clients;
+mod dav;
 mod federation;
 mod federation_bad_input;
 mod hardening_accounts;

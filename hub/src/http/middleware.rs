@@ -36,15 +36,28 @@ pub async fn log_requests(
     Ok(res)
 }
 
+/// Whether a path takes file uploads (cloud files, WebDAV), whose bodies may be large.
+pub fn takes_uploads(path: &str) -> bool {
+    path.starts_with("/dav/") || path.starts_with("/cloud/") && path.ends_with("/upload")
+}
+
 /// Wraps the request body so that reading it fails with a timeout once `limit` has passed since
-/// the request arrived.
+/// the request arrived. For file uploads the limit is on silence instead: each chunk must come
+/// within `limit` of the one before, so a large file on a slow link goes through while a stalled
+/// sender is still cut off.
 pub fn deadline_body(req: &mut ServiceRequest, limit: Duration) {
-    let deadline = tokio::time::Instant::now() + limit;
+    let idle = takes_uploads(req.path());
+    let start = tokio::time::Instant::now();
     let payload = req.take_payload();
-    let stream = futures_util::stream::unfold(Some(payload), move |state| async move {
-        let mut payload = state?;
+    let stream = futures_util::stream::unfold(Some((payload, start)), move |state| async move {
+        let (mut payload, since) = state?;
+        let deadline = if idle {
+            tokio::time::Instant::now() + limit
+        } else {
+            since + limit
+        };
         match tokio::time::timeout_at(deadline, payload.next()).await {
-            Ok(Some(chunk)) => Some((chunk, Some(payload))),
+            Ok(Some(chunk)) => Some((chunk, Some((payload, since)))),
             Ok(None) => None,
             Err(_) => Some((
                 Err::<Bytes, _>(PayloadError::Io(std::io::Error::new(

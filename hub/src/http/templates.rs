@@ -615,6 +615,19 @@ pub struct AppRow {
     pub personal: bool,
 }
 
+/// One app password on `/settings/apps`.
+#[derive(Debug, Clone)]
+pub struct AppPasswordRow {
+    /// Row id.
+    pub id: i64,
+    /// Its name.
+    pub name: String,
+    /// Made.
+    pub created: String,
+    /// Last used ("never").
+    pub last_used: String,
+}
+
 /// `/settings/apps`.
 #[derive(Template)]
 #[template(path = "settings_apps.html")]
@@ -623,8 +636,16 @@ pub struct AppsPage {
     pub page: PageCtx,
     /// The tokens.
     pub apps: Vec<AppRow>,
+    /// App passwords.
+    pub passwords: Vec<AppPasswordRow>,
+    /// A password just made: (name, secret), shown this once.
+    pub new_password: Option<(String, String)>,
+    /// WebDAV addresses of the account's channels: (nickname, URL).
+    pub dav: Vec<(String, String)>,
     /// Notice.
     pub message: Option<String>,
+    /// A form error.
+    pub error: Option<String>,
 }
 
 /// One entry of a files page.

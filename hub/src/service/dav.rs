@@ -290,6 +290,7 @@ pub async fn copy_file(ctx: &Ctx, scope: &Scope, from: &[String], to: &[String])
     let quota = storage::quota_bytes(ctx);
     let nick = scope.nick.clone();
     let now = ctx.clock.now_db();
+    let c = ctx.clone();
     ctx.db
         .tx(move |conn| {
             let ch = store::channel::find_by_address(conn, &nick)?
@@ -340,7 +341,9 @@ pub async fn copy_file(ctx: &Ctx, scope: &Scope, from: &[String], to: &[String])
             for p in store::dav::props(conn, row.id)? {
                 store::dav::set_prop(conn, &store::dav::Prop { attach_id: id, ..p })?;
             }
-            Ok(())
+            // The copy reaches the channel's clones like any new file.
+            let copied = store::attach::find(conn, ch.channel_id, id)?.ok_or_else(not_found)?;
+            crate::service::file_sync::record_file(conn, &c, &ch, &copied)
         })
         .await
 }

@@ -14,7 +14,7 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::http::errors::render;
 use crate::http::routes::resource;
 use crate::http::session::{check_csrf, page_ctx, require_viewer};
-use crate::http::templates::{AppRow, AppsPage, AuthorizePage, CodePage};
+use crate::http::templates::{AppPasswordRow, AppRow, AppsPage, AuthorizePage, CodePage};
 use crate::http::web::{client_ip, see_other};
 use crate::service;
 use crate::service::oauth::{AuthorizeRequest, Granted, OAuthError, TokenRequest};
@@ -300,7 +300,35 @@ async fn get_apps(
     query: web::Query<DoneQuery>,
 ) -> Result<HttpResponse> {
     let account = require_viewer(&ctx, &session).await?;
-    let apps = service::oauth::authorised(&ctx, account.account_id)
+    let message = match query.done.as_str() {
+        "revoked" => Some("The app is signed out.".to_string()),
+        "password-revoked" => Some("The app password no longer works.".to_string()),
+        _ => None,
+    };
+    apps_page(
+        &ctx,
+        &session,
+        &account,
+        message,
+        None,
+        None,
+        StatusCode::OK,
+    )
+    .await
+}
+
+/// The Authorised apps page: API apps and tokens, app passwords and WebDAV addresses.
+pub(crate) async fn apps_page(
+    ctx: &Ctx,
+    session: &Session,
+    account: &crate::service::account::Account,
+    message: Option<String>,
+    error: Option<String>,
+    new_password: Option<(String, String)>,
+    status: StatusCode,
+) -> Result<HttpResponse> {
+    let when = |t: chrono::NaiveDateTime| t.format("%Y-%m-%d %H:%M UTC").to_string();
+    let apps = service::oauth::authorised(ctx, account.account_id)
         .await?
         .into_iter()
         .map(|a| AppRow {
@@ -308,17 +336,39 @@ async fn get_apps(
             name: a.name,
             channel: a.channel,
             scopes: a.scopes,
-            created: a.created.format("%Y-%m-%d %H:%M UTC").to_string(),
-            last_used: a.last_used.format("%Y-%m-%d %H:%M UTC").to_string(),
+            created: when(a.created),
+            last_used: when(a.last_used),
             personal: a.personal,
         })
         .collect();
+    let passwords = service::app_password::list(ctx, account.account_id)
+        .await?
+        .into_iter()
+        .map(|p| AppPasswordRow {
+            id: p.id,
+            name: p.name,
+            created: when(p.created),
+            last_used: p.last_used.map_or_else(|| "never".to_string(), when),
+        })
+        .collect();
+    let dav = service::channel::of_account(ctx, account.account_id)
+        .await?
+        .into_iter()
+        .map(|c| {
+            let url = ctx.uris.dav(&c.channel_address);
+            (c.channel_address, url)
+        })
+        .collect();
     let page = AppsPage {
-        page: page_ctx(&ctx, &session, "Authorised apps", Some(&account)),
+        page: page_ctx(ctx, session, "Authorised apps", Some(account)),
         apps,
-        message: (query.done == "revoked").then(|| "The app is signed out.".to_string()),
+        passwords,
+        new_password,
+        dav,
+        message,
+        error,
     };
-    Ok(render(StatusCode::OK, &page))
+    Ok(render(status, &page))
 }
 
 /// The revoke button.

@@ -344,6 +344,13 @@ impl ChannelFs {
             if options.append || !options.truncate && existing.is_some() {
                 return Err(FsError::NotImplemented);
             }
+            // A missing folder above is refused before the body (dav-server answers 409).
+            let above = segs.split_last().map_or(&[][..], |(_, up)| up);
+            match dav::resolve(&self.ctx, &self.scope, above).await {
+                Ok(n) if n.is_dir => {}
+                Ok(_) => return Err(FsError::NotFound),
+                Err(e) => return Err(fs_error(&e)),
+            }
             if let Some(size) = options.size {
                 let room = dav::room(&self.ctx, &self.scope, &segs)
                     .await

@@ -91,7 +91,7 @@ async fn serve(
 
 async fn answer(
     req: &HttpRequest,
-    dav_req: DavRequest,
+    mut dav_req: DavRequest,
     ctx: &Ctx,
     session: &Session,
     nick: &str,
@@ -140,6 +140,40 @@ async fn answer(
         ));
     }
     let prefix = crate::uris::Uris::dav_path(nick);
+    // COPY and MOVE stay inside this channel's files and never replace its top (dav-server
+    // would panic on a destination that is the top itself).
+    if matches!(method.as_str(), "COPY" | "MOVE") {
+        let dest = dav_req
+            .request
+            .headers()
+            .get("destination")
+            .and_then(|v| v.to_str().ok())
+            .map(|d| match url::Url::parse(d) {
+                Ok(u) => u.path().to_string(),
+                Err(_) => d.to_string(),
+            });
+        match dest.as_deref().map(|d| fs::segments_of_uri(d, &prefix)) {
+            None => {
+                return Ok(plain(
+                    StatusCode::BAD_REQUEST,
+                    "A Destination header is needed.",
+                ));
+            }
+            Some(None) => {
+                return Ok(plain(
+                    StatusCode::BAD_GATEWAY,
+                    "The destination is not in this channel's files.",
+                ));
+            }
+            Some(Some(segs)) if segs.is_empty() => {
+                return Ok(plain(
+                    StatusCode::FORBIDDEN,
+                    "The top folder cannot be replaced.",
+                ));
+            }
+            Some(Some(_)) => {}
+        }
+    }
     // An upload that cannot fit is refused before its body is read.
     if method == http::Method::PUT
         && let Some(len) = dav_req
@@ -174,6 +208,9 @@ async fn answer(
     if let Some(a) = &signed_in {
         config = config.principal(a.account_id.to_string());
     }
+    // dav-server lets a litmus run ask for Depth: infinity PROPFINDs; nobody else may, so the
+    // test header is dropped and an unbounded walk of a large tree is refused for everyone.
+    dav_req.request.headers_mut().remove("x-litmus");
     let folder_page = matches!(method.as_str(), "GET" | "HEAD")
         && match fs::segments_of_uri(dav_req.request.uri().path(), &prefix) {
             Some(segs) => dav::resolve(ctx, &scope_copy, &segs)
@@ -181,7 +218,17 @@ async fn answer(
                 .is_ok_and(|n| n.is_dir),
             None => false,
         };
-    let response = config.build_handler().handle(dav_req.request).await;
+    // dav-server parses what clients send; should it ever panic on some input, that request
+    // fails alone, the worker lives on.
+    let handler = config.build_handler();
+    let handling = std::panic::AssertUnwindSafe(handler.handle(dav_req.request));
+    let Ok(response) = futures_util::FutureExt::catch_unwind(handling).await else {
+        tracing::error!(method = %method, "the webdav handler panicked");
+        return Ok(plain(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "Something went wrong.",
+        ));
+    };
     let mut res = dav_server::actix::DavResponse::from(response).respond_to(req);
     harden(&method, folder_page, &mut res);
     Ok(res)

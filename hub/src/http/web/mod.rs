@@ -1,6 +1,7 @@
 //! Web pages for people using a browser, one file per URL area.
 
 pub mod admin;
+pub mod app_passwords;
 pub mod auth;
 pub mod channel;
 pub mod cloud;
@@ -25,6 +26,7 @@ use crate::error::Error;
 /// Registers every web route.
 pub fn configure(cfg: &mut web::ServiceConfig) {
     home::configure(cfg);
+    app_passwords::configure(cfg);
     auth::configure(cfg);
     channel::configure(cfg);
     cloud::configure(cfg);
