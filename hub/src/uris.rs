@@ -72,6 +72,21 @@ impl Uris {
         format!("{}{}", self.base, Self::item_path(uuid))
     }
 
+    /// Path of a cloud file's permalink.
+    pub fn file_path(hash: &str) -> String {
+        format!("/file/{hash}")
+    }
+
+    /// A cloud file's permalink.
+    pub fn file(&self, hash: &str) -> String {
+        format!("{}{}", self.base, Self::file_path(hash))
+    }
+
+    /// A cloud file's thumbnail (images).
+    pub fn thumbnail(&self, hash: &str) -> String {
+        format!("{}/thumb", self.file(hash))
+    }
+
     /// Path of a channel's WebDAV root (no trailing slash).
     pub fn dav_path(nick: &str) -> String {
         format!("/dav/{nick}")

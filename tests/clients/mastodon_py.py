@@ -9,7 +9,10 @@ Accounts alice@example.org (channel alice on alpha) and bob@example.org (channel
 must exist. Exits non-zero on the first failed check."""
 
 import argparse
+import io
 import queue
+import struct
+import zlib
 
 import common
 from common import check, fail
@@ -18,6 +21,17 @@ from mastodon import Mastodon, StreamListener
 OOB = "urn:ietf:wg:oauth:2.0:oob"
 SCOPES = ["read", "write", "follow", "push"]
 WAIT = 15
+
+
+def tiny_png():
+    """A real 4x4 red PNG."""
+    raw = b"".join(b"\x00" + b"\xff\x00\x00" * 4 for _ in range(4))
+
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 4, 4, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
 
 
 def sign_in(base, email, password, nick):
@@ -96,6 +110,24 @@ def main():
         check(got.account.acct == f"alice@{alpha_host}", "it arrives on beta's stream")
         home = bob.timeline_home()
         check(any(text in s.content for s in home), "and in bob's home timeline")
+
+        # Media: an image with a description, posted, seen by bob on beta with its bytes.
+        png = tiny_png()
+        media = alice.media_post(io.BytesIO(png), mime_type="image/png",
+                                 description="A red square", file_name="square.png")
+        check(media.type == "image" and media.description == "A red square",
+              "alice uploads an image with a description")
+        pic = alice.status_post("A picture from Mastodon.py", media_ids=[media.id],
+                                visibility="public")
+        check(len(pic.media_attachments) == 1 and str(pic.media_attachments[0].id) == str(media.id),
+              "her status carries it")
+        seen_pic = wait_for(bob_stream, "update", lambda s: "A picture from" in s.content,
+                            "the picture on bob's stream")
+        att = seen_pic.media_attachments
+        check(len(att) == 1 and att[0].type == "image" and att[0].description == "A red square",
+              "bob on beta sees the image with its description")
+        check(common.requests.get(att[0].url, timeout=WAIT).content == png,
+              "and fetches the same bytes from alpha")
 
         mine = next(s for s in home if text in s.content)
         reply = bob.status_reply(mine, "A reply from Mastodon.py on beta")

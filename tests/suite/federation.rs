@@ -76,7 +76,7 @@ async fn channels_on_two_hubs_connect_and_a_public_post_arrives() {
 }
 
 /// alice on alpha, bob on beta, carol on gamma; alice connected (both ways) with bob and carol.
-async fn three_hubs() -> (
+pub(crate) async fn three_hubs() -> (
     TestNet,
     hub::service::channel::Channel,
     hub::service::channel::Channel,

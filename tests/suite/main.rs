@@ -4,6 +4,7 @@
 
 mod access_matrix;
 mod accounts;
+mod attachments;
 mod bad_input;
 mod browser;
 mod client_api;
@@ -24,5 +25,6 @@ mod replay;
 mod sso;
 mod storage;
 mod storage_nomad;
+mod storage_thumbs;
 mod store;
 mod two_hubs;

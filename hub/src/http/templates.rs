@@ -203,6 +203,8 @@ pub struct ChannelPage {
     pub audience: String,
     /// The composer's audiences: (form value, label, who can see it in words).
     pub audience_options: Vec<(String, String, String)>,
+    /// Files the composer offers to attach: (public id, name).
+    pub attachable: Vec<(String, String)>,
     /// The channel's connections (addresses and names), when the viewer may see them.
     pub connections: Option<Vec<(String, String)>>,
     /// The viewer may not see this channel's posts at all.
@@ -665,6 +667,8 @@ pub struct FileRow {
     pub restricted: bool,
     /// Who can see it, in words.
     pub audience: String,
+    /// Its thumbnail: (link, width, height as shown).
+    pub thumb: Option<(String, i64, i64)>,
 }
 
 /// `/cloud/{nick}`: a folder of a channel's files.
@@ -693,6 +697,8 @@ pub struct CloudPage {
     pub usage: Option<(String, String)>,
     /// Audience choices: (value, label).
     pub choices: Vec<(String, String)>,
+    /// Folders an entry can move into: (hash, path); the top is offered besides (owner only).
+    pub folders: Vec<(String, String)>,
     /// Notice.
     pub message: Option<String>,
     /// Error.

@@ -54,6 +54,7 @@ pub fn encode(
     author_url: &str,
     public: bool,
     mentions: &[(String, String)],
+    attachments: &[crate::service::attachment::Attached],
 ) -> serde_json::Value {
     let to = if public {
         serde_json::json!([PUBLIC])
@@ -101,6 +102,9 @@ pub fn encode(
     if !item.thr_parent.is_empty() {
         object["inReplyTo"] = item.thr_parent.clone().into();
     }
+    if !attachments.is_empty() {
+        object["attachment"] = crate::service::attachment::to_activity(attachments);
+    }
     if !mentions.is_empty() {
         object["tag"] = mentions
             .iter()
@@ -141,6 +145,8 @@ pub struct Incoming {
     pub updated: Option<chrono::NaiveDateTime>,
     /// Channel URLs the object mentions (`tag` entries of type `Mention`).
     pub mentions: Vec<String>,
+    /// Files the object shows (`attachment`).
+    pub attachments: Vec<crate::service::attachment::Attached>,
 }
 
 fn mentions_of(o: &zot::activity::Object) -> Vec<String> {
@@ -191,8 +197,10 @@ pub fn decode(value: serde_json::Value) -> Result<Incoming> {
                 .map(str::to_string);
             let html = text::sanitize_html(o.content.as_deref().unwrap_or_default());
             let mentions = mentions_of(&o);
+            let attachments = crate::service::attachment::from_activity(o.extra.get("attachment"));
             Ok(Incoming {
                 mentions,
+                attachments,
                 kind,
                 actor,
                 mid,
@@ -220,6 +228,7 @@ pub fn decode(value: serde_json::Value) -> Result<Incoming> {
                 published: time_of(act.extra.get("published")),
                 updated: None,
                 mentions: Vec::new(),
+                attachments: Vec::new(),
             })
         }
         ActivityType::Delete => {
@@ -238,6 +247,7 @@ pub fn decode(value: serde_json::Value) -> Result<Incoming> {
                 published: None,
                 updated: None,
                 mentions: Vec::new(),
+                attachments: Vec::new(),
             })
         }
         other => {

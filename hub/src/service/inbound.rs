@@ -485,6 +485,7 @@ async fn store_item(
     let edited = incoming.updated.unwrap_or(created);
     let raw = raw.to_string();
     let notify_owner = recipient.channel_hash.clone();
+    let files = incoming.attachments.clone();
     let mentioned = incoming
         .mentions
         .iter()
@@ -502,7 +503,7 @@ async fn store_item(
                 return Ok("update ignored".to_string());
             }
             let uuid = uuid::Uuid::new_v4().to_string();
-            store::item::insert(
+            let item_id = store::item::insert(
                 conn,
                 &NewItem {
                     uuid: &uuid,
@@ -535,6 +536,7 @@ async fn store_item(
                     e
                 }
             })?;
+            crate::service::attachment::record_incoming(conn, item_id, &files)?;
             if mentioned {
                 store::notify::insert(
                     conn,

@@ -11,7 +11,7 @@ use crate::ctx::Ctx;
 use crate::error::{Error, ErrorKind, Result};
 use crate::service::channel::Channel;
 use crate::service::perms::{self, Audience, ChannelAccess, ItemAcl, Observer};
-use crate::service::{activity, lookalike, outbound, sync, text};
+use crate::service::{activity, attachment, lookalike, outbound, sync, text};
 use crate::store::{self, AnyConnection, item::NewItem};
 
 use crate::store::item::Item as ItemRow;
@@ -151,7 +151,16 @@ fn publish(
             mentions.push((x.xchan_url, addr));
         }
     }
-    let doc = activity::encode(item, author_url.unwrap_or(&own_url), public, &mentions);
+    let files = attachment::of_items(conn, &[item.id])?
+        .remove(&item.id)
+        .unwrap_or_default();
+    let doc = activity::encode(
+        item,
+        author_url.unwrap_or(&own_url),
+        public,
+        &mentions,
+        &files,
+    );
     let key = crate::service::channel::keypair(conn, channel.channel_id)?;
     let salmon = zot::salmon::JSalmon::sign(&doc, &key, &own_url)?;
     let data =
@@ -230,6 +239,18 @@ pub async fn post(ctx: &Ctx, channel: &Channel, body: &str, audience: Audience) 
     post_with(ctx, channel, body, audience, |_, _| Ok(())).await
 }
 
+/// [`post`] with the channel's files (public ids) attached.
+pub async fn post_with_files(
+    ctx: &Ctx,
+    channel: &Channel,
+    body: &str,
+    audience: Audience,
+    files: &[String],
+) -> Result<Item> {
+    let files = attachment::pick(ctx, channel, files).await?;
+    post_attached(ctx, channel, body, audience, files, |_, _| Ok(())).await
+}
+
 /// [`post`], with `with` storing what the caller keeps beside the item (the client API's
 /// visibility and idempotency key) in the same transaction, given the item's row id.
 pub(crate) async fn post_with(
@@ -239,7 +260,26 @@ pub(crate) async fn post_with(
     audience: Audience,
     with: impl FnOnce(&mut AnyConnection, i64) -> Result<()> + Send + 'static,
 ) -> Result<Item> {
-    let (body, html) = prepare(body)?;
+    post_attached(ctx, channel, body, audience, Vec::new(), with).await
+}
+
+/// [`post_with`], with files from the channel's storage attached (see `service::attachment`:
+/// they take the post's access list and are shown with it).
+pub(crate) async fn post_attached(
+    ctx: &Ctx,
+    channel: &Channel,
+    body: &str,
+    audience: Audience,
+    files: Vec<attachment::Attached>,
+    with: impl FnOnce(&mut AnyConnection, i64) -> Result<()> + Send + 'static,
+) -> Result<Item> {
+    let text = format!("{body}{}", attachment::markdown(&files));
+    let (body, html) = if files.is_empty() || !body.trim().is_empty() {
+        prepare(&text)?
+    } else {
+        // Attachments alone make a post.
+        prepare(text.trim_start())?
+    };
     let uuid = uuid::Uuid::new_v4().to_string();
     let mid = ctx.uris.item(&uuid);
     let now = ctx.clock.now_db();
@@ -269,6 +309,7 @@ pub(crate) async fn post_with(
                 },
             )?;
             with(conn, item.id)?;
+            attachment::bind(conn, &c2, &ch, item.id, &files)?;
             let to = perms::recipients(conn, &ch, &item)?;
             publish(conn, &c2, &ch, &item, None, MessageType::Activity, &to)?;
             let row = store_row(conn, item.id)?;

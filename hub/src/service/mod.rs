@@ -4,6 +4,7 @@
 pub mod account;
 pub mod activity;
 pub mod app_password;
+pub mod attachment;
 pub mod channel;
 pub mod client_api;
 pub mod connection;
@@ -31,5 +32,6 @@ pub mod storage;
 pub mod streaming;
 pub mod sync;
 pub mod text;
+pub mod thumbnail;
 pub mod zot_api;
 pub mod zot_info;

@@ -723,6 +723,19 @@ pub fn file_columns(acl: &ItemAcl, owner: &Channel) -> store::item::AclRow {
     acl.columns()
 }
 
+/// The access list a post gives the files attached to it: the post's own (a restricted post
+/// that names nobody leaves them to the owner).
+pub fn item_file_columns(item: &store::item::Item, owner: &Channel) -> store::item::AclRow {
+    file_columns(&ItemAcl::of(item), owner)
+}
+
+/// The owner alone (media uploaded through the client API until a status uses it).
+pub fn owner_only_columns(owner: &Channel) -> store::item::AclRow {
+    let mut acl = AccessList::default();
+    acl.allow_cid.insert(owner.channel_hash.clone());
+    ItemAcl { private: true, acl }.columns()
+}
+
 impl ChannelAccess {
     /// Whether the viewer may see this file or folder of the channel by itself (its folders
     /// are checked by the caller): the owner always; others need `view_storage` and a place on

@@ -5,7 +5,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::AnyConnection;
-use super::schema::{attach, channel};
+use super::schema::{attach, attach_thumb, channel};
 use crate::error::Result;
 
 /// A file or folder row.
@@ -181,6 +181,16 @@ pub fn update_acl(
     Ok(())
 }
 
+/// A channel's newest files (not folders).
+pub fn recent_files(conn: &mut AnyConnection, uid: i64, limit: i64) -> Result<Vec<Attach>> {
+    Ok(attach::table
+        .filter(attach::uid.eq(uid))
+        .filter(attach::is_dir.eq(false))
+        .order(attach::edited.desc())
+        .limit(limit)
+        .load::<Attach>(conn)?)
+}
+
 /// Gives entry `to` the access list of entry `from`.
 pub fn copy_acl(conn: &mut AnyConnection, from: i64, to: i64) -> Result<()> {
     let (a, b, c, d): (String, String, String, String) = attach::table
@@ -208,13 +218,77 @@ pub fn delete(conn: &mut AnyConnection, ids: &[i64]) -> Result<usize> {
     Ok(diesel::delete(attach::table.filter(attach::id.eq_any(ids.to_vec()))).execute(conn)?)
 }
 
-/// Whether any row still uses a blob.
+/// Whether any row still uses a blob: a file's content or a thumbnail.
 pub fn blob_in_use(conn: &mut AnyConnection, blob: &str) -> Result<bool> {
-    Ok(attach::table
+    let files = attach::table
         .filter(attach::blob.eq(blob))
         .count()
-        .get_result::<i64>(conn)?
-        > 0)
+        .get_result::<i64>(conn)?;
+    let thumbs = attach_thumb::table
+        .filter(attach_thumb::thumb.eq(blob))
+        .count()
+        .get_result::<i64>(conn)?;
+    Ok(files + thumbs > 0)
+}
+
+/// The thumbnail of a content blob.
+#[derive(Debug, Clone, Queryable, Insertable)]
+#[diesel(table_name = attach_thumb)]
+pub struct Thumb {
+    /// The content's blob.
+    pub blob: String,
+    /// The thumbnail's blob.
+    pub thumb: String,
+    /// The thumbnail's type.
+    pub mimetype: String,
+    /// Its width in pixels.
+    pub width: i64,
+    /// Its height in pixels.
+    pub height: i64,
+}
+
+/// The thumbnail of a content blob.
+pub fn find_thumb(conn: &mut AnyConnection, blob: &str) -> Result<Option<Thumb>> {
+    Ok(attach_thumb::table
+        .find(blob)
+        .first::<Thumb>(conn)
+        .optional()?)
+}
+
+/// The thumbnails of some content blobs.
+pub fn find_thumbs(conn: &mut AnyConnection, blobs: &[String]) -> Result<Vec<Thumb>> {
+    Ok(attach_thumb::table
+        .filter(attach_thumb::blob.eq_any(blobs.to_vec()))
+        .load::<Thumb>(conn)?)
+}
+
+/// Records a thumbnail; `false` when the content already has one (which stays).
+pub fn insert_thumb(conn: &mut AnyConnection, thumb: &Thumb) -> Result<bool> {
+    if find_thumb(conn, &thumb.blob)?.is_some() {
+        return Ok(false);
+    }
+    diesel::insert_into(attach_thumb::table)
+        .values(thumb)
+        .execute(conn)?;
+    Ok(true)
+}
+
+/// Removes the thumbnail row of a content blob; returns it.
+pub fn delete_thumb(conn: &mut AnyConnection, blob: &str) -> Result<Option<Thumb>> {
+    let found = find_thumb(conn, blob)?;
+    if found.is_some() {
+        diesel::delete(attach_thumb::table.find(blob)).execute(conn)?;
+    }
+    Ok(found)
+}
+
+/// Every folder of a channel: (row id, public id, name, folder's row id).
+pub fn folders(conn: &mut AnyConnection, uid: i64) -> Result<Vec<(i64, String, String, i64)>> {
+    Ok(attach::table
+        .filter(attach::uid.eq(uid))
+        .filter(attach::is_dir.eq(true))
+        .select((attach::id, attach::hash, attach::name, attach::parent))
+        .load(conn)?)
 }
 
 /// Bytes stored by the channels of an account.

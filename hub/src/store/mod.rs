@@ -11,6 +11,7 @@ pub mod channel;
 pub mod dav;
 pub mod hubloc;
 pub mod item;
+pub mod item_attach;
 pub mod notify;
 pub mod oauth;
 pub mod outq;

@@ -440,6 +440,36 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    attach_thumb (blob) {
+        blob -> Text,
+        thumb -> Text,
+        mimetype -> Text,
+        width -> BigInt,
+        height -> BigInt,
+    }
+}
+
+diesel::table! {
+    item_attach (id) {
+        id -> BigInt,
+        item_id -> BigInt,
+        position -> BigInt,
+        url -> Text,
+        mimetype -> Text,
+        name -> Text,
+        description -> Text,
+        attach_hash -> Text,
+    }
+}
+
+diesel::table! {
+    attach_note (attach_id) {
+        attach_id -> BigInt,
+        description -> Text,
+    }
+}
+
 diesel::joinable!(pgrp_member -> pgrp (gid));
 diesel::joinable!(channel -> account (channel_account_id));
 diesel::joinable!(session -> account (session_account));
@@ -481,4 +511,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     app_password,
     attach_prop,
     dav_lock,
+    attach_thumb,
+    item_attach,
+    attach_note,
 );

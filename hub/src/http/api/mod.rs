@@ -6,6 +6,7 @@
 
 pub mod accounts;
 pub mod instance;
+mod media;
 pub mod oauth;
 pub mod statuses;
 pub mod streaming;
@@ -33,6 +34,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     instance::configure(cfg);
     accounts::configure(cfg);
     statuses::configure(cfg);
+    media::configure(cfg);
     timelines::configure(cfg);
     streaming::configure(cfg);
 }

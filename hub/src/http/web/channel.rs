@@ -182,6 +182,11 @@ async fn channel_page(
         .audience
         .unwrap_or_else(|| Audience::default_for(channel).form_value());
     let mut audience_options = Vec::new();
+    let attachable = if is_owner {
+        service::attachment::choices(ctx, channel).await?
+    } else {
+        Vec::new()
+    };
     if is_owner {
         let mut choices = vec![
             (Audience::Connections, "My connections".to_string()),
@@ -213,6 +218,7 @@ async fn channel_page(
         is_owner,
         audience,
         audience_options,
+        attachable,
         hidden: posts.hidden,
         draft: input.draft,
         error: input.error,
@@ -257,8 +263,8 @@ async fn get_channel(
     channel_page(&ctx, &session, &channel, &who, input, StatusCode::OK).await
 }
 
-/// The composer form.
-#[derive(Debug, Deserialize)]
+/// The composer form (`attach` may repeat: read with [`PostForm::read`]).
+#[derive(Debug, Default, Deserialize)]
 pub struct PostForm {
     #[serde(default)]
     csrf: String,
@@ -270,6 +276,27 @@ pub struct PostForm {
     /// With `to`: the recipients' addresses (`nick@host`, comma separated).
     #[serde(default)]
     to: String,
+    /// Files of the channel to attach (public ids).
+    #[serde(skip)]
+    attach: Vec<String>,
+}
+
+impl PostForm {
+    /// Reads the urlencoded body, keeping every `attach` value.
+    fn read(body: &[u8]) -> Self {
+        let mut f = Self::default();
+        for (k, v) in url::form_urlencoded::parse(body) {
+            match &*k {
+                "csrf" => f.csrf = v.into_owned(),
+                "body" => f.body = v.into_owned(),
+                "audience" => f.audience = v.into_owned(),
+                "to" => f.to = v.into_owned(),
+                "attach" if !v.is_empty() && f.attach.len() < 64 => f.attach.push(v.into_owned()),
+                _ => {}
+            }
+        }
+        f
+    }
 }
 
 /// The channel named in the path, if the logged-in account owns it.
@@ -293,8 +320,9 @@ async fn post_channel_post(
     ctx: web::Data<Ctx>,
     session: Session,
     nick: web::Path<String>,
-    form: web::Form<PostForm>,
+    body: web::Bytes,
 ) -> Result<HttpResponse> {
+    let form = PostForm::read(&body);
     check_csrf(&session, &form.csrf)?;
     let (account, channel) = owned_channel(&ctx, &session, &nick).await?;
     // `public`, `connections`, `group:NAME`, or `to:nick@host` (one channel alone).
@@ -307,7 +335,7 @@ async fn post_channel_post(
             .ok_or_else(|| Error::invalid("audience", "Choose who can read the post.")),
     };
     let result = match audience {
-        Ok(a) => service::item::post(&ctx, &channel, &form.body, a).await,
+        Ok(a) => service::item::post_with_files(&ctx, &channel, &form.body, a, &form.attach).await,
         Err(e) => Err(e),
     };
     match result {

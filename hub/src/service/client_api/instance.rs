@@ -58,14 +58,15 @@ fn configuration(ctx: &Ctx) -> Value {
         "accounts": { "max_featured_tags": 0, "max_pinned_statuses": 0 },
         "statuses": {
             "max_characters": MAX_CHARS,
-            "max_media_attachments": 0,
+            "max_media_attachments": crate::service::attachment::MAX_PER_POST,
             "characters_reserved_per_url": 23
         },
         "media_attachments": {
-            "supported_mime_types": [],
-            "image_size_limit": 0,
+            "supported_mime_types": ["image/png", "image/jpeg", "image/gif", "image/webp", "image/avif",
+                "video/mp4", "video/webm", "audio/mpeg", "audio/ogg", "application/pdf", "text/plain"],
+            "image_size_limit": ctx.config.limits.upload_max_mb.saturating_mul(1024 * 1024),
             "image_matrix_limit": 0,
-            "video_size_limit": 0,
+            "video_size_limit": ctx.config.limits.upload_max_mb.saturating_mul(1024 * 1024),
             "video_frame_rate_limit": 0,
             "video_matrix_limit": 0
         },

@@ -281,6 +281,27 @@ pub(crate) fn hashtags(body: &str) -> Vec<String> {
     out
 }
 
+/// A media attachment as Mastodon describes it: a local file by its public id, a remote one by
+/// a digest of its URL.
+pub fn media_json(a: &crate::service::attachment::Attached) -> serde_json::Value {
+    use sha2::Digest;
+    let id = match &a.local {
+        Some(h) => h.clone(),
+        None => hex::encode(&sha2::Sha256::digest(a.url.as_bytes())[..12]),
+    };
+    serde_json::json!({
+        "id": id,
+        "type": a.kind(),
+        "url": a.url,
+        "preview_url": a.url,
+        "remote_url": if a.local.is_some() { serde_json::Value::Null } else { a.url.clone().into() },
+        "text_url": null,
+        "meta": {},
+        "description": if a.description.is_empty() { serde_json::Value::Null } else { a.description.clone().into() },
+        "blurhash": null,
+    })
+}
+
 /// The status entity of an item row as `viewer` sees it (what it liked and bookmarked, its own
 /// row of the parent). The caller has checked that the viewer may see the row.
 pub(crate) fn status_of(
@@ -341,7 +362,12 @@ pub(crate) fn status_of(
             .as_ref()
             .map(|m| m.spoiler_text.clone())
             .unwrap_or_default(),
-        media_attachments: Vec::new(),
+        media_attachments: crate::service::attachment::of_items(conn, &[row.id])?
+            .remove(&row.id)
+            .unwrap_or_default()
+            .iter()
+            .map(media_json)
+            .collect(),
         application: None,
         mentions: Vec::new(),
         tags,

@@ -122,10 +122,11 @@ async fn earlier_post(ctx: &Ctx, ch: &Channel, key: &str) -> Result<Option<Statu
 
 /// `POST /api/v1/statuses`.
 pub async fn post(ctx: &Ctx, ch: &Channel, new: NewStatus) -> Result<Status> {
-    if !new.media_ids.is_empty() {
+    let files = crate::service::attachment::pick(ctx, ch, &new.media_ids).await?;
+    if new.status.trim().is_empty() && files.is_empty() {
         return Err(Error::invalid(
-            "media_ids",
-            "Media attachments are not supported yet.",
+            "status",
+            "Write something or attach a file.",
         ));
     }
     if new.spoiler_text.chars().count() > MAX_SPOILER {
@@ -181,6 +182,12 @@ pub async fn post(ctx: &Ctx, ch: &Channel, new: NewStatus) -> Result<Status> {
                     Ok((row.uuid, vis))
                 })
                 .await?;
+            if !files.is_empty() {
+                return Err(Error::invalid(
+                    "media_ids",
+                    "Replies carry no attachments here yet; post them as a new status.",
+                ));
+            }
             let with = meta(visibility);
             item::respond_with(ctx, ch, &uuid, "Create", &new.status, with).await
         }
@@ -219,7 +226,7 @@ pub async fn post(ctx: &Ctx, ch: &Channel, new: NewStatus) -> Result<Status> {
                 }
             };
             let with = meta(visibility);
-            item::post_with(ctx, ch, &new.status, audience, with).await
+            item::post_attached(ctx, ch, &new.status, audience, files, with).await
         }
     };
     let posted = match posted {

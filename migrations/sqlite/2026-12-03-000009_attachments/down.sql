@@ -1,0 +1,2 @@
+DROP TABLE attach_note;
+DROP TABLE item_attach;
