@@ -621,3 +621,72 @@ async fn webdav_bad_input_changes_nothing() {
     assert!(blob_count(hub) <= blobs + 1);
     assert_eq!(hub.ctx().blobs.temporary_files(), 0);
 }
+
+#[actix_web::test]
+async fn app_passwords_are_made_shown_once_and_revoked_on_the_apps_page() {
+    let net = TestNet::single().await;
+    let hub = net.hub("alpha");
+    with_channels(hub, &["alice"]).await;
+    let web = hub.browser();
+    web.login("alice@example.org", PW).await;
+    let page = web.get("/settings/apps").await;
+    assert!(page.body.contains("No app password yet"));
+    assert!(page.body.contains(&hub.ctx().uris.dav("alice")));
+    let made = web
+        .submit(
+            "/settings/apps",
+            "/settings/apps/password",
+            &[("name", "laptop sync")],
+        )
+        .await;
+    assert_eq!(made.status, 200);
+    let secret = made
+        .body
+        .split("<code id=\"app-password\">")
+        .nth(1)
+        .and_then(|r| r.split("</code>").next())
+        .expect("the new password is shown")
+        .to_string();
+    let dav = Dav::new(hub, Some(basic("alice", &secret)));
+    assert_eq!(dav.propfind("/dav/alice/").await.status, 207);
+    // Listed with its name and last use, never shown again.
+    let later = web.get("/settings/apps").await;
+    assert!(later.body.contains("laptop sync"));
+    assert!(!later.body.contains(&secret));
+    // A nameless password is refused with the reason.
+    let bad = web
+        .submit(
+            "/settings/apps",
+            "/settings/apps/password",
+            &[("name", "  ")],
+        )
+        .await;
+    assert_eq!(bad.status, 422);
+    assert!(bad.body.contains("Name the password"));
+    let id = later
+        .body
+        .split("action=\"/settings/apps/password/revoke\"")
+        .nth(1)
+        .and_then(|r| r.split("name=\"id\" value=\"").nth(1))
+        .and_then(|r| r.split('"').next())
+        .expect("a revoke form")
+        .to_string();
+    let r = web
+        .submit(
+            "/settings/apps",
+            "/settings/apps/password/revoke",
+            &[("id", &id)],
+        )
+        .await;
+    assert_eq!(r.status, 303);
+    assert_eq!(dav.propfind("/dav/alice/").await.status, 401);
+    // Without the form's token nothing happens.
+    let forged = web
+        .post(
+            "/settings/apps/password",
+            &[("name", "forged"), ("csrf", "nope")],
+        )
+        .await;
+    assert_ne!(forged.status, 200);
+    assert!(!web.get("/settings/apps").await.body.contains("forged"));
+}
