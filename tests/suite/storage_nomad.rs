@@ -270,6 +270,30 @@ async fn files_reach_the_clone_with_their_access_lists_and_visitors_get_what_is_
         .get(&format!("{}/file/{secret_id}", a.base_url))
         .await
         .expect_status(404);
+    // Over WebDAV the visitor reads the same way (read-only, from the OpenWebAuth session).
+    let dav = visitor
+        .request(
+            reqwest::Method::from_bytes(b"PROPFIND").unwrap(),
+            &format!("{}/dav/alice/", a.base_url),
+            &[("Depth", "1")],
+            Vec::new(),
+        )
+        .await;
+    assert_eq!(dav.status, 207, "{}", dav.body);
+    assert!(dav.body.contains("for-carol.txt") && !dav.body.contains("secret.txt"));
+    let dav_get = visitor
+        .get(&format!("{}/dav/alice/for-carol.txt", a.base_url))
+        .await;
+    assert_eq!(dav_get.body.as_bytes(), &shared[..]);
+    let write = visitor
+        .request(
+            reqwest::Method::PUT,
+            &format!("{}/dav/alice/from-carol.txt", a.base_url),
+            &[],
+            b"hi".to_vec(),
+        )
+        .await;
+    assert_eq!(write.status, 401, "a visitor may not write");
     // Anonymous sees neither.
     let anon = a.browser();
     anon.get(&format!("/file/{shared_id}"))
