@@ -690,3 +690,88 @@ async fn app_passwords_are_made_shown_once_and_revoked_on_the_apps_page() {
     assert_ne!(forged.status, 200);
     assert!(!web.get("/settings/apps").await.body.contains("forged"));
 }
+
+#[actix_web::test]
+async fn a_connection_granted_write_storage_writes_but_does_not_share() {
+    use hub::service::connection;
+    let net = TestNet::single().await;
+    let hub = net.hub("alpha");
+    let chans = with_channels(hub, &["ann", "ben"]).await;
+    let (ann, ben) = (&chans[0], &chans[1]);
+    let addr = |n: &str| hub.ctx().uris.address(n);
+    connection::connect(hub.ctx(), ann, &addr("ben"), "personal")
+        .await
+        .unwrap();
+    net.drain().await;
+    connection::approve(hub.ctx(), ben, &addr("ann"), "personal")
+        .await
+        .unwrap();
+    net.drain().await;
+    let secret = app_password(hub, ben.channel_account_id).await;
+    let dav = Dav::new(hub, Some(basic("ben", &secret)));
+    // Not granted: ben may not write into ann's files.
+    assert_eq!(
+        dav.send("PUT", "/dav/ann/from-ben.txt", &[], b"hello")
+            .await
+            .status,
+        403
+    );
+    // Granted write_storage (on top of what the role gives), he may.
+    let mut perms: std::collections::BTreeSet<zot::perms::Permission> =
+        connection::list(hub.ctx(), ann).await.unwrap()[0]
+            .my_perms
+            .clone();
+    perms.insert(zot::perms::Permission::WriteStorage);
+    connection::set_permissions(hub.ctx(), ann, &addr("ben"), perms)
+        .await
+        .unwrap();
+    hub::service::perms::set_limit(
+        hub.ctx(),
+        ann,
+        zot::perms::Permission::WriteStorage,
+        zot::perms::limit::CONTACTS,
+    )
+    .await
+    .unwrap();
+    net.drain().await;
+    assert_eq!(
+        dav.send("PUT", "/dav/ann/from-ben.txt", &[], b"hello")
+            .await
+            .status,
+        201
+    );
+    assert_eq!(
+        dav.send("MKCOL", "/dav/ann/ben-folder", &[], b"")
+            .await
+            .status,
+        201
+    );
+    // The upload counts against ann's quota, and only ann decides who sees it.
+    let used = hub::service::storage::usage(hub.ctx(), ann.channel_account_id)
+        .await
+        .unwrap()
+        .0;
+    assert_eq!(used, 5);
+    let top = hub::service::storage::folder(
+        hub.ctx(),
+        "ann",
+        None,
+        &hub::service::perms::Observer::Account(ann.channel_account_id),
+    )
+    .await
+    .unwrap();
+    let file = top
+        .entries
+        .iter()
+        .find(|(e, _)| e.name == "from-ben.txt")
+        .unwrap();
+    let refused = hub::service::storage::set_audience(
+        hub.ctx(),
+        ben.channel_account_id,
+        "ann",
+        &file.0.hash,
+        Audience::Connections,
+    )
+    .await;
+    assert!(refused.is_err());
+}

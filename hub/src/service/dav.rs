@@ -41,8 +41,8 @@ pub struct Node {
     pub size: u64,
     /// Content type.
     pub mimetype: String,
-    /// The content on disk (files).
-    pub blob: Option<std::path::PathBuf>,
+    /// The content, in either blob backend (files).
+    pub blob: Option<crate::blobs::Blob>,
     /// SHA-256 of the content ("" for folders).
     pub sha256: String,
     /// Made.
@@ -63,7 +63,7 @@ fn node(ctx: &Ctx, a: &Attach) -> Node {
         is_dir: a.is_dir,
         size: u64::try_from(a.size).unwrap_or(0),
         mimetype: a.mimetype.clone(),
-        blob: (!a.is_dir).then(|| ctx.blobs.path(&a.blob)).flatten(),
+        blob: (!a.is_dir).then(|| ctx.blobs.blob(&a.blob)).flatten(),
         sha256: a.blob.clone(),
         created: a.created,
         edited: a.edited,
@@ -211,13 +211,28 @@ pub async fn mkcol(ctx: &Ctx, scope: &Scope, segs: &[String]) -> Result<()> {
 /// Room left for one upload to a path: the quota and the size limit (a file it replaces frees
 /// its own size).
 pub async fn room(ctx: &Ctx, scope: &Scope, segs: &[String]) -> Result<u64> {
-    let account = writer(scope)?;
+    writer(scope)?;
     let existing = resolve(ctx, scope, segs).await.ok();
-    let usage = storage::usage(ctx, account).await?;
+    let usage = usage(ctx, scope).await?;
     let freed = existing.map_or(0, |n| n.size);
     let left = u64::try_from((usage.1 - usage.0).max(0)).unwrap_or(0) + freed;
     let max_file = ctx.config.limits.upload_max_mb.saturating_mul(1024 * 1024);
     Ok(left.min(max_file))
+}
+
+/// The bytes the channel's owner uses and may use (uploads count against the channel's
+/// account, whoever writes them).
+pub async fn usage(ctx: &Ctx, scope: &Scope) -> Result<(i64, i64)> {
+    let nick = scope.nick.clone();
+    let owner = ctx
+        .db
+        .run(move |conn| {
+            Ok(store::channel::find_by_address(conn, &nick)?
+                .ok_or_else(not_found)?
+                .channel_account_id)
+        })
+        .await?;
+    storage::usage(ctx, owner).await
 }
 
 /// Uploads (or replaces) the file at a path from a stream.
@@ -296,7 +311,7 @@ pub async fn copy_file(ctx: &Ctx, scope: &Scope, from: &[String], to: &[String])
             let ch = store::channel::find_by_address(conn, &nick)?
                 .map(Channel::from)
                 .ok_or_else(not_found)?;
-            if ch.channel_account_id != account {
+            if !ChannelAccess::load(conn, &ch, &Observer::Account(account))?.may_write_files() {
                 return Err(not_found());
             }
             let row = store::attach::find(conn, ch.channel_id, src.id)?.ok_or_else(not_found)?;

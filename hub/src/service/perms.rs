@@ -749,10 +749,11 @@ impl ChannelAccess {
             && zot::perms::may_see_item(&self.limits, &self.viewer, acl.private, &acl.acl)
     }
 
-    /// Whether the viewer may add, change and remove the channel's files (the owner; others
-    /// with `write_storage` once the web and WebDAV offer it to them).
+    /// Whether the viewer may add, change and remove the channel's files: the owner, and
+    /// those the channel grants `write_storage` (who changes who may see an entry is the
+    /// owner alone: see `service::storage::set_audience`).
     pub fn may_write_files(&self) -> bool {
-        self.is_owner()
+        self.is_owner() || self.may(Permission::WriteStorage)
     }
 }
 

@@ -14,6 +14,7 @@ use crate::service::channel::Channel;
 use crate::service::file_sync;
 use crate::service::lookalike;
 use crate::service::perms::{self, Audience, ChannelAccess, Observer};
+use crate::service::thumbnail;
 use crate::store::{self, AnyConnection, attach::Attach};
 
 /// Longest name, in bytes.
@@ -71,6 +72,8 @@ pub struct Folder {
     pub may_write: bool,
     /// Bytes the owner's account uses and may use (shown to the owner only).
     pub usage: Option<(i64, i64)>,
+    /// The thumbnails of the entries that have one, by entry hash.
+    pub thumbs: std::collections::HashMap<String, ThumbInfo>,
 }
 
 /// Checks a name for one folder entry.
@@ -178,12 +181,17 @@ pub async fn folder(
             };
             let parent = dir.as_ref().map_or(0, |d| d.id);
             let mut entries = Vec::new();
+            let mut blobs = Vec::new();
             for e in store::attach::children(conn, ch.channel_id, parent)? {
                 if access.may_see_file(&e) {
                     let words = perms::describe_file(conn, &ch, &perms::file_acl(&e))?;
+                    if !e.is_dir && thumbnail::wanted(&e.mimetype) {
+                        blobs.push((e.blob.clone(), e.hash.clone()));
+                    }
                     entries.push((Entry::from(&e), words));
                 }
             }
+            let thumbs = thumbs_of(conn, &blobs)?;
             let usage = if access.is_owner() {
                 Some((
                     store::attach::used_by_account(conn, ch.channel_account_id)?,
@@ -199,6 +207,7 @@ pub async fn folder(
                 path,
                 entries,
                 usage,
+                thumbs,
                 channel: ch,
             })
         })
@@ -411,6 +420,9 @@ where
             if let Some(old) = old_blob.filter(|o| *o != stored.hash) {
                 forget_blob(ctx, &old).await;
             }
+            // On the blocking pool, awaited (so the page that follows shows it); a file that
+            // is no usable image simply has none.
+            thumbnail::make(ctx, &stored.hash, &type_of(&entry.name)).await;
             Ok(entry)
         }
         Err(e) => {
@@ -433,14 +445,15 @@ async fn forget_blob(ctx: &Ctx, blob: &str) {
         .unwrap_or(false);
     if unused {
         ctx.blobs.remove(blob).await;
+        thumbnail::forget(ctx, blob).await;
     }
 }
 
 /// A file to send.
 #[derive(Debug, Clone)]
 pub struct Download {
-    /// The blob on disk.
-    pub path: std::path::PathBuf,
+    /// The content, to read from either blob backend.
+    pub blob: crate::blobs::Blob,
     /// The file's name.
     pub name: String,
     /// Its content type.
@@ -482,9 +495,9 @@ pub async fn download(ctx: &Ctx, hash: &str, observer: &Observer) -> Result<Down
             Ok(row)
         })
         .await?;
-    let path = ctx.blobs.path(&row.blob).ok_or_else(not_found)?;
+    let blob = ctx.blobs.blob(&row.blob).ok_or_else(not_found)?;
     Ok(Download {
-        path,
+        blob,
         inline: inline_safe(&row.mimetype),
         name: row.name,
         mimetype: row.mimetype,
@@ -599,6 +612,11 @@ pub async fn set_audience(
     ctx.db
         .tx(move |conn| {
             let (ch, row) = owned(conn, account_id, &nick, &hash)?;
+            if ch.channel_account_id != account_id {
+                return Err(Error::new(ErrorKind::Forbidden(
+                    "Only the channel's owner decides who can see its files.",
+                )));
+            }
             let acl = perms::file_columns(&audience.resolve(conn, &ch)?, &ch);
             store::attach::update_acl(conn, row.id, &acl, now)?;
             let row = store::attach::find(conn, ch.channel_id, row.id)?.ok_or_else(not_found)?;
@@ -626,6 +644,138 @@ pub async fn usage(ctx: &Ctx, account_id: i64) -> Result<(i64, i64)> {
         .run(move |conn| store::attach::used_by_account(conn, account_id))
         .await?;
     Ok((used, quota))
+}
+
+/// A thumbnail as the files page links it.
+#[derive(Debug, Clone)]
+pub struct ThumbInfo {
+    /// Pixels across.
+    pub width: i64,
+    /// Pixels down.
+    pub height: i64,
+    /// Changes with the thumbnail (for cache-busting links).
+    pub version: String,
+}
+
+/// The thumbnails of (content blob, entry hash) pairs, by entry hash.
+fn thumbs_of(
+    conn: &mut AnyConnection,
+    blobs: &[(String, String)],
+) -> Result<std::collections::HashMap<String, ThumbInfo>> {
+    if blobs.is_empty() {
+        return Ok(Default::default());
+    }
+    let wanted: Vec<String> = blobs.iter().map(|(b, _)| b.clone()).collect();
+    let found: std::collections::HashMap<String, store::attach::Thumb> =
+        store::attach::find_thumbs(conn, &wanted)?
+            .into_iter()
+            .map(|t| (t.blob.clone(), t))
+            .collect();
+    Ok(blobs
+        .iter()
+        .filter_map(|(b, hash)| {
+            found.get(b).map(|t| {
+                (
+                    hash.clone(),
+                    ThumbInfo {
+                        width: t.width,
+                        height: t.height,
+                        version: t.thumb.chars().take(12).collect(),
+                    },
+                )
+            })
+        })
+        .collect())
+}
+
+/// A thumbnail to send.
+#[derive(Debug, Clone)]
+pub struct ThumbFile {
+    /// The thumbnail's blob on disk.
+    pub path: std::path::PathBuf,
+    /// Its type (JPEG or PNG).
+    pub mimetype: String,
+}
+
+/// The thumbnail of a file by public id, for `observer`: the same decision as `download` (a
+/// hidden file, a folder or a file without a thumbnail is a 404).
+pub async fn thumbnail(ctx: &Ctx, hash: &str, observer: &Observer) -> Result<ThumbFile> {
+    let (hash, obs) = (hash.to_string(), observer.clone());
+    let thumb = ctx
+        .db
+        .run(move |conn| {
+            let row = store::attach::find_by_hash(conn, &hash)?
+                .filter(|r| !r.is_dir)
+                .ok_or_else(not_found)?;
+            let ch = Channel::from(store::channel::find(conn, row.uid)?.ok_or_else(not_found)?);
+            let access = ChannelAccess::load(conn, &ch, &obs)?;
+            if !visible(conn, &access, &row)? {
+                return Err(not_found());
+            }
+            store::attach::find_thumb(conn, &row.blob)?.ok_or_else(not_found)
+        })
+        .await?;
+    // blobs: local read
+    let path = ctx.blobs.path(&thumb.thumb).ok_or_else(not_found)?;
+    Ok(ThumbFile {
+        path,
+        mimetype: thumb.mimetype,
+    })
+}
+
+/// Every folder of `nick`'s files as (public id, path from the top like `a/b`), sorted by
+/// path, for its owner (to choose where to move an entry).
+pub async fn folders(ctx: &Ctx, account_id: i64, nick: &str) -> Result<Vec<(String, String)>> {
+    let nick = nick.to_string();
+    ctx.db
+        .run(move |conn| {
+            let ch = channel_of(conn, &nick)?;
+            let access = ChannelAccess::load(conn, &ch, &Observer::Account(account_id))?;
+            if !access.may_write_files() {
+                return Err(not_found());
+            }
+            let all = store::attach::folders(conn, ch.channel_id)?;
+            let by_id: std::collections::HashMap<i64, (&str, i64)> = all
+                .iter()
+                .map(|(id, _, name, parent)| (*id, (name.as_str(), *parent)))
+                .collect();
+            let mut out = Vec::new();
+            for (id, hash, _, _) in &all {
+                let mut names = Vec::new();
+                let mut at = *id;
+                // Bounded: a cycle or a missing folder (never written) leaves the entry out.
+                while at != 0 && names.len() <= MAX_DEPTH {
+                    let Some((name, parent)) = by_id.get(&at) else {
+                        break;
+                    };
+                    names.push(*name);
+                    at = *parent;
+                }
+                if at == 0 {
+                    names.reverse();
+                    out.push((hash.clone(), names.join("/")));
+                }
+            }
+            out.sort_by(|a, b| a.1.cmp(&b.1));
+            Ok(out)
+        })
+        .await
+}
+
+/// Moves an entry into folder `to` (`""`: the top), keeping its name.
+pub async fn move_entry(
+    ctx: &Ctx,
+    account_id: i64,
+    nick: &str,
+    hash: &str,
+    to: &str,
+) -> Result<()> {
+    let (n2, h2) = (nick.to_string(), hash.to_string());
+    let name = ctx
+        .db
+        .run(move |conn| Ok(owned(conn, account_id, &n2, &h2)?.1.name))
+        .await?;
+    rename(ctx, account_id, nick, hash, &name, Some(to)).await
 }
 
 #[cfg(test)]

@@ -1,7 +1,8 @@
 //! dav-server's file system over one channel's cloud files: each call goes to `service::dav`
 //! as the viewer (a path of names; a hidden entry does not exist). Reads stream from the blob
-//! on disk; a PUT streams through a bounded channel into `service::dav::upload`, which stores
-//! nothing unless the whole body arrived (a dropped or short upload is cut off, never kept).
+//! store (a file on disk, or ranged reads from S3); a PUT streams through a bounded channel into
+//! `service::dav::upload`, which stores nothing unless the whole body arrived (a dropped or
+//! short upload is cut off, never kept).
 
 use std::io::SeekFrom;
 use std::sync::Arc;
@@ -14,10 +15,11 @@ use dav_server::fs::{
     DavDirEntry, DavFile, DavFileSystem, DavMetaData, DavProp, FsError, FsFuture, FsResult,
     FsStream, OpenOptions, ReadDirMeta,
 };
-use futures_util::FutureExt;
+use futures_util::{FutureExt, StreamExt};
 use http::StatusCode;
 use tokio::io::{AsyncReadExt, AsyncSeekExt};
 
+use crate::blobs::{Blob, ByteStream};
 use crate::ctx::Ctx;
 use crate::error::{Error, ErrorKind};
 use crate::service::dav::{self, Node, Scope};
@@ -135,11 +137,85 @@ impl DavDirEntry for Entry {
     }
 }
 
-/// A file being read.
+/// A file being read: a local blob as a file, a blob in S3 as one ranged GET from the
+/// position on, streamed, and opened again after a seek.
 #[derive(Debug)]
 struct ReadFile {
     meta: Meta,
-    file: tokio::fs::File,
+    source: Source,
+}
+
+#[derive(Debug)]
+enum Source {
+    Local(tokio::fs::File),
+    Remote(Remote),
+}
+
+struct Remote {
+    blob: Blob,
+    size: u64,
+    pos: u64,
+    /// The ranged read from `pos` (a `Mutex` only to be `Sync`; reached through `get_mut`).
+    stream: std::sync::Mutex<Option<ByteStream>>,
+    /// Bytes received and not yet handed out (they start at `pos`).
+    pending: Bytes,
+}
+
+impl std::fmt::Debug for Remote {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Remote")
+            .field("blob", &self.blob.hash())
+            .field("pos", &self.pos)
+            .finish()
+    }
+}
+
+impl Remote {
+    async fn read(&mut self, count: usize) -> FsResult<Bytes> {
+        let count = count.min(1024 * 1024);
+        let mut out = bytes::BytesMut::new();
+        let slot = self.stream.get_mut().map_err(|_| FsError::GeneralFailure)?;
+        while out.len() < count && self.pos < self.size {
+            if self.pending.is_empty() {
+                if slot.is_none() {
+                    let s = self
+                        .blob
+                        .read(self.pos..self.size)
+                        .await
+                        .map_err(|e| fs_error(&e))?;
+                    *slot = Some(s);
+                }
+                let Some(stream) = slot.as_mut() else {
+                    break;
+                };
+                match stream.next().await {
+                    Some(Ok(chunk)) => self.pending = chunk,
+                    Some(Err(_)) => return Err(FsError::GeneralFailure),
+                    None => break,
+                }
+                continue;
+            }
+            let take = (count - out.len()).min(self.pending.len());
+            out.extend_from_slice(&self.pending.split_to(take));
+            self.pos += take as u64;
+        }
+        Ok(out.freeze())
+    }
+
+    fn seek(&mut self, pos: SeekFrom) -> FsResult<u64> {
+        let to = match pos {
+            SeekFrom::Start(n) => Some(n),
+            SeekFrom::Current(d) => self.pos.checked_add_signed(d),
+            SeekFrom::End(d) => self.size.checked_add_signed(d),
+        }
+        .ok_or(FsError::GeneralFailure)?;
+        if to != self.pos {
+            self.pos = to;
+            self.pending = Bytes::new();
+            *self.stream.get_mut().map_err(|_| FsError::GeneralFailure)? = None;
+        }
+        Ok(to)
+    }
 }
 
 impl DavFile for ReadFile {
@@ -155,11 +231,14 @@ impl DavFile for ReadFile {
     }
     fn read_bytes(&mut self, count: usize) -> FsFuture<'_, Bytes> {
         async move {
+            let file = match &mut self.source {
+                Source::Local(file) => file,
+                Source::Remote(remote) => return remote.read(count).await,
+            };
             let mut buf = vec![0u8; count.min(1024 * 1024)];
             let mut filled = 0;
             while filled < buf.len() {
-                let n = self
-                    .file
+                let n = file
                     .read(&mut buf[filled..])
                     .await
                     .map_err(|_| FsError::GeneralFailure)?;
@@ -175,10 +254,10 @@ impl DavFile for ReadFile {
     }
     fn seek(&mut self, pos: SeekFrom) -> FsFuture<'_, u64> {
         async move {
-            self.file
-                .seek(pos)
-                .await
-                .map_err(|_| FsError::GeneralFailure)
+            match &mut self.source {
+                Source::Local(file) => file.seek(pos).await.map_err(|_| FsError::GeneralFailure),
+                Source::Remote(remote) => remote.seek(pos),
+            }
         }
         .boxed()
     }
@@ -371,12 +450,31 @@ impl ChannelFs {
             return Err(FsError::Forbidden);
         }
         let blob = node.blob.clone().ok_or(FsError::NotFound)?;
-        let file = tokio::fs::File::open(blob)
-            .await
-            .map_err(|_| FsError::NotFound)?;
+        let source = match blob.local_path() {
+            Some(path) => Source::Local(
+                tokio::fs::File::open(path)
+                    .await
+                    .map_err(|_| FsError::NotFound)?,
+            ),
+            None => {
+                // Absent (a clone still fetching it) is not found, as on disk.
+                let meta = blob
+                    .meta()
+                    .await
+                    .map_err(|e| fs_error(&e))?
+                    .ok_or(FsError::NotFound)?;
+                Source::Remote(Remote {
+                    blob,
+                    size: meta.size,
+                    pos: 0,
+                    stream: std::sync::Mutex::new(None),
+                    pending: Bytes::new(),
+                })
+            }
+        };
         Ok(Box::new(ReadFile {
             meta: Meta::of(&node),
-            file,
+            source,
         }))
     }
 
@@ -548,10 +646,13 @@ impl DavFileSystem for ChannelFs {
 
     fn get_quota(&self) -> FsFuture<'_, (u64, Option<u64>)> {
         async move {
+            // Told to those who may write here only.
             let account = self.scope.account.ok_or(FsError::NotImplemented)?;
-            let (used, quota) = self
-                .call(crate::service::storage::usage(&self.ctx, account))
-                .await?;
+            let writes = crate::service::storage::owns(&self.ctx, account, &self.scope.nick);
+            if !self.call(writes).await? {
+                return Err(FsError::NotImplemented);
+            }
+            let (used, quota) = self.call(dav::usage(&self.ctx, &self.scope)).await?;
             Ok((
                 u64::try_from(used).unwrap_or(0),
                 Some(u64::try_from(quota).unwrap_or(0)),
