@@ -118,8 +118,8 @@ impl Hub {
             None => mail::from_config(&config)?,
         };
         let net = Net::new(&config, deps.clock.clone(), deps.resolver)?;
-        let blobs = crate::blobs::Blobs::open(&config.data_dir.join("blobs"))
-            .context("opening the blob store")?;
+        let blobs = crate::blobs::Blobs::build(&config.data_dir.join("blobs"), &config.storage)?;
+        tracing::debug!(backend = blobs.backend(), "blob store");
         let ctx = Ctx::new(Inner {
             uris: config.uris(),
             config,

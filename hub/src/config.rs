@@ -68,6 +68,54 @@ pub struct SmtpConfig {
     pub credentials: Option<(String, String)>,
 }
 
+/// Where cloud files' content lives (`storage.backend`).
+#[derive(Debug, Clone)]
+pub enum BlobBackend {
+    /// Under `<data_dir>/blobs`.
+    Local,
+    /// In an S3-compatible bucket.
+    S3(S3Config),
+}
+
+/// An S3-compatible bucket (`storage.s3_*`).
+#[derive(Debug, Clone)]
+pub struct S3Config {
+    /// Endpoint URL; `None` for AWS itself.
+    pub endpoint: Option<Url>,
+    /// Bucket name.
+    pub bucket: String,
+    /// Region signed for.
+    pub region: String,
+    /// Access key id.
+    pub access_key_id: String,
+    /// Secret access key.
+    pub secret_access_key: Secret,
+    /// Plain http endpoints allowed (tests).
+    pub allow_http: bool,
+}
+
+/// A secret that never shows in `Debug` output or logs.
+#[derive(Clone)]
+pub struct Secret(String);
+
+impl Secret {
+    /// Wraps a secret.
+    pub fn new(secret: impl Into<String>) -> Self {
+        Self(secret.into())
+    }
+
+    /// The secret itself, for the one place that needs it.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("<hidden>")
+    }
+}
+
 /// The validated configuration, with derived values. Lives in `Ctx`; never global.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -112,6 +160,8 @@ pub struct Config {
     pub federation: RawFederation,
     /// Certificate and key when the hub terminates TLS itself.
     pub tls: Option<(PathBuf, PathBuf)>,
+    /// Where cloud files' content lives.
+    pub storage: BlobBackend,
 }
 
 /// A configuration error: which key and why.
@@ -297,6 +347,7 @@ impl Config {
                 reason: format!("{mail_from:?} is not a mail address"),
             });
         }
+        let storage = parse_storage(&raw.storage)?;
         Ok(Self {
             site_name: raw.site.name,
             base_url_configured: raw.site.base_url.is_some(),
@@ -318,6 +369,7 @@ impl Config {
             limits: raw.limits,
             federation: raw.federation,
             tls,
+            storage,
         })
     }
 
@@ -363,6 +415,66 @@ impl Config {
     }
 }
 
+/// `[storage]`: the local store, or a complete S3 configuration.
+fn parse_storage(raw: &RawStorage) -> Result<BlobBackend, ConfigError> {
+    match raw.backend.as_str() {
+        "local" => return Ok(BlobBackend::Local),
+        "s3" => {}
+        other => {
+            return Err(ConfigError::Invalid {
+                key: "storage.backend",
+                reason: format!("{other:?} is not local or s3"),
+            });
+        }
+    }
+    let required = |key: &'static str, v: &Option<String>| -> Result<String, ConfigError> {
+        match v {
+            Some(v) if !v.trim().is_empty() => Ok(v.trim().to_string()),
+            _ => Err(ConfigError::Invalid {
+                key,
+                reason: "is required when storage.backend = \"s3\"".into(),
+            }),
+        }
+    };
+    let bucket = required("storage.s3_bucket", &raw.s3_bucket)?;
+    let access_key_id = required("storage.s3_access_key_id", &raw.s3_access_key_id)?;
+    let secret = required("storage.s3_secret_access_key", &raw.s3_secret_access_key)?;
+    if raw.s3_region.trim().is_empty() {
+        return Err(ConfigError::Invalid {
+            key: "storage.s3_region",
+            reason: "is empty".into(),
+        });
+    }
+    let endpoint = match &raw.s3_endpoint {
+        None => None,
+        Some(e) => {
+            let invalid = |reason: &str| ConfigError::Invalid {
+                key: "storage.s3_endpoint",
+                reason: format!("{e:?}: {reason}"),
+            };
+            let url = Url::parse(e.trim()).map_err(|err| invalid(&err.to_string()))?;
+            match url.scheme() {
+                "https" => {}
+                "http" if raw.s3_allow_http => {}
+                "http" => return Err(invalid("plain http needs storage.s3_allow_http = true")),
+                _ => return Err(invalid("scheme must be https (or http)")),
+            }
+            if url.host_str().is_none() {
+                return Err(invalid("has no host"));
+            }
+            Some(url)
+        }
+    };
+    Ok(BlobBackend::S3(S3Config {
+        endpoint,
+        bucket,
+        region: raw.s3_region.trim().to_string(),
+        access_key_id,
+        secret_access_key: Secret(secret),
+        allow_http: raw.s3_allow_http,
+    }))
+}
+
 /// A proxy address (`10.0.0.1`) or range (`10.0.0.0/8`).
 fn parse_proxy(s: &str) -> Result<ipnet::IpNet, ConfigError> {
     let s = s.trim();
@@ -396,3 +508,55 @@ fn parse_base_url(s: &str) -> Result<Url, ConfigError> {
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod storage_tests {
+    use super::*;
+
+    fn with(f: impl FnOnce(&mut RawStorage)) -> Result<BlobBackend, ConfigError> {
+        let mut raw = RawStorage::default();
+        f(&mut raw);
+        parse_storage(&raw)
+    }
+
+    #[test]
+    fn storage_backends_are_checked_and_the_secret_never_shows() {
+        assert!(matches!(with(|_| {}), Ok(BlobBackend::Local)));
+        let err = |r: Result<BlobBackend, ConfigError>| match r {
+            Err(ConfigError::Invalid { key, .. }) => key,
+            other => panic!("expected a refusal, got {other:?}"),
+        };
+        assert_eq!(err(with(|r| r.backend = "disk".into())), "storage.backend");
+        assert_eq!(err(with(|r| r.backend = "s3".into())), "storage.s3_bucket");
+        let full = |r: &mut RawStorage| {
+            r.backend = "s3".into();
+            r.s3_bucket = Some("files".into());
+            r.s3_access_key_id = Some("id".into());
+            r.s3_secret_access_key = Some("very-secret".into());
+            r.s3_endpoint = Some("http://127.0.0.1:9000".into());
+        };
+        assert_eq!(err(with(full)), "storage.s3_endpoint");
+        let ok = with(|r| {
+            full(r);
+            r.s3_allow_http = true;
+        })
+        .unwrap();
+        let BlobBackend::S3(s3) = &ok else {
+            panic!("not s3")
+        };
+        assert_eq!(s3.bucket, "files");
+        assert_eq!(s3.region, "us-east-1");
+        assert_eq!(s3.secret_access_key.expose(), "very-secret");
+        assert!(!format!("{ok:?}").contains("very-secret"));
+        let mut raw = RawStorage::default();
+        full(&mut raw);
+        assert!(!format!("{raw:?}").contains("very-secret"));
+        assert_eq!(
+            err(with(|r| {
+                full(r);
+                r.s3_secret_access_key = None;
+            })),
+            "storage.s3_secret_access_key"
+        );
+    }
+}

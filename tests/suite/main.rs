@@ -25,6 +25,7 @@ mod replay;
 mod sso;
 mod storage;
 mod storage_nomad;
+mod storage_s3;
 mod storage_thumbs;
 mod store;
 mod two_hubs;

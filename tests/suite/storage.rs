@@ -11,7 +11,7 @@ use crate::client_api::with_channels;
 const BOUNDARY: &str = "caravanTESTboundary7d3";
 
 /// A multipart body: text fields in order, then the file (name, bytes).
-fn multipart(fields: &[(&str, &str)], file: Option<(&str, &[u8])>) -> Vec<u8> {
+pub(crate) fn multipart(fields: &[(&str, &str)], file: Option<(&str, &[u8])>) -> Vec<u8> {
     let mut out = Vec::new();
     for (k, v) in fields {
         out.extend_from_slice(
@@ -34,12 +34,12 @@ fn multipart(fields: &[(&str, &str)], file: Option<(&str, &[u8])>) -> Vec<u8> {
     out
 }
 
-fn ctype() -> String {
+pub(crate) fn ctype() -> String {
     format!("multipart/form-data; boundary={BOUNDARY}")
 }
 
 /// Uploads into `folder` ("" for the top) as the logged-in browser; returns the answer.
-async fn upload(
+pub(crate) async fn upload(
     b: &Browser,
     nick: &str,
     folder: &str,
@@ -70,7 +70,7 @@ fn entry_hash(html: &str, name: &str) -> Option<String> {
     None
 }
 
-fn blob_files(hub: &TestHub) -> usize {
+pub(crate) fn blob_files(hub: &TestHub) -> usize {
     fn walk(dir: &std::path::Path) -> usize {
         std::fs::read_dir(dir)
             .map(|d| {

@@ -25,7 +25,9 @@ const TABLES: &[&str] = &[
     "api_status",
     "app_password",
     "attach",
+    "attach_note",
     "attach_prop",
+    "attach_thumb",
     "changelog",
     "channel",
     "config",
@@ -33,6 +35,7 @@ const TABLES: &[&str] = &[
     "dest",
     "hubloc",
     "item",
+    "item_attach",
     "item_edit",
     "notify",
     "oauth_app",
@@ -55,13 +58,13 @@ const TABLES: &[&str] = &[
 fn migrations_go_up_down_and_up_again() {
     let (db, _tdb, _dir) = open();
     let applied = db.migrate().unwrap();
-    assert_eq!(applied.len(), 7);
+    assert_eq!(applied.len(), 10);
     assert_eq!(db.table_names().unwrap(), TABLES);
     assert!(
         db.migrate().unwrap().is_empty(),
         "second run applies nothing"
     );
-    assert_eq!(db.revert_all().unwrap(), 7);
+    assert_eq!(db.revert_all().unwrap(), 10);
     assert!(
         db.table_names().unwrap().is_empty(),
         "down.sql leaves tables behind"

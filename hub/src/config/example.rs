@@ -298,6 +298,50 @@ const KEY_DOCS: &[KeyDoc] = &[
         doc: "PEM private key of the certificate (PKCS#8, PKCS#1 or SEC1).",
         example: "\"/etc/caravan/privkey.pem\"",
     },
+    KeyDoc {
+        section: "storage",
+        key: "backend",
+        doc: "Where cloud files' content lives: local (under <data_dir>/blobs) or s3 (an\n\
+              S3-compatible bucket, which several hub serve processes on one database may share).",
+        example: "",
+    },
+    KeyDoc {
+        section: "storage",
+        key: "s3_endpoint",
+        doc: "S3 endpoint URL (MinIO, Garage, Ceph, ...; path-style requests). Unset: AWS itself.",
+        example: "\"https://s3.example.org\"",
+    },
+    KeyDoc {
+        section: "storage",
+        key: "s3_bucket",
+        doc: "Bucket holding the blobs (required for s3; it must exist).",
+        example: "\"caravan-files\"",
+    },
+    KeyDoc {
+        section: "storage",
+        key: "s3_region",
+        doc: "Region the requests are signed for.",
+        example: "",
+    },
+    KeyDoc {
+        section: "storage",
+        key: "s3_access_key_id",
+        doc: "Access key id (required for s3).",
+        example: "\"caravan\"",
+    },
+    KeyDoc {
+        section: "storage",
+        key: "s3_secret_access_key",
+        doc: "Secret access key (required for s3; prefer the environment:\n\
+              HUB__STORAGE__S3_SECRET_ACCESS_KEY). Never logged.",
+        example: "\"secret\"",
+    },
+    KeyDoc {
+        section: "storage",
+        key: "s3_allow_http",
+        doc: "Allow a plain http:// s3_endpoint. Only for tests and local development.",
+        example: "",
+    },
 ];
 
 /// The documented example configuration (`hub config example`; committed as

@@ -32,6 +32,59 @@ pub struct RawConfig {
     pub federation: RawFederation,
     /// `[tls]`
     pub tls: RawTls,
+    /// `[storage]`
+    pub storage: RawStorage,
+}
+
+/// `[storage]`: where cloud files' content lives.
+#[derive(Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RawStorage {
+    /// `local` (under `<data_dir>/blobs`) or `s3` (an S3-compatible bucket).
+    pub backend: String,
+    /// The S3 endpoint URL (MinIO, Garage, Ceph, …). Unset: AWS for `s3_region`.
+    pub s3_endpoint: Option<String>,
+    /// The bucket (required for `s3`; it must exist).
+    pub s3_bucket: Option<String>,
+    /// The region to sign for.
+    pub s3_region: String,
+    /// Access key id (required for `s3`).
+    pub s3_access_key_id: Option<String>,
+    /// Secret access key (required for `s3`; prefer the environment). Never logged.
+    pub s3_secret_access_key: Option<String>,
+    /// Allow a plain `http://` endpoint. Only for tests and local development.
+    pub s3_allow_http: bool,
+}
+
+impl Default for RawStorage {
+    fn default() -> Self {
+        Self {
+            backend: "local".into(),
+            s3_endpoint: None,
+            s3_bucket: None,
+            s3_region: "us-east-1".into(),
+            s3_access_key_id: None,
+            s3_secret_access_key: None,
+            s3_allow_http: false,
+        }
+    }
+}
+
+impl std::fmt::Debug for RawStorage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RawStorage")
+            .field("backend", &self.backend)
+            .field("s3_endpoint", &self.s3_endpoint)
+            .field("s3_bucket", &self.s3_bucket)
+            .field("s3_region", &self.s3_region)
+            .field("s3_access_key_id", &self.s3_access_key_id)
+            .field(
+                "s3_secret_access_key",
+                &self.s3_secret_access_key.as_ref().map(|_| "<hidden>"),
+            )
+            .field("s3_allow_http", &self.s3_allow_http)
+            .finish()
+    }
 }
 
 /// `[tls]`: serving https without a proxy.

@@ -33,6 +33,10 @@ fn example_documents_every_key_and_parses_back() {
     raw.federation.ca_file = Some("ca.pem".into());
     raw.tls.cert_file = Some("c.pem".into());
     raw.tls.key_file = Some("k.pem".into());
+    raw.storage.s3_endpoint = Some("https://s3.example".into());
+    raw.storage.s3_bucket = Some("b".into());
+    raw.storage.s3_access_key_id = Some("i".into());
+    raw.storage.s3_secret_access_key = Some("s".into());
     let all = all_keys_of(&toml::Value::try_from(&raw).unwrap());
     let mut documented = documented_keys();
     documented.sort();

@@ -3,12 +3,19 @@
 //! The form names the channel (`hash`) and the file (`resource`); the request must carry an
 //! HTTP signature (`Authorization: Signature` or `Signature`) by that very channel. Anyone else
 //! gets 403, a file that is not the channel's or not here 404. The content is streamed from
-//! the blob store, as an opaque download.
+//! the blob store, as an opaque download. Also [`blob_response`]: a blob from either backend
+//! as an HTTP answer with ranges and validators (actix-files' rules, for blobs with no file).
 
-use actix_files::NamedFile;
-use actix_web::http::header;
-use actix_web::{HttpRequest, HttpResponse, web};
+use std::time::{SystemTime, UNIX_EPOCH};
 
+use actix_files::{HttpRange, NamedFile};
+use actix_web::body::SizedStream;
+use actix_web::http::StatusCode;
+use actix_web::http::header::{self, ContentDisposition, EntityTag, HttpDate};
+use actix_web::{HttpMessage, HttpRequest, HttpResponse, web};
+use futures_util::{StreamExt, TryStreamExt};
+
+use crate::blobs::{Blob, BlobMeta};
 use crate::ctx::Ctx;
 use crate::error::{Error, ErrorKind, Result};
 use crate::http::routes::resource;
@@ -55,18 +62,135 @@ async fn post_getfile(
         Err(_) => return Err(forbidden()),
     };
     let served = service::file_sync::serve(&ctx, &body, &signer).await?;
-    let file = NamedFile::open_async(&served.path)
-        .await
-        .map_err(|_| Error::new(ErrorKind::NotFound))?;
-    let mut resp = file
-        .set_content_type(mime_guess::mime::APPLICATION_OCTET_STREAM)
-        .use_etag(false)
-        .use_last_modified(false)
-        .disable_content_disposition()
-        .into_response(&req);
+    let mut resp = match served.blob.local_path() {
+        Some(path) => NamedFile::open_async(&path)
+            .await
+            .map_err(|_| Error::new(ErrorKind::NotFound))?
+            .set_content_type(mime_guess::mime::APPLICATION_OCTET_STREAM)
+            .use_etag(false)
+            .use_last_modified(false)
+            .disable_content_disposition()
+            .into_response(&req),
+        None => blob_response(
+            &req,
+            served.blob,
+            served.meta,
+            &BlobReply {
+                content_type: mime_guess::mime::APPLICATION_OCTET_STREAM,
+                disposition: None,
+                validators: false,
+            },
+        ),
+    };
     resp.headers_mut().insert(
         header::CACHE_CONTROL,
         header::HeaderValue::from_static("no-store"),
     );
     Ok(resp)
+}
+
+/// How [`blob_response`] presents a blob.
+pub(crate) struct BlobReply {
+    /// Content-Type (text without a charset gets UTF-8, as actix-files does).
+    pub(crate) content_type: mime_guess::Mime,
+    /// Content-Disposition, if any.
+    pub(crate) disposition: Option<ContentDisposition>,
+    /// ETag (the content's SHA-256: blobs are content-addressed, so it is strong) and
+    /// Last-Modified, with the conditional requests they answer.
+    pub(crate) validators: bool,
+}
+
+/// A blob as a response, the way actix-files' `NamedFile` answers for a file: `Accept-Ranges`,
+/// one range of a `Range` header (206; 416 with `bytes */size` when unsatisfiable; several
+/// ranges: the first), `If-Match`/`If-Unmodified-Since` (412), `If-None-Match`/
+/// `If-Modified-Since` (304). The body streams from the store only when it is sent.
+pub(crate) fn blob_response(
+    req: &HttpRequest,
+    blob: Blob,
+    meta: BlobMeta,
+    reply: &BlobReply,
+) -> HttpResponse {
+    let size = meta.size;
+    let etag = reply
+        .validators
+        .then(|| EntityTag::new_strong(blob.hash().to_string()));
+    let modified = reply.validators.then(|| HttpDate::from(meta.modified));
+    let secs = |t: SystemTime| t.duration_since(UNIX_EPOCH).map(|d| d.as_secs()).ok();
+    let precondition_failed = match (req.get_header::<header::IfMatch>(), &etag) {
+        (None | Some(header::IfMatch::Any), _) => false,
+        (Some(header::IfMatch::Items(items)), Some(e)) => !items.iter().any(|i| i.strong_eq(e)),
+        (Some(header::IfMatch::Items(_)), None) => true,
+    } || match (modified, req.get_header::<header::IfUnmodifiedSince>()) {
+        (Some(m), Some(header::IfUnmodifiedSince(since))) => {
+            matches!((secs(m.into()), secs(since.into())), (Some(a), Some(b)) if a > b)
+        }
+        _ => false,
+    };
+    let not_modified = match (req.get_header::<header::IfNoneMatch>(), &etag) {
+        (Some(header::IfNoneMatch::Any), _) => true,
+        (Some(header::IfNoneMatch::Items(items)), Some(e)) => items.iter().any(|i| i.weak_eq(e)),
+        (Some(header::IfNoneMatch::Items(_)), None) => false,
+        (None, _) => match (modified, req.get_header::<header::IfModifiedSince>()) {
+            (Some(m), Some(header::IfModifiedSince(since))) => {
+                matches!((secs(m.into()), secs(since.into())), (Some(a), Some(b)) if a <= b)
+            }
+            _ => false,
+        },
+    };
+    let mut res = HttpResponse::build(StatusCode::OK);
+    let ct = &reply.content_type;
+    if ct.type_() == mime_guess::mime::TEXT && ct.get_param(mime_guess::mime::CHARSET).is_none() {
+        res.insert_header((header::CONTENT_TYPE, format!("{ct}; charset=utf-8")));
+    } else {
+        res.insert_header((header::CONTENT_TYPE, ct.to_string()));
+    }
+    if let Some(d) = &reply.disposition {
+        res.insert_header((header::CONTENT_DISPOSITION, d.to_string()));
+    }
+    if let Some(m) = modified {
+        res.insert_header((header::LAST_MODIFIED, m.to_string()));
+    }
+    if let Some(e) = &etag {
+        res.insert_header((header::ETAG, e.to_string()));
+    }
+    res.insert_header((header::ACCEPT_RANGES, "bytes"));
+    let (mut offset, mut length) = (0, size);
+    if let Some(range) = req.headers().get(header::RANGE) {
+        let Ok(range) = range.to_str() else {
+            return res.status(StatusCode::BAD_REQUEST).finish();
+        };
+        match HttpRange::parse(range, size)
+            .ok()
+            .and_then(|r| r.first().copied())
+        {
+            Some(r) => {
+                (offset, length) = (r.start, r.length);
+                res.insert_header((
+                    header::CONTENT_RANGE,
+                    format!("bytes {}-{}/{size}", offset, offset + length - 1),
+                ));
+            }
+            None => {
+                res.insert_header((header::CONTENT_RANGE, format!("bytes */{size}")));
+                return res.status(StatusCode::RANGE_NOT_SATISFIABLE).finish();
+            }
+        }
+    }
+    if precondition_failed {
+        return res.status(StatusCode::PRECONDITION_FAILED).finish();
+    }
+    if not_modified {
+        return res
+            .status(StatusCode::NOT_MODIFIED)
+            .body(actix_web::body::None::new());
+    }
+    if offset != 0 || length != size {
+        res.status(StatusCode::PARTIAL_CONTENT);
+    }
+    // Opened when the body is first polled (not for HEAD or a client gone before).
+    let body = futures_util::stream::once(async move { blob.read(offset..offset + length).await })
+        .try_flatten()
+        .map_err(|e| std::io::Error::other(e.to_string()))
+        .boxed();
+    res.body(SizedStream::new(length, body))
 }

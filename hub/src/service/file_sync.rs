@@ -521,10 +521,10 @@ async fn try_fetch(ctx: &Ctx, row: &Outq) -> Result<Fetched> {
     if !wanted {
         return Ok(Fetched::Done("no longer needed".into()));
     }
-    let Some(path) = ctx.blobs.path(&job.blob) else {
+    if ctx.blobs.blob(&job.blob).is_none() {
         return Ok(Fetched::Dropped("malformed content hash".into()));
-    };
-    if tokio::fs::try_exists(&path).await.unwrap_or(false) {
+    }
+    if ctx.blobs.exists(&job.blob).await? {
         return Ok(Fetched::Done("present".into()));
     }
     let key = zot::keys::RsaKeypair::from_private_pem(&ch.channel_prvkey)?;
@@ -590,8 +590,10 @@ async fn try_fetch(ctx: &Ctx, row: &Outq) -> Result<Fetched> {
 /// A file's content for `/getfile`.
 #[derive(Debug, Clone)]
 pub struct Served {
-    /// The blob on disk.
-    pub path: std::path::PathBuf,
+    /// The content, in either blob backend.
+    pub blob: crate::blobs::Blob,
+    /// Its size and time stored.
+    pub meta: crate::blobs::BlobMeta,
 }
 
 /// Serves `/getfile` (form `hash` = the channel, `resource` = the file): only to a request
@@ -632,13 +634,14 @@ pub async fn serve(ctx: &Ctx, form: &[u8], signer: &SignedBy) -> Result<Served> 
                 .ok_or_else(|| Error::new(ErrorKind::NotFound))
         })
         .await?;
-    let path = ctx
+    let blob = ctx
         .blobs
-        .path(&row.blob)
+        .blob(&row.blob)
         .ok_or_else(|| Error::new(ErrorKind::NotFound))?;
-    if !tokio::fs::try_exists(&path).await.unwrap_or(false) {
-        // A location that has not fetched the content itself yet.
-        return Err(Error::new(ErrorKind::NotFound));
-    }
-    Ok(Served { path })
+    // None: a location that has not fetched the content itself yet.
+    let meta = blob
+        .meta()
+        .await?
+        .ok_or_else(|| Error::new(ErrorKind::NotFound))?;
+    Ok(Served { blob, meta })
 }

@@ -1,5 +1,6 @@
-//! Cloud files in the browser: `/cloud/{nick}` (folders, upload, new folder, rename, delete,
-//! who can see each entry) and `/file/{hash}` (the file, with ranges, ETag and Last-Modified;
+//! Cloud files in the browser: `/cloud/{nick}` (folders, upload with a progress bar, new
+//! folder, rename, move, delete, who can see each entry, thumbnails of images),
+//! `/file/{hash}/thumb` (a file's thumbnail, seen by whoever may see the file) and `/file/{hash}` (the file, with ranges, ETag and Last-Modified;
 //! only harmless types inline, everything else, HTML and SVG above all, as a download in a
 //! sandbox).
 
@@ -30,7 +31,22 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     resource!(cfg, "/cloud/{nick}/rename", post => post_rename);
     resource!(cfg, "/cloud/{nick}/delete", post => post_delete);
     resource!(cfg, "/cloud/{nick}/access", post => post_access);
+    resource!(cfg, "/cloud/{nick}/move", post => post_move);
     resource!(cfg, "/file/{hash}", get => get_file);
+    resource!(cfg, "/file/{hash}/thumb", get => get_thumb);
+}
+
+/// A thumbnail's size on the listing: fitted in 64×64, never enlarged.
+fn shown_size(w: i64, h: i64) -> (i64, i64) {
+    const BOX: i64 = 64;
+    let (w, h) = (w.max(1), h.max(1));
+    if w <= BOX && h <= BOX {
+        (w, h)
+    } else if w >= h {
+        (BOX, (h * BOX / w).max(1))
+    } else {
+        ((w * BOX / h).max(1), BOX)
+    }
 }
 
 /// Bytes for people.
@@ -82,6 +98,11 @@ async fn page(
         Some(h) => format!("/cloud/{nick}/folder/{h}"),
         None => format!("/cloud/{nick}"),
     };
+    let folders = match (&w.account, f.may_write) {
+        (Some(a), true) => storage::folders(ctx, a.account_id, nick).await?,
+        _ => Vec::new(),
+    };
+    let thumbs = f.thumbs;
     let p = CloudPage {
         page: page_ctx(
             ctx,
@@ -105,16 +126,21 @@ async fn page(
                     readable(e.size)
                 },
                 edited: e.edited.format("%Y-%m-%d %H:%M").to_string(),
-                hash: e.hash,
                 name: e.name,
                 is_dir: e.is_dir,
                 restricted: e.restricted,
                 audience: words,
+                thumb: thumbs.get(&e.hash).map(|t| {
+                    let (w, h) = shown_size(t.width, t.height);
+                    (format!("/file/{}/thumb?v={}", e.hash, t.version), w, h)
+                }),
+                hash: e.hash,
             })
             .collect(),
         may_write: f.may_write,
         usage: f.usage.map(|(u, q)| (readable(u), readable(q))),
         choices,
+        folders,
         message,
         error,
     };
@@ -128,6 +154,7 @@ fn notice(done: &str) -> Option<String> {
         "renamed" => Some("Renamed.".into()),
         "deleted" => Some("Deleted.".into()),
         "access" => Some("Who can see it is changed.".into()),
+        "moved" => Some("Moved.".into()),
         _ => None,
     }
 }
@@ -386,6 +413,79 @@ async fn post_access(
     }
 }
 
+#[derive(Debug, Deserialize)]
+pub struct MoveForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    hash: String,
+    /// The folder's hash, `top` for the top.
+    #[serde(default)]
+    to: String,
+    #[serde(default)]
+    back: String,
+}
+
+/// POST /cloud/{nick}/move
+async fn post_move(
+    ctx: web::Data<Ctx>,
+    session: Session,
+    nick: web::Path<String>,
+    form: web::Form<MoveForm>,
+) -> Result<HttpResponse> {
+    check_csrf(&session, &form.csrf)?;
+    let account = require_viewer(&ctx, &session).await?;
+    let to = match form.to.as_str() {
+        "" => {
+            let e = Error::invalid("folder", "Choose a folder to move it into.");
+            return form_failed(&ctx, &session, &nick, folder_of_back(&nick, &form.back), e).await;
+        }
+        "top" => "",
+        h => h,
+    };
+    match storage::move_entry(&ctx, account.account_id, &nick, &form.hash, to).await {
+        Ok(()) => Ok(back_to(&nick, &form.back, "moved")),
+        Err(e) => form_failed(&ctx, &session, &nick, folder_of_back(&nick, &form.back), e).await,
+    }
+}
+
+/// GET /file/{hash}/thumb: the thumbnail, for whoever may see the file (anyone else: 404).
+async fn get_thumb(
+    ctx: web::Data<Ctx>,
+    session: Session,
+    req: HttpRequest,
+    hash: web::Path<String>,
+) -> Result<HttpResponse> {
+    let w = who(&ctx, &session).await?;
+    let t = storage::thumbnail(&ctx, &hash, &w.observer()).await?;
+    // blobs: local read
+    let file = NamedFile::open_async(&t.path)
+        .await
+        .map_err(|_| Error::new(ErrorKind::NotFound))?;
+    let mime: mime_guess::mime::Mime = t.mimetype.parse().unwrap_or(mime_guess::mime::IMAGE_JPEG);
+    let mut resp = file
+        .set_content_type(mime)
+        .disable_content_disposition()
+        .use_etag(true)
+        .use_last_modified(true)
+        .into_response(&req);
+    let h = resp.headers_mut();
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        header::HeaderValue::from_static("nosniff"),
+    );
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        header::HeaderValue::from_static("sandbox; default-src 'none'"),
+    );
+    // Links carry the thumbnail's version, so a browser may keep it; only for this viewer.
+    h.insert(
+        header::CACHE_CONTROL,
+        header::HeaderValue::from_static("private, max-age=86400"),
+    );
+    Ok(resp)
+}
+
 /// GET /file/{hash}
 async fn get_file(
     ctx: web::Data<Ctx>,
@@ -395,9 +495,6 @@ async fn get_file(
 ) -> Result<HttpResponse> {
     let w = who(&ctx, &session).await?;
     let d = storage::download(&ctx, &hash, &w.observer()).await?;
-    let file = NamedFile::open_async(&d.path)
-        .await
-        .map_err(|_| Error::new(ErrorKind::NotFound))?;
     let mime: mime_guess::mime::Mime = if d.inline {
         d.mimetype
             .parse()
@@ -432,12 +529,34 @@ async fn get_file(
             }),
         ],
     };
-    let mut resp = file
-        .set_content_type(mime)
-        .set_content_disposition(disposition)
-        .use_etag(true)
-        .use_last_modified(true)
-        .into_response(&req);
+    let mut resp = match d.blob.local_path() {
+        Some(path) => NamedFile::open_async(&path)
+            .await
+            .map_err(|_| Error::new(ErrorKind::NotFound))?
+            .set_content_type(mime)
+            .set_content_disposition(disposition)
+            .use_etag(true)
+            .use_last_modified(true)
+            .into_response(&req),
+        None => {
+            // Not stored (yet) here: a clone still fetching it.
+            let meta = d
+                .blob
+                .meta()
+                .await?
+                .ok_or_else(|| Error::new(ErrorKind::NotFound))?;
+            crate::http::getfile::blob_response(
+                &req,
+                d.blob,
+                meta,
+                &crate::http::getfile::BlobReply {
+                    content_type: mime,
+                    disposition: Some(disposition),
+                    validators: true,
+                },
+            )
+        }
+    };
     let h = resp.headers_mut();
     // Whatever a file holds, it runs nothing from the hub's origin.
     h.insert(
