@@ -142,7 +142,7 @@ async fn attached_files_take_the_posts_audience_and_reach_its_readers() {
         &alice,
         "",
         hub::service::perms::Audience::Public,
-        &[open.clone()],
+        std::slice::from_ref(&open),
     )
     .await
     .unwrap();
