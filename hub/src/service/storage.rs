@@ -478,20 +478,26 @@ pub fn inline_safe(mime: &str) -> bool {
         || mime.starts_with("video/")
 }
 
+/// A file (not a folder) by public id, if `observer` may see it and every folder above it.
+fn visible_file(conn: &mut AnyConnection, hash: &str, observer: &Observer) -> Result<Attach> {
+    let row = store::attach::find_by_hash(conn, hash)?
+        .filter(|r| !r.is_dir)
+        .ok_or_else(not_found)?;
+    let ch = Channel::from(store::channel::find(conn, row.uid)?.ok_or_else(not_found)?);
+    let access = ChannelAccess::load(conn, &ch, observer)?;
+    if !visible(conn, &access, &row)? {
+        return Err(not_found());
+    }
+    Ok(row)
+}
+
 /// A file by public id, for `observer`; a folder or anything it may not see is a 404.
 pub async fn download(ctx: &Ctx, hash: &str, observer: &Observer) -> Result<Download> {
     let (hash, obs) = (hash.to_string(), observer.clone());
     let row = ctx
         .db
         .run(move |conn| {
-            let row = store::attach::find_by_hash(conn, &hash)?
-                .filter(|r| !r.is_dir)
-                .ok_or_else(not_found)?;
-            let ch = Channel::from(store::channel::find(conn, row.uid)?.ok_or_else(not_found)?);
-            let access = ChannelAccess::load(conn, &ch, &obs)?;
-            if !visible(conn, &access, &row)? {
-                return Err(not_found());
-            }
+            let row = visible_file(conn, &hash, &obs)?;
             Ok(row)
         })
         .await?;
@@ -704,14 +710,7 @@ pub async fn thumbnail(ctx: &Ctx, hash: &str, observer: &Observer) -> Result<Thu
     let thumb = ctx
         .db
         .run(move |conn| {
-            let row = store::attach::find_by_hash(conn, &hash)?
-                .filter(|r| !r.is_dir)
-                .ok_or_else(not_found)?;
-            let ch = Channel::from(store::channel::find(conn, row.uid)?.ok_or_else(not_found)?);
-            let access = ChannelAccess::load(conn, &ch, &obs)?;
-            if !visible(conn, &access, &row)? {
-                return Err(not_found());
-            }
+            let row = visible_file(conn, &hash, &obs)?;
             store::attach::find_thumb(conn, &row.blob)?.ok_or_else(not_found)
         })
         .await?;
