@@ -134,6 +134,7 @@ impl Hub {
             bbcode: crate::service::text::Bbcode::new(),
             streams: crate::service::streaming::Streams::new(std::time::Duration::from_millis(200)),
             blobs,
+            i18n: Arc::new(crate::i18n::Catalogue::new()),
         });
         Ok(Self { ctx, session_key })
     }

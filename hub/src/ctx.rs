@@ -48,6 +48,8 @@ pub struct Inner {
     pub streams: crate::service::streaming::Streams,
     /// Cloud files' content.
     pub blobs: crate::blobs::Blobs,
+    /// The web app's text catalogue (parsed once).
+    pub i18n: Arc<crate::i18n::Catalogue>,
 }
 
 impl Ctx {

@@ -12,6 +12,7 @@ pub mod error;
 pub mod files;
 pub mod hashing;
 pub mod http;
+pub mod i18n;
 pub mod identity;
 pub mod mail;
 pub mod net;

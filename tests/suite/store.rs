@@ -18,6 +18,7 @@ const TABLES: &[&str] = &[
     "abconfig",
     "abook",
     "account",
+    "account_pref",
     "api_bookmark",
     "api_event",
     "api_idempotency",
@@ -33,6 +34,7 @@ const TABLES: &[&str] = &[
     "config",
     "dav_lock",
     "dest",
+    "email_change",
     "hubloc",
     "item",
     "item_attach",
@@ -46,25 +48,27 @@ const TABLES: &[&str] = &[
     "pconfig",
     "pgrp",
     "pgrp_member",
+    "photo",
     "profile",
     "session",
     "site",
     "verify",
     "visitor",
     "xchan",
+    "xchan_photo",
 ];
 
 #[test]
 fn migrations_go_up_down_and_up_again() {
     let (db, _tdb, _dir) = open();
     let applied = db.migrate().unwrap();
-    assert_eq!(applied.len(), 10);
+    assert_eq!(applied.len(), 13);
     assert_eq!(db.table_names().unwrap(), TABLES);
     assert!(
         db.migrate().unwrap().is_empty(),
         "second run applies nothing"
     );
-    assert_eq!(db.revert_all().unwrap(), 10);
+    assert_eq!(db.revert_all().unwrap(), 13);
     assert!(
         db.table_names().unwrap().is_empty(),
         "down.sql leaves tables behind"

@@ -56,6 +56,28 @@ fn title_of(kind: &ErrorKind) -> &'static str {
 /// for `NotLoggedIn`, otherwise the error page of `site_name` with the kind's status and
 /// headers (`Retry-After`, `Allow`).
 pub fn error_page(error: &Error, site_name: &str, return_to: Option<&str>) -> HttpResponse {
+    error_page_in(error, PageCtx::bare(site_name, title_of(&error.kind)), return_to)
+}
+
+/// What a person can do after an error: (href, label) links for the error page.
+fn next_steps(kind: &ErrorKind, page: &PageCtx, return_to: Option<&str>) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let anonymous = page.viewer.is_none() && page.visiting.is_none();
+    if matches!(kind, ErrorKind::NotFound | ErrorKind::Forbidden(_)) && anonymous {
+        let next = return_to.unwrap_or("/");
+        let enc = |s: &str| url::form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>();
+        out.push((format!("/login?next={}", enc(next)), page.t("error-log-in")));
+        out.push((format!("/rmagic?dest={}", enc(next)), page.t("error-sign-in-hub")));
+    }
+    if page.viewer.is_some() {
+        out.push(("/channels".into(), page.t("error-my-channels")));
+    }
+    out.push(("/".into(), page.t("error-go-home")));
+    out
+}
+
+/// The error page inside a full layout (the viewer's header, language and look).
+pub fn error_page_in(error: &Error, mut page: PageCtx, return_to: Option<&str>) -> HttpResponse {
     if error.kind == ErrorKind::NotLoggedIn {
         let location = match return_to {
             Some(next) => format!(
@@ -68,17 +90,19 @@ pub fn error_page(error: &Error, site_name: &str, return_to: Option<&str>) -> Ht
             .insert_header((header::LOCATION, location))
             .finish();
     }
+    let (title, help) = match &error.kind {
+        ErrorKind::NotFound => (page.t("error-not-found"), page.t("error-not-found-help")),
+        ErrorKind::Forbidden(_) => (page.t("error-forbidden"), page.t("error-forbidden-help")),
+        k => (title_of(k).to_string(), String::new()),
+    };
+    page.title = title;
+    let next = next_steps(&error.kind, &page, return_to);
     let page = ErrorPage {
-        page: PageCtx {
-            site_name: site_name.to_string(),
-            title: title_of(&error.kind).into(),
-            viewer: None,
-            visiting: None,
-            csrf: String::new(),
-            min_password_len: 0,
-        },
+        page,
         status: error.kind.status(),
         message: error.kind.safe_message(),
+        help,
+        next,
     };
     let mut resp = render(error.status_code(), &page);
     let headers = resp.headers_mut();
@@ -165,9 +189,6 @@ pub async fn error_pages(
         Some(error) if is_client_api(res.request().path()) => Some(api_error(error)),
         Some(error) => {
             let request = res.request();
-            let site = request
-                .app_data::<web::Data<Ctx>>()
-                .map_or_else(|| "Caravan".to_string(), |c| c.config.site_name.clone());
             let return_to =
                 (request.method() == actix_web::http::Method::GET).then(|| {
                     match request.uri().query() {
@@ -175,7 +196,26 @@ pub async fn error_pages(
                         None => request.path().to_string(),
                     }
                 });
-            Some(error_page(error, &site, return_to.as_deref()))
+            let page = match request.app_data::<web::Data<Ctx>>() {
+                Some(ctx) if error.kind != ErrorKind::NotLoggedIn => {
+                    use actix_session::SessionExt;
+                    let session = request.get_session();
+                    let viewer = crate::http::session::viewer(ctx, &session)
+                        .await
+                        .ok()
+                        .flatten();
+                    crate::http::session::page_ctx(
+                        ctx,
+                        &session,
+                        title_of(&error.kind),
+                        viewer.as_ref(),
+                    )
+                    .await
+                }
+                Some(ctx) => PageCtx::bare(&ctx.config.site_name, title_of(&error.kind)),
+                None => PageCtx::bare("Caravan", title_of(&error.kind)),
+            };
+            Some(error_page_in(error, page, return_to.as_deref()))
         }
         None => None,
     };

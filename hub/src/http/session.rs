@@ -20,6 +20,12 @@ const SESSION_KEY: &str = "sid";
 const VISITOR_KEY: &str = "vid";
 const VISITOR_ADDR_KEY: &str = "vaddr";
 const CSRF_KEY: &str = "csrf";
+/// Messages for the next page (post/redirect/get).
+const FLASH_KEY: &str = "flash";
+/// The channel the header is about.
+const CHANNEL_KEY: &str = "chan";
+/// The visitor's language.
+const LANG_KEY: &str = "lang";
 
 /// A form that carries nothing but the CSRF token (logout, approve). A missing token reads as
 /// empty and is refused by [`check_csrf`].
@@ -174,9 +180,35 @@ pub async fn log_out(ctx: &Ctx, session: &Session) -> Result<()> {
     Ok(())
 }
 
-/// The layout context of a page.
-pub fn page_ctx(ctx: &Ctx, session: &Session, title: &str, viewer: Option<&Account>) -> PageCtx {
-    PageCtx {
+/// The layout context of a page: the site's look, the viewer's language, time zone, channels
+/// and unread notifications, and the flash messages waiting in the session (taken here, so
+/// each shows once).
+pub async fn page_ctx(
+    ctx: &Ctx,
+    session: &Session,
+    title: &str,
+    viewer: Option<&Account>,
+) -> PageCtx {
+    let chosen = session.get::<String>(CHANNEL_KEY).ok().flatten();
+    let frame = match service::preferences::frame(ctx, viewer.map(|a| a.account_id), chosen).await
+    {
+        Ok(f) => Some(f),
+        Err(e) => {
+            tracing::warn!(error = %e, "page frame unavailable");
+            None
+        }
+    };
+    let session_lang = session.get::<String>(LANG_KEY).ok().flatten();
+    let chosen_lang = frame
+        .as_ref()
+        .map(|f| f.prefs.language.clone())
+        .filter(|l| !l.is_empty())
+        .or(session_lang);
+    let lang = chosen_lang
+        .and_then(|l| ctx.i18n.supported(&l))
+        .unwrap_or(crate::i18n::DEFAULT_LANG);
+    let flash = take_flash(session);
+    let mut page = PageCtx {
         site_name: ctx.config.site_name.clone(),
         title: title.to_string(),
         viewer: viewer.map(|a| ViewerInfo {
@@ -190,5 +222,66 @@ pub fn page_ctx(ctx: &Ctx, session: &Session, title: &str, viewer: Option<&Accou
         },
         csrf: csrf_token(session),
         min_password_len: ctx.config.accounts.min_password_len,
+        lang,
+        tz: chrono_tz::UTC,
+        i18n: ctx.i18n.clone(),
+        flash,
+        channels: Vec::new(),
+        current: None,
+        unread: 0,
+        logo: String::new(),
+        accent: service::preferences::DEFAULT_ACCENT.to_string(),
+        languages: ctx.i18n.languages(),
+    };
+    if let Some(f) = frame {
+        page.site_name = f.look.site_name;
+        page.logo = f.look.logo;
+        page.accent = f.look.accent;
+        page.tz = f.prefs.timezone;
+        page.channels = f.channels;
+        page.current = f.current;
+        page.unread = f.unread;
     }
+    page
+}
+
+/// Queues a message for the next page this session sees (after a redirect).
+pub fn flash(session: &Session, message: impl Into<String>) {
+    let mut list = session
+        .get::<Vec<String>>(FLASH_KEY)
+        .ok()
+        .flatten()
+        .unwrap_or_default();
+    if list.len() < 5 {
+        list.push(message.into());
+    }
+    if let Err(e) = session.insert(FLASH_KEY, list) {
+        tracing::warn!(error = %e, "could not store a flash message");
+    }
+}
+
+fn take_flash(session: &Session) -> Vec<String> {
+    match session.remove_as::<Vec<String>>(FLASH_KEY) {
+        Some(Ok(list)) => list,
+        _ => Vec::new(),
+    }
+}
+
+/// Remembers which of the account's channels the header is about (the switcher).
+pub fn choose_channel(session: &Session, nick: &str) {
+    if let Err(e) = session.insert(CHANNEL_KEY, nick) {
+        tracing::warn!(error = %e, "could not store the chosen channel");
+    }
+}
+
+/// The language a visitor chose in the footer, or one negotiated from their browser.
+pub fn set_language(session: &Session, lang: &str) {
+    if let Err(e) = session.insert(LANG_KEY, lang) {
+        tracing::warn!(error = %e, "could not store the language");
+    }
+}
+
+/// Whether the session already holds a language.
+pub fn has_language(session: &Session) -> bool {
+    session.contains_key(LANG_KEY)
 }

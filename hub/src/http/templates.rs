@@ -18,6 +18,83 @@ pub struct PageCtx {
     pub csrf: String,
     /// Shortest password accepted (`accounts.min_password_len`), for hints and `minlength`.
     pub min_password_len: usize,
+    /// Language of the page (a shipped tag).
+    pub lang: &'static str,
+    /// Time zone times are shown in.
+    pub tz: chrono_tz::Tz,
+    /// The text catalogue.
+    pub i18n: std::sync::Arc<crate::i18n::Catalogue>,
+    /// Messages about the last action (shown once, then gone).
+    pub flash: Vec<String>,
+    /// The viewer's channels for the switcher: (nick, name).
+    pub channels: Vec<(String, String)>,
+    /// The channel the header is about: (nick, name).
+    pub current: Option<(String, String)>,
+    /// Its unseen notifications.
+    pub unread: i64,
+    /// Site logo path (empty: none).
+    pub logo: String,
+    /// Accent colour (`#rrggbb`), for the buttons and links.
+    pub accent: String,
+    /// The languages offered in the footer: (tag, own name).
+    pub languages: Vec<(&'static str, &'static str)>,
+}
+
+impl PageCtx {
+    /// A bare layout (no session at hand: a template error, a response built outside a request).
+    pub fn bare(site_name: &str, title: &str) -> Self {
+        Self {
+            site_name: site_name.to_string(),
+            title: title.to_string(),
+            viewer: None,
+            visiting: None,
+            csrf: String::new(),
+            min_password_len: 0,
+            lang: crate::i18n::DEFAULT_LANG,
+            tz: chrono_tz::UTC,
+            i18n: std::sync::Arc::new(crate::i18n::Catalogue::new()),
+            flash: Vec::new(),
+            channels: Vec::new(),
+            current: None,
+            unread: 0,
+            logo: String::new(),
+            accent: crate::service::preferences::DEFAULT_ACCENT.to_string(),
+            languages: Vec::new(),
+        }
+    }
+
+    /// The text of a catalogue message.
+    pub fn t(&self, id: &str) -> String {
+        self.i18n.text(self.lang, id)
+    }
+
+    /// A message with one named text argument.
+    pub fn ta(&self, id: &str, name: &str, value: &str) -> String {
+        self.i18n.text_with(self.lang, id, &[(name, value.into())])
+    }
+
+    /// A message with a count (`$count`, which picks the plural form).
+    pub fn tn(&self, id: &str, count: &i64) -> String {
+        self.i18n.text_with(self.lang, id, &[("count", (*count).into())])
+    }
+
+    /// An RFC 3339 time as the viewer reads it: `YYYY-MM-DD HH:MM` in their zone, with the zone.
+    pub fn time(&self, iso: &str) -> String {
+        match chrono::DateTime::parse_from_rfc3339(iso) {
+            Ok(t) => t
+                .with_timezone(&self.tz)
+                .format("%Y-%m-%d %H:%M %Z")
+                .to_string(),
+            Err(_) => iso.to_string(),
+        }
+    }
+
+    /// The header's notifications link (the current channel's), if the viewer has a channel.
+    pub fn notifications_href(&self) -> Option<String> {
+        self.current
+            .as_ref()
+            .map(|(nick, _)| format!("/channel/{nick}/notifications"))
+    }
 }
 
 /// The logged-in account as the layout shows it.
@@ -40,6 +117,10 @@ pub struct ChannelView {
     pub address: String,
     /// Portable id.
     pub portable_id: String,
+    /// Its 80px photo (`/photo/<id>/m?rev=`).
+    pub avatar: String,
+    /// Its 300px photo.
+    pub photo: String,
 }
 
 /// A post as shown.
@@ -57,6 +138,8 @@ pub struct PostView {
     pub created: String,
     /// Machine-readable creation time (RFC 3339).
     pub created_iso: String,
+    /// The author's 80px photo.
+    pub avatar: String,
 }
 
 /// `/`
@@ -217,6 +300,10 @@ pub struct ChannelPage {
     pub page_no: i64,
     /// An older page exists.
     pub has_more: bool,
+    /// When the channel is to be deleted (scheduled; shown to its owner with a cancel button).
+    pub delete_after: Option<String>,
+    /// The cover image, if the channel has one.
+    pub cover: Option<String>,
 }
 
 /// `/channel/{nick}/profile`
@@ -237,6 +324,23 @@ pub struct ProfileEditPage {
     pub locality: String,
     /// Error, if any.
     pub error: Option<String>,
+    /// The photo and cover forms.
+    pub photos: PhotoForms,
+}
+
+/// The photo and cover forms of the profile editor.
+#[derive(Debug, Clone, Default)]
+pub struct PhotoForms {
+    /// The current 300px photo (or the generated avatar).
+    pub photo: String,
+    /// The current cover, if any.
+    pub cover: Option<String>,
+    /// Why the last photo was refused.
+    pub photo_error: Option<String>,
+    /// Why the last cover was refused.
+    pub cover_error: Option<String>,
+    /// Largest image file, MiB.
+    pub max_mib: u64,
 }
 
 /// `/item/{uuid}`
@@ -275,6 +379,8 @@ pub struct AdminPage {
     pub accounts: Vec<AdminAccountView>,
     /// Message after a change.
     pub message: Option<String>,
+    /// Which admin page (for the admin nav).
+    pub section: &'static str,
 }
 
 /// One login session, as listed on the settings page.
@@ -304,6 +410,18 @@ pub struct SettingsPage {
     pub message: Option<String>,
     /// Form error.
     pub error: Option<String>,
+    /// The address a change waits to be confirmed for.
+    pub pending_email: Option<String>,
+    /// The email form's address as typed (after an error).
+    pub email_input: String,
+    /// The email form's error.
+    pub email_error: Option<String>,
+    /// When the account is to be deleted (scheduled), readable.
+    pub delete_after: Option<String>,
+    /// The delete-account form's error.
+    pub delete_error: Option<String>,
+    /// `accounts.delete_grace_days`.
+    pub grace_days: u32,
 }
 
 /// One account in the admin's list.
@@ -335,6 +453,10 @@ pub struct ErrorPage {
     pub status: u16,
     /// Safe message.
     pub message: String,
+    /// What the page means, in a sentence (empty for most kinds).
+    pub help: String,
+    /// What to do next: (href, label).
+    pub next: Vec<(String, String)>,
 }
 
 /// One conversation on the network stream.
@@ -348,6 +470,8 @@ pub struct ThreadView {
     pub author_addr: String,
     /// Link to the author's channel (carrying `zid` when it is on another hub).
     pub author_link: String,
+    /// The author's 80px photo.
+    pub avatar: String,
     /// Sanitised HTML.
     pub html: String,
     /// When.
@@ -373,6 +497,8 @@ pub struct CommentView {
     pub author_addr: String,
     /// Link to the author's channel (carrying `zid` when it is on another hub).
     pub author_link: String,
+    /// The author's 80px photo.
+    pub avatar: String,
     /// Sanitised HTML.
     pub html: String,
 }
@@ -408,6 +534,8 @@ pub struct ConnectionRow {
     pub link: String,
     /// Address.
     pub addr: String,
+    /// Their 80px photo.
+    pub avatar: String,
     /// What they grant us, as a list.
     pub their: String,
     /// (permission, label, granted by us).
@@ -460,8 +588,25 @@ pub struct NotificationsPage {
     pub nick: String,
     /// Channel name.
     pub name: String,
-    /// (kind, who, link, text, when).
-    pub items: Vec<(String, String, String, String, String)>,
+    /// The notifications.
+    pub items: Vec<NotificationRow>,
+}
+
+/// One notification.
+#[derive(Debug, Clone)]
+pub struct NotificationRow {
+    /// `request`, `comment`, `like`, `mention`, …
+    pub kind: String,
+    /// Who caused it.
+    pub who: String,
+    /// Where it happened.
+    pub link: String,
+    /// Its text (kinds without their own words).
+    pub text: String,
+    /// When.
+    pub when: String,
+    /// Their 80px photo.
+    pub avatar: String,
 }
 
 /// `/channel/{nick}/item/{uuid}/status`

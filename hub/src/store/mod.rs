@@ -4,6 +4,7 @@
 
 pub mod abook;
 pub mod account;
+pub mod account_pref;
 pub mod api;
 pub mod attach;
 pub mod changelog;
@@ -12,12 +13,14 @@ pub mod dav;
 pub mod hubloc;
 pub mod item;
 pub mod item_attach;
+pub mod lifecycle;
 pub mod notify;
 pub mod oauth;
 pub mod outq;
 pub mod owa;
 pub mod pconfig;
 pub mod pgrp;
+pub mod photo;
 pub mod profile;
 pub mod schema;
 pub mod session;

@@ -111,3 +111,23 @@ pub fn delete(conn: &mut AnyConnection, uid: i64, id: i64) -> Result<usize> {
 pub fn delete_all(conn: &mut AnyConnection, uid: i64) -> Result<usize> {
     Ok(diesel::delete(notify::table.filter(notify::uid.eq(uid))).execute(conn)?)
 }
+
+/// How many of a channel's notifications the owner has not seen.
+pub fn count_unseen(conn: &mut AnyConnection, uid: i64) -> Result<i64> {
+    Ok(notify::table
+        .filter(notify::uid.eq(uid))
+        .filter(notify::seen.eq(false))
+        .count()
+        .get_result(conn)?)
+}
+
+/// Marks every notification of a channel seen.
+pub fn mark_all_seen(conn: &mut AnyConnection, uid: i64) -> Result<usize> {
+    Ok(diesel::update(
+        notify::table
+            .filter(notify::uid.eq(uid))
+            .filter(notify::seen.eq(false)),
+    )
+    .set(notify::seen.eq(true))
+    .execute(conn)?)
+}

@@ -3,6 +3,14 @@
 #![allow(missing_docs)]
 
 diesel::table! {
+    account_pref (account_id, k) {
+        account_id -> BigInt,
+        k -> Text,
+        v -> Text,
+    }
+}
+
+diesel::table! {
     config (id) {
         id -> BigInt,
         cat -> Text,
@@ -37,6 +45,7 @@ diesel::table! {
         account_suspended -> Bool,
         account_login_failures -> Integer,
         account_login_blocked_until -> Nullable<Timestamp>,
+        account_delete_after -> Nullable<Timestamp>,
     }
 }
 
@@ -78,6 +87,8 @@ diesel::table! {
         channel_eprvkey -> Text,
         channel_created -> Timestamp,
         channel_removed -> Bool,
+        channel_delete_after -> Nullable<Timestamp>,
+        channel_default_audience -> Text,
     }
 }
 
@@ -470,6 +481,40 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    email_change (id) {
+        id -> BigInt,
+        account_id -> BigInt,
+        new_email -> Text,
+        token_hash -> Text,
+        expires -> Timestamp,
+        created -> Timestamp,
+    }
+}
+
+diesel::table! {
+    photo (xchan_hash, kind) {
+        xchan_hash -> Text,
+        kind -> Text,
+        blob -> Text,
+        mimetype -> Text,
+        width -> BigInt,
+        height -> BigInt,
+        updated -> Timestamp,
+    }
+}
+
+diesel::table! {
+    xchan_photo (xchan_hash) {
+        xchan_hash -> Text,
+        url -> Text,
+        mimetype -> Text,
+        advertised -> Text,
+        fetched -> Text,
+        checked -> Timestamp,
+    }
+}
+
 diesel::joinable!(pgrp_member -> pgrp (gid));
 diesel::joinable!(channel -> account (channel_account_id));
 diesel::joinable!(session -> account (session_account));
@@ -477,6 +522,7 @@ diesel::joinable!(item -> channel (uid));
 diesel::joinable!(profile -> channel (uid));
 
 diesel::allow_tables_to_appear_in_same_query!(
+    account_pref,
     config,
     site,
     account,
@@ -514,4 +560,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     attach_thumb,
     item_attach,
     attach_note,
+    photo,
+    xchan_photo,
+    email_change,
 );

@@ -92,7 +92,7 @@ async fn get_notice(
     Ok(render(
         StatusCode::OK,
         &NoticePage {
-            page: page_ctx(&ctx, &session, heading, viewer.as_ref()),
+            page: page_ctx(&ctx, &session, heading, viewer.as_ref()).await,
             heading: heading.into(),
             message: message.into(),
             link: link.map(|(h, l)| (h.to_string(), l.to_string())),
@@ -111,7 +111,7 @@ async fn register_page(
     let possible = service::site::web_registration_possible(ctx).await?;
     let viewer = viewer(ctx, session).await?;
     let page = RegisterPage {
-        page: page_ctx(ctx, session, "Register", viewer.as_ref()),
+        page: page_ctx(ctx, session, "Register", viewer.as_ref()).await,
         email,
         error,
         closed: !possible,
@@ -182,7 +182,7 @@ async fn get_verify(
     Ok(render(
         status,
         &NoticePage {
-            page: page_ctx(&ctx, &session, heading, viewer.as_ref()),
+            page: page_ctx(&ctx, &session, heading, viewer.as_ref()).await,
             heading: heading.into(),
             message,
             link,
@@ -190,7 +190,7 @@ async fn get_verify(
     ))
 }
 
-fn login_page(
+async fn login_page(
     ctx: &Ctx,
     session: &Session,
     email: String,
@@ -199,7 +199,7 @@ fn login_page(
     status: StatusCode,
 ) -> HttpResponse {
     let page = LoginPage {
-        page: page_ctx(ctx, session, "Log in", None),
+        page: page_ctx(ctx, session, "Log in", None).await,
         email,
         next: safe_next(next).unwrap_or_default().to_string(),
         error,
@@ -230,7 +230,7 @@ async fn get_login(
         &query.next,
         None,
         StatusCode::OK,
-    ))
+    ).await)
 }
 
 /// POST /login
@@ -264,7 +264,7 @@ async fn post_login(
                 &form.next,
                 Some(e.kind.safe_message()),
                 status,
-            );
+            ).await;
             if e.kind == ErrorKind::RateLimited {
                 resp.headers_mut().insert(
                     actix_web::http::header::RETRY_AFTER,
@@ -293,7 +293,7 @@ async fn get_reset_request(ctx: web::Data<Ctx>, session: Session) -> HttpRespons
     render(
         StatusCode::OK,
         &ResetRequestPage {
-            page: page_ctx(&ctx, &session, "Reset password", None),
+            page: page_ctx(&ctx, &session, "Reset password", None).await,
             error: None,
         },
     )
@@ -313,7 +313,7 @@ async fn post_reset_request(
         Err(e) if e.kind.field().is_some() => Ok(render(
             form_status(&e),
             &ResetRequestPage {
-                page: page_ctx(&ctx, &session, "Reset password", None),
+                page: page_ctx(&ctx, &session, "Reset password", None).await,
                 error: Some(e.kind.safe_message()),
             },
         )),
@@ -321,11 +321,11 @@ async fn post_reset_request(
     }
 }
 
-fn bad_link_page(ctx: &Ctx, session: &Session, e: &Error) -> HttpResponse {
+async fn bad_link_page(ctx: &Ctx, session: &Session, e: &Error) -> HttpResponse {
     render(
         form_status(e),
         &NoticePage {
-            page: page_ctx(ctx, session, "This link does not work", None),
+            page: page_ctx(ctx, session, "This link does not work", None).await,
             heading: "This link does not work".into(),
             message: e.kind.safe_message(),
             link: Some(("/reset".into(), "Ask for a new link".into())),
@@ -343,12 +343,12 @@ async fn get_reset(
         Ok(()) => Ok(render(
             StatusCode::OK,
             &ResetPage {
-                page: page_ctx(&ctx, &session, "Choose a new password", None),
+                page: page_ctx(&ctx, &session, "Choose a new password", None).await,
                 token: token.into_inner(),
                 error: None,
             },
         )),
-        Err(e) if e.kind.field() == Some("token") => Ok(bad_link_page(&ctx, &session, &e)),
+        Err(e) if e.kind.field() == Some("token") => Ok(bad_link_page(&ctx, &session, &e).await),
         Err(e) => Err(e),
     }
 }
@@ -369,11 +369,11 @@ async fn post_reset(
             session.purge();
             Ok(see_other("/notice/password-reset"))
         }
-        Err(e) if e.kind.field() == Some("token") => Ok(bad_link_page(&ctx, &session, &e)),
+        Err(e) if e.kind.field() == Some("token") => Ok(bad_link_page(&ctx, &session, &e).await),
         Err(e) if e.kind.field().is_some() => Ok(render(
             form_status(&e),
             &ResetPage {
-                page: page_ctx(&ctx, &session, "Choose a new password", None),
+                page: page_ctx(&ctx, &session, "Choose a new password", None).await,
                 token: token.into_inner(),
                 error: Some(e.kind.safe_message()),
             },

@@ -29,20 +29,23 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     resource!(cfg, "/channel/{nick}/profile", get => get_profile_edit, post => post_profile_edit);
 }
 
-/// How a channel is shown.
-pub fn channel_view(channel: &Channel, ctx: &Ctx) -> ChannelView {
+/// How a channel is shown (its photos' versions in `avatars`).
+pub fn channel_view(channel: &Channel, ctx: &Ctx, avatars: &service::photo::Avatars) -> ChannelView {
     let host = ctx.uris.authority();
     ChannelView {
         nick: channel.channel_address.clone(),
         name: channel.channel_name.clone(),
         address: format!("{}@{host}", channel.channel_address),
         portable_id: channel.channel_hash.clone(),
+        avatar: avatars.link(&channel.channel_hash, "m"),
+        photo: avatars.link(&channel.channel_hash, "l"),
     }
 }
 
-/// How a post is shown.
-pub fn post_view(item: &Item) -> PostView {
+/// How a post is shown (its author's photo version in `avatars`).
+pub fn post_view(item: &Item, avatars: &service::photo::Avatars) -> PostView {
     PostView {
+        avatar: avatars.link(&item.author_xchan, "m"),
         restricted: item.is_restricted(),
         seen_by: item.seen_by.clone(),
         uuid: item.uuid.clone(),
@@ -57,13 +60,23 @@ async fn get_channels(ctx: web::Data<Ctx>, session: Session) -> Result<HttpRespo
     let account = require_viewer(&ctx, &session).await?;
     let channels = service::channel::of_account(&ctx, account.account_id).await?;
     let page = ChannelsPage {
-        page: page_ctx(&ctx, &session, "My channels", Some(&account)),
-        channels: channels.iter().map(|c| channel_view(c, &ctx)).collect(),
+        page: page_ctx(&ctx, &session, "My channels", Some(&account)).await,
+        channels: {
+            let avatars = service::photo::avatars(
+                &ctx,
+                channels.iter().map(|c| c.channel_hash.clone()).collect(),
+            )
+            .await?;
+            channels
+                .iter()
+                .map(|c| channel_view(c, &ctx, &avatars))
+                .collect()
+        },
     };
     Ok(render(StatusCode::OK, &page))
 }
 
-fn new_channel_page(
+async fn new_channel_page(
     ctx: &Ctx,
     session: &Session,
     account: &Account,
@@ -72,7 +85,7 @@ fn new_channel_page(
     status: StatusCode,
 ) -> HttpResponse {
     let page = NewChannelPage {
-        page: page_ctx(ctx, session, "Create a channel", Some(account)),
+        page: page_ctx(ctx, session, "Create a channel", Some(account)).await,
         nick: form.nick.clone(),
         name: form.name.clone(),
         role: if form.role.is_empty() {
@@ -113,7 +126,7 @@ async fn get_new_channel(ctx: web::Data<Ctx>, session: Session) -> Result<HttpRe
         &NewChannelForm::default(),
         None,
         StatusCode::OK,
-    ))
+    ).await)
 }
 
 /// POST /channels/new
@@ -138,7 +151,7 @@ async fn post_new_channel(
             &form,
             Some(e.kind.safe_message()),
             form_status(&e),
-        )),
+        ).await),
         Err(e) => Err(e),
     }
 }
@@ -200,9 +213,13 @@ async fn channel_page(
             audience_options.push((a.form_value(), label, words));
         }
     }
+    let mut authors: Vec<String> = posts.items.iter().map(|i| i.author_xchan.clone()).collect();
+    authors.push(channel.channel_hash.clone());
+    let avatars = service::photo::avatars(ctx, authors).await?;
     let page = ChannelPage {
-        page: page_ctx(ctx, session, &channel.channel_name, viewer),
-        channel: channel_view(channel, ctx),
+        page: page_ctx(ctx, session, &channel.channel_name, viewer).await,
+        channel: channel_view(channel, ctx, &avatars),
+        cover: service::photo::cover_link(ctx, &channel.channel_hash).await?,
         profile_visible: profile.is_some(),
         about_html: profile
             .as_ref()
@@ -214,7 +231,7 @@ async fn channel_page(
             .unwrap_or_default(),
         locality: profile.map(|p| p.profile.locality).unwrap_or_default(),
         connections,
-        posts: posts.items.iter().map(post_view).collect(),
+        posts: posts.items.iter().map(|i| post_view(i, &avatars)).collect(),
         is_owner,
         audience,
         audience_options,
@@ -224,6 +241,10 @@ async fn channel_page(
         error: input.error,
         page_no: posts.page,
         has_more: posts.has_more,
+        delete_after: channel
+            .channel_delete_after
+            .filter(|_| is_owner)
+            .map(|t| t.format("%Y-%m-%d %H:%M UTC").to_string()),
     };
     Ok(render(status, &page))
 }
@@ -383,13 +404,14 @@ async fn get_profile_edit(
         .await?
         .profile;
     let page = ProfileEditPage {
-        page: page_ctx(&ctx, &session, "Edit profile", Some(&account)),
+        page: page_ctx(&ctx, &session, "Edit profile", Some(&account)).await,
         nick: channel.channel_address.clone(),
         name: channel.channel_name.clone(),
         about: profile.about,
         homepage: profile.homepage,
         locality: profile.locality,
         error: None,
+        photos: super::photo::forms(&ctx, &channel, None, None).await?,
     };
     Ok(render(StatusCode::OK, &page))
 }
@@ -414,13 +436,14 @@ async fn post_profile_edit(
         Ok(()) => Ok(see_other(&format!("/channel/{}", channel.channel_address))),
         Err(e) if e.kind.field().is_some() => {
             let page = ProfileEditPage {
-                page: page_ctx(&ctx, &session, "Edit profile", Some(&account)),
+                page: page_ctx(&ctx, &session, "Edit profile", Some(&account)).await,
                 nick: channel.channel_address.clone(),
                 name: form.name,
                 about: form.about,
                 homepage: form.homepage,
                 locality: form.locality,
                 error: Some(e.kind.safe_message()),
+                photos: super::photo::forms(&ctx, &channel, None, None).await?,
             };
             Ok(render(form_status(&e), &page))
         }

@@ -25,7 +25,7 @@ async fn get_home(ctx: web::Data<Ctx>, req: HttpRequest, session: Session) -> Re
     let viewer = viewer(&ctx, &session).await?;
     let registration_open = service::site::web_registration_possible(&ctx).await?;
     let page = HomePage {
-        page: page_ctx(&ctx, &session, "Home", viewer.as_ref()),
+        page: page_ctx(&ctx, &session, "Home", viewer.as_ref()).await,
         registration_open,
     };
     Ok(render(StatusCode::OK, &page))

@@ -64,7 +64,7 @@ pub struct OnlineForm {
     primary: Option<String>,
 }
 
-fn import_page(
+async fn import_page(
     ctx: &Ctx,
     session: &Session,
     account: &Account,
@@ -73,7 +73,7 @@ fn import_page(
     status: StatusCode,
 ) -> HttpResponse {
     let page = ImportPage {
-        page: page_ctx(ctx, session, "Import a channel", Some(account)),
+        page: page_ctx(ctx, session, "Import a channel", Some(account)).await,
         address: form.address.clone(),
         login: form.login.clone(),
         posts: form.posts.is_some() || form.address.is_empty(),
@@ -93,7 +93,7 @@ async fn get_import(ctx: web::Data<Ctx>, session: Session) -> Result<HttpRespons
         &OnlineForm::default(),
         None,
         StatusCode::OK,
-    ))
+    ).await)
 }
 
 /// The file import form.
@@ -141,7 +141,7 @@ async fn post_file(
             &OnlineForm::default(),
             Some(e.kind.safe_message()),
             form_status(&e),
-        )),
+        ).await),
         Err(e) => Err(e),
     }
 }
@@ -201,7 +201,7 @@ async fn post_online(
                 &form,
                 Some(message),
                 status,
-            ))
+            ).await)
         }
     }
 }

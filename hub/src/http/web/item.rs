@@ -52,19 +52,24 @@ async fn item_page(
             .map(|c| ctx.uris.address(&c.channel_address)),
         _ => None,
     };
+    let mut authors: Vec<String> = link.comments.iter().map(|(c, _)| c.author_xchan.clone()).collect();
+    authors.push(link.item.author_xchan.clone());
+    authors.push(link.channel.channel_hash.clone());
+    let avatars = service::photo::avatars(ctx, authors).await?;
     let page = ItemPage {
         page: page_ctx(
             ctx,
             session,
             &link.channel.channel_name,
             who.account.as_ref(),
-        ),
-        channel: channel_view(&link.channel, ctx),
-        post: post_view(&link.item),
+        ).await,
+        channel: channel_view(&link.channel, ctx, &avatars),
+        post: post_view(&link.item, &avatars),
         comments: link
             .comments
             .into_iter()
             .map(|(c, a)| CommentView {
+                avatar: avatars.link(&c.author_xchan, "m"),
                 author_link: ctx.uris.with_zid(&a.2, me.as_deref()),
                 author_name: a.0,
                 author_addr: a.1,

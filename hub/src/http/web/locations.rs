@@ -52,7 +52,7 @@ async fn get_locations(
         })
         .collect();
     let page = LocationsPage {
-        page: page_ctx(&ctx, &session, "Locations", Some(&account)),
+        page: page_ctx(&ctx, &session, "Locations", Some(&account)).await,
         nick: channel.channel_address.clone(),
         name: channel.channel_name.clone(),
         in_sync: report.in_sync(),

@@ -16,7 +16,7 @@ use crate::http::errors::render;
 use crate::http::routes::resource;
 use crate::http::session::{check_csrf, page_ctx};
 use crate::http::templates::{
-    CommentView, ConnectionRow, ConnectionsPage, DeliveryPage, NotificationsPage, StreamPage,
+    CommentView, ConnectionRow, ConnectionsPage, DeliveryPage, NotificationRow, NotificationsPage, StreamPage,
     ThreadView,
 };
 use crate::service;
@@ -54,15 +54,24 @@ async fn stream_page(
     status: StatusCode,
 ) -> Result<HttpResponse> {
     let (threads, has_more) = service::item::threads(ctx, channel, page_no).await?;
+    let authors = threads
+        .iter()
+        .flat_map(|t| {
+            std::iter::once(t.top.author_xchan.clone())
+                .chain(t.comments.iter().map(|(c, _)| c.author_xchan.clone()))
+        })
+        .collect();
+    let avatars = service::photo::avatars(ctx, authors).await?;
     let me = ctx.uris.address(&channel.channel_address);
     let link = |url: &str| ctx.uris.with_zid(url, Some(&me));
     let page = StreamPage {
-        page: page_ctx(ctx, session, "Network", Some(account)),
+        page: page_ctx(ctx, session, "Network", Some(account)).await,
         nick: channel.channel_address.clone(),
         name: channel.channel_name.clone(),
         threads: threads
             .into_iter()
             .map(|t| ThreadView {
+                avatar: avatars.link(&t.top.author_xchan, "m"),
                 uuid: t.top.uuid.clone(),
                 author_link: link(&t.author.2),
                 author_name: t.author.0,
@@ -77,6 +86,7 @@ async fn stream_page(
                     .comments
                     .into_iter()
                     .map(|(c, a)| CommentView {
+                        avatar: avatars.link(&c.author_xchan, "m"),
                         author_link: link(&a.2),
                         author_name: a.0,
                         author_addr: a.1,
@@ -182,7 +192,7 @@ async fn get_status(
     let (item, rows) = service::item::deliveries(&ctx, &channel, &uuid).await?;
     let fmt = |t: chrono::NaiveDateTime| t.format("%Y-%m-%d %H:%M:%S UTC").to_string();
     let page = DeliveryPage {
-        page: page_ctx(&ctx, &session, "Delivery", Some(&account)),
+        page: page_ctx(&ctx, &session, "Delivery", Some(&account)).await,
         nick,
         uuid: item.uuid,
         rows: rows
@@ -233,6 +243,9 @@ async fn connections_page(
     status: StatusCode,
 ) -> Result<HttpResponse> {
     let all = service::connection::list(ctx, channel).await?;
+    let avatars =
+        service::photo::avatars(ctx, all.iter().map(|c| c.xchan.xchan_hash.clone()).collect())
+            .await?;
     let me = ctx.uris.address(&channel.channel_address);
     let row = |c: &service::connection::ConnectionView| {
         let ab = &c.state;
@@ -254,6 +267,7 @@ async fn connections_page(
             },
         ];
         ConnectionRow {
+            avatar: avatars.link(&c.xchan.xchan_hash, "m"),
             hash: c.xchan.xchan_hash.clone(),
             link: ctx.uris.with_zid(&c.xchan.xchan_url, Some(&me)),
             name: c.xchan.xchan_name.clone(),
@@ -301,7 +315,7 @@ async fn connections_page(
         .map(|c| (c.xchan.xchan_hash.clone(), c.xchan.xchan_addr.clone()))
         .collect();
     let page = ConnectionsPage {
-        page: page_ctx(ctx, session, "Connections", Some(account)),
+        page: page_ctx(ctx, session, "Connections", Some(account)).await,
         groups,
         members_choice,
         nick: channel.channel_address.clone(),
@@ -575,13 +589,22 @@ async fn get_notifications(
 ) -> Result<HttpResponse> {
     let (account, channel) = owned(&ctx, &session, &nick).await?;
     let items = service::item::notifications(&ctx, &channel).await?;
+    let avatars =
+        service::photo::avatars(&ctx, items.iter().map(|n| n.5.clone()).collect()).await?;
     let page = NotificationsPage {
-        page: page_ctx(&ctx, &session, "Notifications", Some(&account)),
+        page: page_ctx(&ctx, &session, "Notifications", Some(&account)).await,
         nick: channel.channel_address.clone(),
         name: channel.channel_name.clone(),
         items: items
             .into_iter()
-            .map(|(k, w, l, t, at)| (k, w, l, t, at.format("%Y-%m-%d %H:%M UTC").to_string()))
+            .map(|(kind, who, link, text, at, hash)| NotificationRow {
+                avatar: avatars.link(&hash, "m"),
+                kind,
+                who,
+                link,
+                text,
+                when: at.format("%Y-%m-%d %H:%M UTC").to_string(),
+            })
             .collect(),
     };
     Ok(render(StatusCode::OK, &page))

@@ -41,7 +41,7 @@ async fn page(
         })
         .collect();
     let page = PermissionsPage {
-        page: page_ctx(ctx, session, "Channel permissions", Some(&account)),
+        page: page_ctx(ctx, session, "Channel permissions", Some(&account)).await,
         nick: channel.channel_address.clone(),
         rows,
         choices: perms::LIMIT_CHOICES

@@ -52,7 +52,7 @@ async fn get_magic(
             .finish()),
         Magic::Refused { reason, dest } => {
             let page = NoticePage {
-                page: page_ctx(&ctx, &session, "Not signed in", account.as_ref()),
+                page: page_ctx(&ctx, &session, "Not signed in", account.as_ref()).await,
                 heading: "You were not signed in there".into(),
                 message: reason.into(),
                 link: dest.map(|d| (d.clone(), format!("Continue to {d} without signing in"))),
@@ -87,7 +87,7 @@ fn local_dest(ctx: &Ctx, dest: &str) -> String {
     }
 }
 
-fn rmagic_page(
+async fn rmagic_page(
     ctx: &Ctx,
     session: &Session,
     address: &str,
@@ -96,7 +96,7 @@ fn rmagic_page(
     status: StatusCode,
 ) -> HttpResponse {
     let page = RmagicPage {
-        page: page_ctx(ctx, session, "Sign in with your hub", None),
+        page: page_ctx(ctx, session, "Sign in with your hub", None).await,
         address: address.to_string(),
         dest: dest.to_string(),
         error,
@@ -110,7 +110,7 @@ async fn get_rmagic(
     session: Session,
     query: web::Query<RmagicQuery>,
 ) -> HttpResponse {
-    rmagic_page(&ctx, &session, "", &query.dest, None, StatusCode::OK)
+    rmagic_page(&ctx, &session, "", &query.dest, None, StatusCode::OK).await
 }
 
 /// POST /rmagic: off to the visitor's home hub, which signs them in here.
@@ -139,7 +139,7 @@ async fn post_rmagic(
                 &form.dest,
                 Some(e.kind.safe_message()),
                 StatusCode::UNPROCESSABLE_ENTITY,
-            ))
+            ).await)
         }
     }
 }
@@ -208,7 +208,7 @@ pub async fn visitor_links(
             // offer the page as a guest or another try.
             _ => {
                 let page = NoticePage {
-                    page: page_ctx(&ctx, &session, "Not signed in", None),
+                    page: page_ctx(&ctx, &session, "Not signed in", None).await,
                     heading: "You were not signed in".into(),
                     message: "This sign-in link has expired or was already used. Open the \
                               link again from your own hub, or continue as a guest."
