@@ -174,11 +174,17 @@ async fn deliver_leased(ctx: &Ctx, dest: &str) -> Result<usize> {
 }
 
 /// Signs (now) and sends one queued message. A row for a location's `/getfile` is a cloud
-/// file's content to fetch (`service::file_sync`): it gets the same order, backoff and leases.
+/// file's content to fetch (`service::file_sync`), one for a server's `/photo` a remote
+/// channel's photo (`service::photo`): they get the same order, backoff and leases.
 async fn send(ctx: &Ctx, row: &Outq) -> Outcome {
-    if crate::service::file_sync::is_fetch(row) {
+    if crate::service::file_sync::is_fetch(row) || crate::service::photo::is_fetch(row) {
         use crate::service::file_sync::Fetched;
-        return match crate::service::file_sync::fetch(ctx, row).await {
+        let fetched = if crate::service::photo::is_fetch(row) {
+            crate::service::photo::fetch(ctx, row).await
+        } else {
+            crate::service::file_sync::fetch(ctx, row).await
+        };
+        return match fetched {
             Fetched::Done(what) => Outcome::Delivered(what, String::new()),
             Fetched::Dropped(why) => Outcome::Dropped(why),
             Fetched::Retry(why) => Outcome::Retry(why),

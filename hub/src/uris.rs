@@ -87,6 +87,42 @@ impl Uris {
         format!("{}/thumb", self.file(hash))
     }
 
+    /// Where this hub serves identity images, local and remote channels alike.
+    pub const PHOTO_PATH: &'static str = "/photo";
+
+    /// Path of an identity image: `/photo/<portable id>/<l|m|s|cover>`.
+    pub fn photo_path(hash: &str, kind: &str) -> String {
+        format!("{}/{hash}/{kind}", Self::PHOTO_PATH)
+    }
+
+    /// An identity image's path for pages, with `?rev=` naming its version (so it may be
+    /// cached for long and a change is seen at once); `None`: the generated avatar.
+    pub fn photo_link(hash: &str, kind: &str, rev: Option<i64>) -> String {
+        match rev {
+            Some(r) => format!("{}?rev={r}", Self::photo_path(hash, kind)),
+            None => Self::photo_path(hash, kind),
+        }
+    }
+
+    /// An identity image's URL, as channel info advertises it.
+    pub fn photo(&self, hash: &str, kind: &str) -> String {
+        format!("{}{}", self.base, Self::photo_path(hash, kind))
+    }
+
+    /// The queue destination of fetches of remote photos from the server of `url` (its origin
+    /// and [`Uris::PHOTO_PATH`]: one backoff per server), `None` for a URL that is not http(s).
+    pub fn photo_fetch_dest(url: &str) -> Option<String> {
+        let u = Url::parse(url).ok()?;
+        if !matches!(u.scheme(), "http" | "https") || u.host_str().is_none() {
+            return None;
+        }
+        Some(format!(
+            "{}{}",
+            u.origin().ascii_serialization(),
+            Self::PHOTO_PATH
+        ))
+    }
+
     /// Path of a channel's WebDAV root (no trailing slash).
     pub fn dav_path(nick: &str) -> String {
         format!("/dav/{nick}")
@@ -208,6 +244,14 @@ mod tests {
         assert_eq!(u.channel("alice"), "https://hub.example.org/channel/alice");
         assert_eq!(u.item("x-1"), "https://hub.example.org/item/x-1");
         assert_eq!(u.zot_endpoint(), "https://hub.example.org/zot");
+        assert_eq!(u.photo("h1", "l"), "https://hub.example.org/photo/h1/l");
+        assert_eq!(Uris::photo_link("h1", "m", Some(7)), "/photo/h1/m?rev=7");
+        assert_eq!(Uris::photo_link("h1", "s", None), "/photo/h1/s");
+        assert_eq!(
+            Uris::photo_fetch_dest("https://other.example:8443/photo/profile/l/3").as_deref(),
+            Some("https://other.example:8443/photo")
+        );
+        assert_eq!(Uris::photo_fetch_dest("file:///etc/passwd"), None);
         assert!(u.is_https());
         let p = Uris::new(&Url::parse("http://127.0.0.1:8080/").unwrap());
         assert_eq!(p.address("bob"), "bob@127.0.0.1:8080");

@@ -21,6 +21,7 @@ mod nomad;
 mod nomad_web;
 mod pages;
 mod perms_props;
+mod photos;
 mod replay;
 mod sso;
 mod storage;

@@ -403,6 +403,7 @@ fn store_verified(
         xchan_deleted: info.extra.get("deleted").and_then(|v| v.as_bool()) == Some(true),
     };
     store::xchan::upsert(conn, &xchan)?;
+    crate::service::photo::record_advertised(conn, &hash, info.extra.get("photo"), now)?;
     Ok(Remote {
         xchan,
         locations: store::hubloc::find_by_hash(conn, &hash)?,

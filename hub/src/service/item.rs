@@ -934,18 +934,18 @@ pub async fn deliveries(ctx: &Ctx, channel: &Channel, uuid: &str) -> Result<(Ite
         .await
 }
 
-/// The channel's newest notifications: (kind, who, link, text, when).
+/// The channel's newest notifications: (kind, who, link, text, when, whose portable id).
 pub async fn notifications(
     ctx: &Ctx,
     channel: &Channel,
-) -> Result<Vec<(String, String, String, String, chrono::NaiveDateTime)>> {
+) -> Result<Vec<(String, String, String, String, chrono::NaiveDateTime, String)>> {
     let id = channel.channel_id;
     ctx.db
         .run(move |conn| {
             let mut out = Vec::new();
             for n in store::notify::find_by_channel(conn, id, 100)? {
                 let (name, _, _) = who(conn, &n.xchan)?;
-                out.push((n.ntype, name, n.link, n.msg, n.created));
+                out.push((n.ntype, name, n.link, n.msg, n.created, n.xchan));
             }
             Ok(out)
         })

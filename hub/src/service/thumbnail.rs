@@ -52,11 +52,13 @@ fn limits() -> Limits {
     l
 }
 
-/// Decodes an image (its format read from its first bytes, only the four above) and makes its
-/// thumbnail. Blocking and CPU-bound: run it on the blocking pool.
-pub(crate) fn render<R: BufRead + Seek>(
+/// Decodes an image within the limits (its format read from its first bytes, only the four
+/// above): declared dimensions and the decoded size are checked before any pixel is
+/// allocated. Hands out the pixels as stored and the EXIF orientation to apply. Blocking and
+/// CPU-bound: run it on the blocking pool (`service::photo` does too).
+pub(crate) fn decode_bounded<R: BufRead + Seek>(
     source: R,
-) -> std::result::Result<Rendered, image::ImageError> {
+) -> std::result::Result<(DynamicImage, Option<image::metadata::Orientation>), image::ImageError> {
     let mut reader = ImageReader::new(source).with_guessed_format()?;
     let supported = matches!(
         reader.format(),
@@ -74,7 +76,31 @@ pub(crate) fn render<R: BufRead + Seek>(
         ));
     }
     let orientation = decoder.orientation().ok();
-    let full = DynamicImage::from_decoder(decoder)?;
+    Ok((DynamicImage::from_decoder(decoder)?, orientation))
+}
+
+/// Encodes a small image: PNG when it has transparency, JPEG (quality 80) otherwise.
+pub(crate) fn encode(
+    img: &DynamicImage,
+) -> std::result::Result<(Vec<u8>, &'static str), image::ImageError> {
+    let mut bytes = Vec::new();
+    if img.color().has_alpha() {
+        DynamicImage::ImageRgba8(img.to_rgba8())
+            .write_to(&mut Cursor::new(&mut bytes), ImageFormat::Png)?;
+        Ok((bytes, "image/png"))
+    } else {
+        let rgb = img.to_rgb8();
+        image::codecs::jpeg::JpegEncoder::new_with_quality(&mut bytes, 80).encode_image(&rgb)?;
+        Ok((bytes, "image/jpeg"))
+    }
+}
+
+/// Decodes an image (its format read from its first bytes, only the four above) and makes its
+/// thumbnail. Blocking and CPU-bound: run it on the blocking pool.
+pub(crate) fn render<R: BufRead + Seek>(
+    source: R,
+) -> std::result::Result<Rendered, image::ImageError> {
+    let (full, orientation) = decode_bounded(source)?;
     let (w, h) = (full.width(), full.height());
     let mut small = if w <= MAX_SIDE && h <= MAX_SIDE {
         full
@@ -88,16 +114,7 @@ pub(crate) fn render<R: BufRead + Seek>(
         small.apply_orientation(o);
     }
     let (width, height) = (small.width(), small.height());
-    let mut bytes = Vec::new();
-    let mimetype = if small.color().has_alpha() {
-        DynamicImage::ImageRgba8(small.to_rgba8())
-            .write_to(&mut Cursor::new(&mut bytes), ImageFormat::Png)?;
-        "image/png"
-    } else {
-        let rgb = small.to_rgb8();
-        image::codecs::jpeg::JpegEncoder::new_with_quality(&mut bytes, 80).encode_image(&rgb)?;
-        "image/jpeg"
-    };
+    let (bytes, mimetype) = encode(&small)?;
     Ok(Rendered {
         bytes,
         mimetype,

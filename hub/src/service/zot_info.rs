@@ -207,6 +207,16 @@ async fn build_info(
     extra.insert(
         "channel_type".into(),
         if channel.channel_role == "group" {
+    let (uris, hash, created) = (
+        ctx.uris.clone(),
+        channel.channel_hash.clone(),
+        channel.channel_created,
+    );
+    let photo = ctx
+        .db
+        .run(move |conn| crate::service::photo::advertised(conn, &uris, &hash, created))
+        .await?;
+    extra.insert("photo".into(), photo);
             "group"
         } else {
             "normal"

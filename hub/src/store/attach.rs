@@ -228,7 +228,7 @@ pub fn blob_in_use(conn: &mut AnyConnection, blob: &str) -> Result<bool> {
         .filter(attach_thumb::thumb.eq(blob))
         .count()
         .get_result::<i64>(conn)?;
-    Ok(files + thumbs > 0)
+    Ok(files + thumbs > 0 || super::photo::blob_in_use(conn, blob)?)
 }
 
 /// The thumbnail of a content blob.

@@ -1,0 +1,2 @@
+DROP TABLE xchan_photo;
+DROP TABLE photo;
