@@ -1,11 +1,11 @@
-// Shared pieces of the browser tests (e2e.mjs, sso.mjs): step logging, failures with the page's
+// Shared pieces of the browser tests (e2e.mjs, sso.mjs, walk.mjs): step logging, failures with the page's
 // text and a screenshot, page helpers with bounded waits, and `run`, which launches Debian's
 // chromium, hands the scenario a way to open pages, and exits 0 (PASSED) or 1.
 //
 // Host names ending in .test resolve to 127.0.0.1 inside chromium (the test hubs' names).
 
 import { chromium } from 'playwright-core';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 
 export const CHROMIUM_ARGS = [
@@ -135,6 +135,86 @@ export async function submitForm(page, formSel, fields, timeout) {
   }
   checkStatus(response, `submitting ${formSel}`);
   return response;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Mail
+
+/** Undoes quoted-printable soft line breaks and `=3D`, and decodes base64 MIME parts. */
+export function decodeMail(raw) {
+  let text = raw.replace(/=\r?\n/g, '').replace(/=3D/gi, '=');
+  const b64 = /content-transfer-encoding:\s*base64[^\n]*\n(?:[^\r\n]+\r?\n)*?\r?\n([A-Za-z0-9+/=\r\n]+)/gi;
+  for (const m of raw.matchAll(b64)) {
+    text += '\n' + Buffer.from(m[1].replace(/\s+/g, ''), 'base64').toString('utf8');
+  }
+  return text;
+}
+
+async function emlFiles(dir, depth = 0) {
+  let entries;
+  try {
+    entries = await readdir(dir, { withFileTypes: true });
+  } catch (e) {
+    if (e.code === 'ENOENT') return [];
+    throw e;
+  }
+  const out = [];
+  for (const e of entries) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory() && depth < 3) out.push(...(await emlFiles(p, depth + 1)));
+    else if (e.isFile() && e.name.toLowerCase().endsWith('.eml')) out.push(p);
+  }
+  return out;
+}
+
+/** Polls the mail dir for the newest .eml mentioning `email` with a verification link. */
+export async function waitForVerifyLink(mailDir, email, base, timeout) {
+  const deadline = Date.now() + timeout;
+  const escaped = base.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const exact = new RegExp(`${escaped}/verify/([A-Za-z0-9_-]+)`);
+  const anyVerify = /https?:\/\/[^\s"'<>]+\/verify\/[A-Za-z0-9_-]+/;
+  let seen = 0;
+  let mentioning = [];
+  for (;;) {
+    const files = await emlFiles(mailDir);
+    seen = files.length;
+    const withTime = [];
+    for (const f of files) {
+      try {
+        withTime.push({ f, mtime: (await stat(f)).mtimeMs });
+      } catch {
+        // Removed while we looked.
+      }
+    }
+    withTime.sort((a, b) => b.mtime - a.mtime);
+    mentioning = [];
+    for (const { f } of withTime) {
+      let text;
+      try {
+        text = decodeMail(await readFile(f, 'utf8'));
+      } catch {
+        continue;
+      }
+      if (!text.toLowerCase().includes(email.toLowerCase())) continue;
+      mentioning.push({ f, text });
+      const m = text.match(exact);
+      if (m) return { file: f, link: `${base}/verify/${m[1]}` };
+    }
+    if (Date.now() >= deadline) break;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  if (mentioning.length === 0) {
+    fail(
+      `no .eml file mentioning ${email} appeared under ${mailDir} within ${timeout} ms ` +
+        `(${seen} .eml file(s) there)`,
+    );
+  }
+  const other = mentioning.map((m) => m.text.match(anyVerify)).find(Boolean);
+  fail(
+    `the newest mail to ${email} (${mentioning[0].f}) has no link ${base}/verify/<token>` +
+      (other ? `; it links ${other[0]} instead (wrong base URL?)` : '') +
+      `\n--- mail text ---\n${mentioning[0].text.slice(0, 2000)}`,
+  );
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,8 +1,10 @@
-//! The headless-browser test: Debian chromium driven by playwright-core (tests/browser/e2e.mjs)
-//! registers, follows the mailed link, creates a channel, posts and sees the post. It needs
-//! chromium and the npm package, so it is `#[ignore]`d: `.ci/run` installs both and runs it with
-//! `--include-ignored` and CARAVAN_BROWSER_TEST=1. Run without that variable, it fails rather
-//! than pass without doing anything.
+//! The headless-browser tests: Debian chromium driven by playwright-core. `e2e.mjs`: first use
+//! (register, the mailed link, a channel, a sanitised post, files); `sso.mjs`: single sign-on
+//! between two hubs; `walk.mjs`: every page on two hubs with JavaScript on and off, axe-core, the
+//! Nu Html Checker and the page weight, asking this side over stdin/stdout to drain deliveries.
+//! They need chromium, node, java and the npm packages, so they are `#[ignore]`d: `.ci/run`
+//! installs them and runs them with `--include-ignored` and CARAVAN_BROWSER_TEST=1. Run without
+//! that variable, they fail rather than pass without doing anything.
 
 use hub_tests::TestNet;
 
@@ -114,5 +116,130 @@ async fn single_sign_on_in_a_real_browser() {
     eprintln!("{}", String::from_utf8_lossy(&out.stderr));
     assert!(out.status.success(), "browser single sign-on test failed");
     assert!(std::path::Path::new(&shot).exists(), "screenshot saved");
+    net.stop().await;
+}
+
+/// The browser walk (tests/browser/walk.mjs): every page a person meets, on two hubs, with
+/// JavaScript on and off; screenshots at 390 and 1280 px, axe-core and the Nu Html Checker on
+/// every page, the channel page's weight. Node asks for what only this side can do over a line
+/// protocol (stdout → stdin): `DRAIN` (deliveries between the hubs), `ADVANCE-CLOCK <secs>`,
+/// `POSTS <hub> <nick> <count>` (posts made through the service layer).
+#[actix_web::test]
+#[ignore = "needs chromium, node and java: run by .ci/run's browser step (CARAVAN_BROWSER_TEST=1)"]
+async fn the_walk_through_every_page_in_a_real_browser() {
+    use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+    assert_eq!(
+        std::env::var("CARAVAN_BROWSER_TEST").as_deref(),
+        Ok("1"),
+        "set CARAVAN_BROWSER_TEST=1 once chromium, java and tests/browser's npm packages are \
+         installed (see tests/browser/README.md)"
+    );
+    let net = TestNet::start(&["alpha", "beta"]).await;
+    let (a, b) = (net.hub("alpha"), net.hub("beta"));
+    let pw = crate::accounts::PW;
+    hub::service::account::create_verified(a.ctx(), "admin@example.org", pw, true)
+        .await
+        .unwrap();
+    let bob_account = b.account("bob@example.org", pw).await;
+    b.channel(bob_account, "bob", "Bob Beta").await;
+    println!(
+        "walk: database {}",
+        if std::env::var_os("CARAVAN_TEST_PG_URL").is_some() {
+            "PostgreSQL"
+        } else {
+            "SQLite"
+        }
+    );
+
+    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
+    let out = format!("{root}/target/browser/walk");
+    let args: Vec<String> = [
+        ("--alpha", a.base_url.clone()),
+        ("--beta", b.base_url.clone()),
+        ("--alpha-mail", a.mail_dir().display().to_string()),
+        ("--bob-email", "bob@example.org".to_string()),
+        ("--bob-nick", "bob".to_string()),
+        ("--bob-address", b.ctx().uris.address("bob")),
+        ("--admin-email", "admin@example.org".to_string()),
+        ("--password", pw.to_string()),
+        ("--out", out.clone()),
+    ]
+    .into_iter()
+    .flat_map(|(k, v)| [k.to_string(), v])
+    .collect();
+    let mut child = tokio::process::Command::new("node")
+        .arg(format!("{root}/tests/browser/walk.mjs"))
+        .args(&args)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("run node");
+    let mut to_node = child.stdin.take().unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    // The hubs serve the browser from their own threads; this loop answers node's requests.
+    let talk = async {
+        while let Some(line) = lines.next_line().await.expect("read node's output") {
+            println!("{line}");
+            let words: Vec<&str> = line.split_whitespace().collect();
+            let answer = match words.as_slice() {
+                ["DRAIN"] => format!("DRAINED {}", net.drain().await),
+                ["ADVANCE-CLOCK", secs] => match secs.parse::<u64>() {
+                    Ok(s) => {
+                        net.clock.advance(std::time::Duration::from_secs(s));
+                        "ADVANCED".to_string()
+                    }
+                    Err(_) => format!("ERROR bad seconds {secs}"),
+                },
+                ["POSTS", hub_name, nick, count] => {
+                    let h = net.hub(hub_name);
+                    match (
+                        hub::service::channel::by_nick(h.ctx(), nick).await,
+                        count.parse::<usize>(),
+                    ) {
+                        (Ok(ch), Ok(n)) => {
+                            for i in 1..=n {
+                                let body = format!(
+                                    "Post {i} of {n} from the walk: a paragraph of **Markdown** \
+                                     with a [link](https://example.org/{i}), long enough to look \
+                                     like what people write, about caravans crossing the desert \
+                                     from oasis to oasis."
+                                );
+                                hub::service::item::post(
+                                    h.ctx(),
+                                    &ch,
+                                    &body,
+                                    hub::service::perms::Audience::Public,
+                                )
+                                .await
+                                .expect("post");
+                            }
+                            format!("POSTED {n}")
+                        }
+                        (Err(e), _) => format!("ERROR no channel {nick}: {e}"),
+                        (_, Err(_)) => format!("ERROR bad count {count}"),
+                    }
+                }
+                _ => continue,
+            };
+            println!("walk: (rust) {answer}");
+            to_node
+                .write_all(format!("{answer}\n").as_bytes())
+                .await
+                .expect("answer node");
+            to_node.flush().await.expect("answer node");
+        }
+        child.wait().await.expect("wait for node")
+    };
+    let status = tokio::time::timeout(std::time::Duration::from_secs(25 * 60), talk)
+        .await
+        .expect("the walk took over 25 minutes");
+    assert!(status.success(), "the browser walk failed ({status})");
+    for width in [390, 1280] {
+        assert!(
+            std::path::Path::new(&format!("{out}/01-home-{width}.png")).exists(),
+            "screenshots saved"
+        );
+    }
     net.stop().await;
 }
