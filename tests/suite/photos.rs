@@ -410,3 +410,49 @@ async fn a_hub_serves_a_remote_channels_photo_from_its_own_cache() {
     assert!(avatar_src(&permalink.body, &bh).is_some(), "{}", permalink.body);
     net.stop().await;
 }
+
+#[actix_web::test]
+async fn the_profile_photo_travels_in_the_channel_export() {
+    let net = TestNet::start(&["alpha", "beta", "gamma"]).await;
+    let (a, b) = (net.hub("alpha"), net.hub("beta"));
+    let alice = with_channels(a, &["alice"]).await.remove(0);
+    hub::service::photo::set_profile_photo(a.ctx(), &alice, solid([30, 160, 60]), None)
+        .await
+        .unwrap();
+    let file = tempfile::NamedTempFile::new().unwrap();
+    hub::service::export::write(a.ctx(), &alice, file.reopen().unwrap())
+        .await
+        .unwrap();
+    let bytes = std::fs::read(file.path()).unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+    // Hubzilla's form: `photo {type, data}`, the 300px image in base64url.
+    assert_eq!(json["photo"]["type"], "image/jpeg");
+    let data = json["photo"]["data"].as_str().unwrap();
+    assert!(!data.contains(['+', '/', '=']), "base64url without padding");
+    let export = hub::service::import::parse(&bytes).unwrap();
+    let img = image::load_from_memory(&export.photo.as_ref().unwrap().bytes().unwrap()).unwrap();
+    assert_eq!((img.width(), img.height()), (300, 300));
+
+    // Imported on beta, the clone has the photo in all three sizes.
+    let account = b.account("alice@example.org", PW).await;
+    let done = hub::service::import::import(b.ctx(), account, export, false)
+        .await
+        .unwrap();
+    let m = served(b, &format!("/photo/{}/m", done.channel.channel_hash)).await;
+    assert_eq!((m.width(), m.height()), (80, 80));
+    assert!(close(m.get_pixel(40, 40), [30, 160, 60]));
+
+    // An export whose photo is not an image imports all the same, without a photo.
+    let mut broken = json.clone();
+    broken["photo"]["data"] = "bm90IGFuIGltYWdl".into();
+    let again = hub::service::import::parse(&serde_json::to_vec(&broken).unwrap()).unwrap();
+    let g = net.hub("gamma");
+    let account = g.account("alice@example.org", PW).await;
+    let done = hub::service::import::import(g.ctx(), account, again, false)
+        .await
+        .unwrap();
+    let (status, headers, body) = fetch(g, &format!("/photo/{}/m", done.channel.channel_hash)).await;
+    assert_eq!(status, 200);
+    assert!(is_svg(&headers, &body), "the generated avatar");
+    net.stop().await;
+}

@@ -35,6 +35,50 @@ pub(crate) fn text<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<Strin
     })
 }
 
+/// The profile photo of an export (HZ `identity_basic_export()`: the 300px image).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExportPhoto {
+    /// Media type.
+    #[serde(rename = "type", default, deserialize_with = "text")]
+    pub mimetype: String,
+    /// The image, base64url (Hubzilla strips the padding).
+    #[serde(default, deserialize_with = "text")]
+    pub data: String,
+}
+
+impl ExportPhoto {
+    /// The photo of `bytes`, encoded as Hubzilla writes it.
+    pub fn new(mimetype: &str, bytes: &[u8]) -> Self {
+        use base64::Engine;
+        Self {
+            mimetype: mimetype.to_string(),
+            data: base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes),
+        }
+    }
+
+    /// The image's bytes (base64url or standard, padded or not).
+    pub fn bytes(&self) -> Result<Vec<u8>> {
+        use base64::Engine;
+        let clean: String = self
+            .data
+            .chars()
+            .filter(|c| !c.is_whitespace() && *c != '=')
+            .map(|c| match c {
+                '+' => '-',
+                '/' => '_',
+                c => c,
+            })
+            .collect();
+        base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(clean)
+            .map_err(|e| Error::malformed("export photo", e.to_string()))
+    }
+}
+
+fn photo<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<Option<ExportPhoto>, D::Error> {
+    Ok(serde_json::from_value(serde_json::Value::deserialize(d)?).ok())
+}
+
 /// `compatibility`: who wrote the export.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Compatibility {
@@ -392,6 +436,14 @@ pub struct ChannelExport {
     /// Channel settings.
     #[serde(default)]
     pub config: Vec<Config>,
+    /// The 300px profile photo (Hubzilla's `photo {type, data}`); anything but such an object
+    /// reads as none.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "photo"
+    )]
+    pub photo: Option<ExportPhoto>,
     /// Caravan: items.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub items: Vec<Item>,

@@ -268,10 +268,12 @@ pub async fn write<W: Write + Send + 'static>(
 ) -> Result<usize> {
     let ch = channel.clone();
     let c2 = ctx.clone();
+    let photo = crate::service::photo::export_photo(ctx, &channel.channel_hash).await?;
     ctx.db
         .run(move |conn| {
             let mut out = std::io::BufWriter::new(out);
-            let head = header(conn, &c2, &ch)?;
+            let mut head = header(conn, &c2, &ch)?;
+            head.photo = photo;
             let mut json = serde_json::to_vec(&head)
                 .map_err(|e| Error::internal(anyhow::anyhow!("export: {e}")))?;
             // The header object, then `"items":[…]` and `"changelog":[…]`, each page by page.

@@ -127,6 +127,7 @@ pub async fn import(
     let now = ctx.clock.now_db();
     let c2 = ctx.clone();
     let max = i64::from(ctx.config.accounts.max_channels);
+    let photo = export.photo.clone();
     let (channel_id, stats) = ctx
         .db
         .tx(move |conn| apply(conn, &c2, account_id, &export, primary, &url_sig, max, now))
@@ -137,6 +138,9 @@ pub async fn import(
         .await?
         .ok_or_else(|| Error::new(ErrorKind::Internal))?
         .into();
+    if let Some(p) = &photo {
+        crate::service::photo::import_photo(ctx, &channel, p).await;
+    }
     announce(ctx, &channel).await?;
     tracing::info!(
         nick = %channel.channel_address,

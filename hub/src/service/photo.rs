@@ -442,6 +442,45 @@ pub(crate) fn advertised(
     }))
 }
 
+/// The 300px photo of a channel for its export (Hubzilla's `photo {type, data}`), if it has one.
+pub(crate) async fn export_photo(
+    ctx: &Ctx,
+    hash: &str,
+) -> Result<Option<zot::export::ExportPhoto>> {
+    let h = hash.to_string();
+    let Some(row) = ctx
+        .db
+        .run(move |conn| store::photo::find(conn, &h, "l"))
+        .await?
+    else {
+        return Ok(None);
+    };
+    let bytes = read_blob(ctx, &row.blob).await?;
+    Ok(Some(zot::export::ExportPhoto::new(&row.mimetype, &bytes)))
+}
+
+/// Takes an imported channel's photo (made into the three squares like an upload). A photo
+/// that is refused is logged and left out: an import never fails because of it.
+pub(crate) async fn import_photo(ctx: &Ctx, channel: &Channel, photo: &zot::export::ExportPhoto) {
+    let result = match photo.bytes() {
+        Ok(bytes) => match check_upload("photo", &bytes) {
+            Ok(()) => {
+                match off_workers("photo", move || render_squares(&bytes, None)).await {
+                    Ok(squares) => store_images(ctx, &channel.channel_hash, squares, |_, _| Ok(()))
+                        .await
+                        .map(|_| ()),
+                    Err(e) => Err(e),
+                }
+            }
+            Err(e) => Err(e),
+        },
+        Err(e) => Err(e.into()),
+    };
+    if let Err(e) = result {
+        tracing::warn!(nick = %channel.channel_address, error = %e, "imported photo left out");
+    }
+}
+
 /// A queued fetch of a remote photo.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 struct FetchJob {
