@@ -97,13 +97,7 @@ fn multipart(fields: &[(&str, &str)], file: Option<(&str, &str, &[u8])>) -> Vec<
 }
 
 /// Sends the profile editor's photo (`field` = "photo") or cover form.
-async fn send(
-    b: &Browser,
-    field: &str,
-    name: &str,
-    bytes: &[u8],
-    crop: &[(&str, &str)],
-) -> Resp {
+async fn send(b: &Browser, field: &str, name: &str, bytes: &[u8], crop: &[(&str, &str)]) -> Resp {
     let page = b.get("/channel/alice/profile").await;
     page.expect_status(200);
     let csrf = csrf_of(&page.body).unwrap();
@@ -184,7 +178,11 @@ async fn uploaded_photos_become_squares_and_hostile_files_change_nothing() {
     for kind in ["l", "m", "s"] {
         let (status, headers, body) = fetch(hub, &format!("/photo/{hash}/{kind}")).await;
         assert_eq!(status, 200);
-        assert!(is_svg(&headers, &body), "{}", String::from_utf8_lossy(&body));
+        assert!(
+            is_svg(&headers, &body),
+            "{}",
+            String::from_utf8_lossy(&body)
+        );
         assert!(String::from_utf8_lossy(&body).contains(">A</text>"));
         assert_eq!(headers["x-content-type-options"], "nosniff");
     }
@@ -203,7 +201,11 @@ async fn uploaded_photos_become_squares_and_hostile_files_change_nothing() {
     let r = send(&b, "photo", "me.png", &png(600, 200), &[]).await;
     assert_eq!(r.status, 303, "{}", r.body);
     assert_eq!(r.location.as_deref(), Some("/channel/alice/profile"));
-    assert!(b.get("/channel/alice/profile").await.has("Your photo was saved."));
+    assert!(
+        b.get("/channel/alice/profile")
+            .await
+            .has("Your photo was saved.")
+    );
     for (kind, side) in [("l", 300), ("m", 80), ("s", 48)] {
         let img = served(hub, &format!("/photo/{hash}/{kind}")).await;
         assert_eq!((img.width(), img.height()), (side, side), "{kind}");
@@ -226,7 +228,9 @@ async fn uploaded_photos_become_squares_and_hostile_files_change_nothing() {
     .await;
     assert_eq!(r.status, 303, "{}", r.body);
     let l = served(hub, &format!("/photo/{hash}/l")).await;
-    assert!(close(l.get_pixel(10, 150), [220, 20, 20]) && close(l.get_pixel(290, 150), [220, 20, 20]));
+    assert!(
+        close(l.get_pixel(10, 150), [220, 20, 20]) && close(l.get_pixel(290, 150), [220, 20, 20])
+    );
     let r = send(
         &b,
         "photo",
@@ -255,12 +259,20 @@ async fn uploaded_photos_become_squares_and_hostile_files_change_nothing() {
     for (name, bytes, reason) in [
         ("cut.png", truncated, "could not be read"),
         ("bomb.png", png_declaring(100_000, 100_000), "too large"),
-        ("text.png", b"just some text, not an image\n".to_vec(), "Choose a PNG, JPEG, GIF or WebP image."),
+        (
+            "text.png",
+            b"just some text, not an image\n".to_vec(),
+            "Choose a PNG, JPEG, GIF or WebP image.",
+        ),
         ("huge.png", oversized, "images of up to 8 MiB"),
     ] {
         let r = send(&b, "photo", name, &bytes, &[]).await;
         assert_eq!(r.status, 422, "{name}: {}", r.body);
-        assert!(r.has("id=\"photo-error\"") && r.has(reason), "{name}: {}", r.body);
+        assert!(
+            r.has("id=\"photo-error\"") && r.has(reason),
+            "{name}: {}",
+            r.body
+        );
         assert!(r.has("id=\"photo-form\""), "the editor is shown again");
         let (_, _, now) = fetch(hub, &format!("/photo/{hash}/l")).await;
         assert_eq!(now, before, "{name} changed the photo");
@@ -268,7 +280,10 @@ async fn uploaded_photos_become_squares_and_hostile_files_change_nothing() {
     // Bad crop fields are refused too; without the form token nothing happens.
     let r = send(&b, "photo", "me.png", &png(60, 60), &[("size", "lots")]).await;
     assert_eq!(r.status, 422, "{}", r.body);
-    let body = multipart(&[("csrf", "forged")], Some(("photo", "me.png", &png(60, 60))));
+    let body = multipart(
+        &[("csrf", "forged")],
+        Some(("photo", "me.png", &png(60, 60))),
+    );
     let r = b
         .post_raw(
             "/channel/alice/photo",
@@ -301,14 +316,25 @@ async fn uploaded_photos_become_squares_and_hostile_files_change_nothing() {
     assert!(src.contains("?rev="), "{src}");
     let (status, headers, _) = fetch(hub, &src).await;
     assert_eq!(status, 200);
-    assert!(headers["cache-control"].to_str().unwrap().contains("immutable"));
+    assert!(
+        headers["cache-control"]
+            .to_str()
+            .unwrap()
+            .contains("immutable")
+    );
     let (_, headers, _) = fetch(hub, &format!("/photo/{hash}/m?rev=1")).await;
-    assert!(!headers["cache-control"].to_str().unwrap().contains("immutable"));
+    assert!(
+        !headers["cache-control"]
+            .to_str()
+            .unwrap()
+            .contains("immutable")
+    );
 
     // Channel info advertises the 300px photo as Hubzilla does, and its URL serves it.
-    let info = hub::service::discovery::fetch_info(hub.ctx(), &hub.ctx().uris.channel("alice"), None)
-        .await
-        .unwrap();
+    let info =
+        hub::service::discovery::fetch_info(hub.ctx(), &hub.ctx().uris.channel("alice"), None)
+            .await
+            .unwrap();
     let photo = &info.extra["photo"];
     let url = photo["url"].as_str().unwrap();
     assert_eq!(url, hub.ctx().uris.photo(&hash, "l"));
@@ -361,7 +387,10 @@ async fn a_hub_serves_a_remote_channels_photo_from_its_own_cache() {
         .unwrap();
     net.drain().await;
     let m = served(b, &format!("/photo/{ah}/m")).await;
-    assert!(close(m.get_pixel(40, 40), [30, 30, 200]), "beta sees the new photo");
+    assert!(
+        close(m.get_pixel(40, 40), [30, 30, 200]),
+        "beta sees the new photo"
+    );
 
     // Avatars beside posts, comments, connections and notifications.
     let post = hub::service::item::post(a.ctx(), &alice, "a post with a face", Audience::Public)
@@ -376,7 +405,11 @@ async fn a_hub_serves_a_remote_channels_photo_from_its_own_cache() {
     let src = avatar_src(&stream.body, &ah).expect("alice's avatar on bob's stream");
     assert!(src.starts_with(&format!("/photo/{ah}/m?rev=")), "{src}");
     let connections = bb.get("/channel/bob/connections").await;
-    assert!(avatar_src(&connections.body, &ah).is_some(), "{}", connections.body);
+    assert!(
+        avatar_src(&connections.body, &ah).is_some(),
+        "{}",
+        connections.body
+    );
 
     let ab = a.browser();
     ab.login("alice@example.org", PW).await;
@@ -395,7 +428,9 @@ async fn a_hub_serves_a_remote_channels_photo_from_its_own_cache() {
     let src = avatar_src(&permalink.body, &ah).expect("an avatar on the permalink");
     assert!(src.contains("?rev="));
     // bob comments: his avatar shows beside the comment on alice's permalink.
-    let uuid = hub::service::item::uuid_of(b.ctx(), &bob, &post.mid).await.unwrap();
+    let uuid = hub::service::item::uuid_of(b.ctx(), &bob, &post.mid)
+        .await
+        .unwrap();
     let r = bb
         .submit(
             "/channel/bob/stream",
@@ -407,7 +442,11 @@ async fn a_hub_serves_a_remote_channels_photo_from_its_own_cache() {
     net.drain().await;
     let permalink = a.browser().get(&format!("/item/{}", post.uuid)).await;
     assert!(permalink.has("nice photo"), "{}", permalink.body);
-    assert!(avatar_src(&permalink.body, &bh).is_some(), "{}", permalink.body);
+    assert!(
+        avatar_src(&permalink.body, &bh).is_some(),
+        "{}",
+        permalink.body
+    );
     net.stop().await;
 }
 
@@ -451,7 +490,8 @@ async fn the_profile_photo_travels_in_the_channel_export() {
     let done = hub::service::import::import(g.ctx(), account, again, false)
         .await
         .unwrap();
-    let (status, headers, body) = fetch(g, &format!("/photo/{}/m", done.channel.channel_hash)).await;
+    let (status, headers, body) =
+        fetch(g, &format!("/photo/{}/m", done.channel.channel_hash)).await;
     assert_eq!(status, 200);
     assert!(is_svg(&headers, &body), "the generated avatar");
     net.stop().await;

@@ -934,11 +934,18 @@ pub async fn deliveries(ctx: &Ctx, channel: &Channel, uuid: &str) -> Result<(Ite
         .await
 }
 
-/// The channel's newest notifications: (kind, who, link, text, when, whose portable id).
-pub async fn notifications(
-    ctx: &Ctx,
-    channel: &Channel,
-) -> Result<Vec<(String, String, String, String, chrono::NaiveDateTime, String)>> {
+/// A notification as listed: (kind, who, link, text, when, whose portable id).
+pub type Notification = (
+    String,
+    String,
+    String,
+    String,
+    chrono::NaiveDateTime,
+    String,
+);
+
+/// The channel's newest notifications.
+pub async fn notifications(ctx: &Ctx, channel: &Channel) -> Result<Vec<Notification>> {
     let id = channel.channel_id;
     ctx.db
         .run(move |conn| {

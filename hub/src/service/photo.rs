@@ -292,7 +292,10 @@ pub async fn set_profile_photo(
 pub async fn set_cover(ctx: &Ctx, channel: &Channel, bytes: Vec<u8>) -> Result<()> {
     check_upload("cover", &bytes)?;
     let cover = off_workers("cover", move || render_cover(&bytes)).await?;
-    store_images(ctx, &channel.channel_hash, vec![(COVER, cover)], |_, _| Ok(())).await?;
+    store_images(ctx, &channel.channel_hash, vec![(COVER, cover)], |_, _| {
+        Ok(())
+    })
+    .await?;
     Ok(())
 }
 
@@ -464,14 +467,12 @@ pub(crate) async fn export_photo(
 pub(crate) async fn import_photo(ctx: &Ctx, channel: &Channel, photo: &zot::export::ExportPhoto) {
     let result = match photo.bytes() {
         Ok(bytes) => match check_upload("photo", &bytes) {
-            Ok(()) => {
-                match off_workers("photo", move || render_squares(&bytes, None)).await {
-                    Ok(squares) => store_images(ctx, &channel.channel_hash, squares, |_, _| Ok(()))
-                        .await
-                        .map(|_| ()),
-                    Err(e) => Err(e),
-                }
-            }
+            Ok(()) => match off_workers("photo", move || render_squares(&bytes, None)).await {
+                Ok(squares) => store_images(ctx, &channel.channel_hash, squares, |_, _| Ok(()))
+                    .await
+                    .map(|_| ()),
+                Err(e) => Err(e),
+            },
             Err(e) => Err(e),
         },
         Err(e) => Err(e.into()),
@@ -735,7 +736,11 @@ mod tests {
         let a = generated_avatar("abc", "alice", 80);
         assert_eq!(a, generated_avatar("abc", "alice", 80));
         assert!(a.contains(">A</text>") && a.contains("width=\"80\""));
-        assert_ne!(a, generated_avatar("abd", "alice", 80), "colour from the id");
+        assert_ne!(
+            a,
+            generated_avatar("abd", "alice", 80),
+            "colour from the id"
+        );
         let odd = generated_avatar("abc", "<&>", 48);
         assert!(odd.contains(">?</text>") && !odd.contains("<&"));
     }

@@ -30,7 +30,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 }
 
 /// How a channel is shown (its photos' versions in `avatars`).
-pub fn channel_view(channel: &Channel, ctx: &Ctx, avatars: &service::photo::Avatars) -> ChannelView {
+pub fn channel_view(
+    channel: &Channel,
+    ctx: &Ctx,
+    avatars: &service::photo::Avatars,
+) -> ChannelView {
     let host = ctx.uris.authority();
     ChannelView {
         nick: channel.channel_address.clone(),

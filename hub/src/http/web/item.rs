@@ -52,7 +52,11 @@ async fn item_page(
             .map(|c| ctx.uris.address(&c.channel_address)),
         _ => None,
     };
-    let mut authors: Vec<String> = link.comments.iter().map(|(c, _)| c.author_xchan.clone()).collect();
+    let mut authors: Vec<String> = link
+        .comments
+        .iter()
+        .map(|(c, _)| c.author_xchan.clone())
+        .collect();
     authors.push(link.item.author_xchan.clone());
     authors.push(link.channel.channel_hash.clone());
     let avatars = service::photo::avatars(ctx, authors).await?;

@@ -16,8 +16,8 @@ use crate::http::errors::render;
 use crate::http::routes::resource;
 use crate::http::session::{check_csrf, page_ctx};
 use crate::http::templates::{
-    CommentView, ConnectionRow, ConnectionsPage, DeliveryPage, NotificationRow, NotificationsPage, StreamPage,
-    ThreadView,
+    CommentView, ConnectionRow, ConnectionsPage, DeliveryPage, NotificationRow, NotificationsPage,
+    StreamPage, ThreadView,
 };
 use crate::service;
 use crate::service::connection::StateChange;
@@ -243,9 +243,11 @@ async fn connections_page(
     status: StatusCode,
 ) -> Result<HttpResponse> {
     let all = service::connection::list(ctx, channel).await?;
-    let avatars =
-        service::photo::avatars(ctx, all.iter().map(|c| c.xchan.xchan_hash.clone()).collect())
-            .await?;
+    let avatars = service::photo::avatars(
+        ctx,
+        all.iter().map(|c| c.xchan.xchan_hash.clone()).collect(),
+    )
+    .await?;
     let me = ctx.uris.address(&channel.channel_address);
     let row = |c: &service::connection::ConnectionView| {
         let ab = &c.state;
