@@ -89,3 +89,21 @@ settings-language-label = Sprache der Seiten
 settings-timezone-label = Zeitzone
 settings-save = Speichern
 settings-saved = Deine Einstellungen sind gespeichert.
+
+## Composer and editing
+flash-posted = Dein Beitrag ist veröffentlicht.
+flash-post-updated = Deine Änderungen sind gespeichert.
+flash-post-deleted = Der Beitrag ist gelöscht. Hubs, die ihn erhalten haben, werden gebeten, ihn ebenfalls zu entfernen.
+compose-preview = Vorschau
+compose-preview-heading = Vorschau (noch nicht veröffentlicht)
+compose-help = Hilfe zur Formatierung
+edit-title = Beitrag bearbeiten
+edit-save = Änderungen speichern
+edit-cancel = Abbrechen
+delete-title = Diesen Beitrag löschen?
+delete-confirm = Löschen
+delete-keep = Behalten
+stream-new-posts = { $count ->
+    [one] Ein neuer Beitrag: anzeigen
+   *[other] { $count } neue Beiträge: anzeigen
+}

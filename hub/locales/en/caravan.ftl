@@ -126,3 +126,41 @@ cover-heading = Cover image
 cover-current = Your current cover image
 cover-file = Image file (cut to a 3:1 band of at most 1500 × 500 pixels; up to { $mib } MiB)
 cover-save = Upload the cover image
+
+## Composer and editing
+flash-posted = Your post is published.
+flash-post-updated = Your changes are saved.
+flash-post-deleted = The post is deleted. Hubs that received it are told to remove it too.
+flash-comment-deleted = The comment is deleted.
+compose-preview = Preview
+compose-preview-heading = Preview (not published yet)
+compose-help = Formatting help
+compose-help-intro = Posts are written in Markdown:
+help-bold = **bold**
+help-italic = *italic*
+help-link = [a link](https://example.org)
+help-heading = # Heading
+help-quote = > a quote
+help-code = `code` or a block indented by four spaces
+help-list = - a list item
+help-table = | a | b |, then |---|---|, then rows
+help-urls = Addresses starting with https:// become links by themselves.
+edit-title = Edit post
+edit-comment-title = Edit comment
+edit-text = Text (Markdown)
+edit-save = Save changes
+edit-cancel = Cancel
+edit-note = Everyone who received it gets the new version; the old one stays in its history.
+history-title = History of a post
+history-current = Current version
+history-written = Written { $when }
+history-none = This post was never changed.
+delete-title = Delete this post?
+delete-comment-title = Delete this comment?
+delete-explain = It disappears from this hub, and every hub that received it is asked to remove it. This cannot be undone.
+delete-confirm = Delete it
+delete-keep = Keep it
+stream-new-posts = { $count ->
+    [one] One new post: show it
+   *[other] { $count } new posts: show them
+}

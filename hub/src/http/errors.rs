@@ -56,7 +56,11 @@ fn title_of(kind: &ErrorKind) -> &'static str {
 /// for `NotLoggedIn`, otherwise the error page of `site_name` with the kind's status and
 /// headers (`Retry-After`, `Allow`).
 pub fn error_page(error: &Error, site_name: &str, return_to: Option<&str>) -> HttpResponse {
-    error_page_in(error, PageCtx::bare(site_name, title_of(&error.kind)), return_to)
+    error_page_in(
+        error,
+        PageCtx::bare(site_name, title_of(&error.kind)),
+        return_to,
+    )
 }
 
 /// What a person can do after an error: (href, label) links for the error page.
@@ -67,7 +71,10 @@ fn next_steps(kind: &ErrorKind, page: &PageCtx, return_to: Option<&str>) -> Vec<
         let next = return_to.unwrap_or("/");
         let enc = |s: &str| url::form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>();
         out.push((format!("/login?next={}", enc(next)), page.t("error-log-in")));
-        out.push((format!("/rmagic?dest={}", enc(next)), page.t("error-sign-in-hub")));
+        out.push((
+            format!("/rmagic?dest={}", enc(next)),
+            page.t("error-sign-in-hub"),
+        ));
     }
     if page.viewer.is_some() {
         out.push(("/channels".into(), page.t("error-my-channels")));

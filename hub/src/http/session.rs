@@ -171,12 +171,18 @@ pub async fn log_in(ctx: &Ctx, session: &Session, account_id: i64, agent: &str) 
         .map_err(|e| Error::internal(anyhow::anyhow!("session: {e}")))
 }
 
-/// Ends the session, server-side and in the cookie.
+/// Ends the session, server-side and in the cookie: the cookie is emptied and renewed, keeping
+/// only the language, so the next page can say "you are logged out".
 pub async fn log_out(ctx: &Ctx, session: &Session) -> Result<()> {
     if let Some(token) = session_token(session) {
         service::session::revoke(ctx, &token).await?;
     }
-    session.purge();
+    let lang = session.get::<String>(LANG_KEY).ok().flatten();
+    session.clear();
+    session.renew();
+    if let Some(lang) = lang {
+        set_language(session, &lang);
+    }
     Ok(())
 }
 
@@ -190,8 +196,7 @@ pub async fn page_ctx(
     viewer: Option<&Account>,
 ) -> PageCtx {
     let chosen = session.get::<String>(CHANNEL_KEY).ok().flatten();
-    let frame = match service::preferences::frame(ctx, viewer.map(|a| a.account_id), chosen).await
-    {
+    let frame = match service::preferences::frame(ctx, viewer.map(|a| a.account_id), chosen).await {
         Ok(f) => Some(f),
         Err(e) => {
             tracing::warn!(error = %e, "page frame unavailable");
@@ -279,6 +284,33 @@ pub fn set_language(session: &Session, lang: &str) {
     if let Err(e) = session.insert(LANG_KEY, lang) {
         tracing::warn!(error = %e, "could not store the language");
     }
+}
+
+/// A catalogue message in this session's language (for flash messages, set before a redirect).
+pub fn page_text(ctx: &Ctx, session: &Session, id: &str) -> String {
+    let lang = session
+        .get::<String>(LANG_KEY)
+        .ok()
+        .flatten()
+        .and_then(|l| ctx.i18n.supported(&l))
+        .unwrap_or(crate::i18n::DEFAULT_LANG);
+    ctx.i18n.text(lang, id)
+}
+
+/// A catalogue message with arguments in this session's language.
+pub fn page_text_with(
+    ctx: &Ctx,
+    session: &Session,
+    id: &str,
+    args: &[(&str, crate::i18n::Arg)],
+) -> String {
+    let lang = session
+        .get::<String>(LANG_KEY)
+        .ok()
+        .flatten()
+        .and_then(|l| ctx.i18n.supported(&l))
+        .unwrap_or(crate::i18n::DEFAULT_LANG);
+    ctx.i18n.text_with(lang, id, args)
 }
 
 /// Whether the session already holds a language.

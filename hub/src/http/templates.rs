@@ -75,7 +75,8 @@ impl PageCtx {
 
     /// A message with a count (`$count`, which picks the plural form).
     pub fn tn(&self, id: &str, count: &i64) -> String {
-        self.i18n.text_with(self.lang, id, &[("count", (*count).into())])
+        self.i18n
+            .text_with(self.lang, id, &[("count", (*count).into())])
     }
 
     /// An RFC 3339 time as the viewer reads it: `YYYY-MM-DD HH:MM` in their zone, with the zone.
@@ -140,6 +141,8 @@ pub struct PostView {
     pub created_iso: String,
     /// The author's 80px photo.
     pub avatar: String,
+    /// Changed since it was written (its history can be shown).
+    pub edited: bool,
 }
 
 /// `/`
@@ -294,6 +297,8 @@ pub struct ChannelPage {
     pub hidden: bool,
     /// Draft body (re-shown after an error).
     pub draft: String,
+    /// The draft as it will show (the composer's preview button).
+    pub preview: Option<String>,
     /// Composer error.
     pub error: Option<String>,
     /// Page number.
@@ -357,8 +362,12 @@ pub struct ItemPage {
     pub comments: Vec<CommentView>,
     /// Likes.
     pub likes: usize,
+    /// Likes, as the catalogue's plural argument.
+    pub likes_i64: i64,
     /// The viewer may comment and like.
     pub may_respond: bool,
+    /// The viewer's channel holds and wrote the post (it can be edited and deleted).
+    pub own: bool,
     /// Comment draft (after an error).
     pub draft: String,
     /// Comment error.
@@ -476,6 +485,8 @@ pub struct ThreadView {
     pub html: String,
     /// When.
     pub created: String,
+    /// When (RFC 3339).
+    pub created_iso: String,
     /// Restricted audience.
     pub restricted: bool,
     /// Who can see it, in words.
@@ -486,6 +497,13 @@ pub struct ThreadView {
     pub likes: usize,
     /// Comments.
     pub comments: Vec<CommentView>,
+}
+
+impl ThreadView {
+    /// The like count as the catalogue's plural argument.
+    pub fn likes_i64(&self) -> i64 {
+        i64::try_from(self.likes).unwrap_or(i64::MAX)
+    }
 }
 
 /// A comment in a conversation.
@@ -501,6 +519,10 @@ pub struct CommentView {
     pub avatar: String,
     /// Sanitised HTML.
     pub html: String,
+    /// Its permalink uuid on this hub.
+    pub uuid: String,
+    /// Written by the viewer's channel here (it can be edited and deleted).
+    pub own: bool,
 }
 
 /// `/channel/{nick}/stream`
@@ -848,4 +870,61 @@ pub struct CloudPage {
     pub message: Option<String>,
     /// Error.
     pub error: Option<String>,
+}
+
+/// `/item/{uuid}/edit`
+#[derive(Template)]
+#[template(path = "item/edit.html")]
+pub struct EditItemPage {
+    /// Layout.
+    pub page: PageCtx,
+    /// The item.
+    pub uuid: String,
+    /// The text in the form.
+    pub body: String,
+    /// The text rendered (the preview button).
+    pub preview: Option<String>,
+    /// Form error.
+    pub error: Option<String>,
+    /// A comment rather than a post.
+    pub comment: bool,
+}
+
+/// One version on the history page.
+#[derive(Debug, Clone)]
+pub struct VersionView {
+    /// Sanitised HTML.
+    pub html: String,
+    /// When it was written (RFC 3339).
+    pub written: String,
+}
+
+/// `/item/{uuid}/history`
+#[derive(Template)]
+#[template(path = "item/history.html")]
+pub struct HistoryPage {
+    /// Layout.
+    pub page: PageCtx,
+    /// The item.
+    pub uuid: String,
+    /// The channel holding it.
+    pub channel_name: String,
+    /// The version shown today.
+    pub current: VersionView,
+    /// Earlier versions, newest first.
+    pub earlier: Vec<VersionView>,
+}
+
+/// `/item/{uuid}/delete`
+#[derive(Template)]
+#[template(path = "item/delete.html")]
+pub struct DeleteItemPage {
+    /// Layout.
+    pub page: PageCtx,
+    /// The item.
+    pub uuid: String,
+    /// What it says.
+    pub html: String,
+    /// Where "keep it" leads.
+    pub back: String,
 }

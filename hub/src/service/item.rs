@@ -972,3 +972,58 @@ pub async fn uuid_of(ctx: &Ctx, channel: &Channel, mid: &str) -> Result<String> 
         })
         .await
 }
+
+/// One of the account's own items by uuid, with the channel that holds and wrote it
+/// (`NotFound` for anything else, so others' items are not revealed).
+pub async fn own_item(ctx: &Ctx, account_id: i64, uuid: &str) -> Result<(Channel, Item)> {
+    if uuid.len() > 64 {
+        return Err(Error::new(ErrorKind::NotFound));
+    }
+    let uuid = uuid.to_string();
+    ctx.db
+        .run(move |conn| {
+            let item = store::item::find_by_uuid(conn, &uuid)?
+                .filter(|i| !i.item_deleted && i.verb == "Create")
+                .ok_or_else(|| Error::new(ErrorKind::NotFound))?;
+            let channel = store::channel::find(conn, item.uid)?
+                .filter(|c| {
+                    !c.channel_removed
+                        && c.channel_account_id == account_id
+                        && c.channel_hash == item.author_xchan
+                })
+                .map(Channel::from)
+                .ok_or_else(|| Error::new(ErrorKind::NotFound))?;
+            Ok((channel, Item::from(item)))
+        })
+        .await
+}
+
+/// One earlier version of an item.
+#[derive(Debug, Clone)]
+pub struct Version {
+    /// Its sanitised HTML.
+    pub html: String,
+    /// When it was written.
+    pub written: chrono::NaiveDateTime,
+}
+
+/// An item and its earlier versions (oldest first), for a viewer who may see the item.
+pub async fn history(
+    ctx: &Ctx,
+    uuid: &str,
+    observer: &Observer,
+) -> Result<(Item, Channel, Vec<Version>)> {
+    let (item, channel, _) = by_uuid(ctx, uuid, observer).await?;
+    let id = item.id;
+    let versions = ctx
+        .db
+        .run(move |conn| store::api::edits(conn, id))
+        .await?
+        .into_iter()
+        .map(|e| Version {
+            html: e.html,
+            written: e.edited,
+        })
+        .collect();
+    Ok((item, channel, versions))
+}

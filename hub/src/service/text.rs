@@ -5,7 +5,7 @@
 
 use std::sync::Arc;
 
-use pulldown_cmark::{Options, Parser, html};
+use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd, html};
 
 /// Hubzilla's BBCode to safe HTML: bbscope's extended tag set plus Hubzilla's `[zrl]` and
 /// `[zmg]` (links and images that carry the viewer's identity there; plain ones here). Built
@@ -71,18 +71,59 @@ pub fn markdown_to_safe_html(source: &str) -> String {
     options.insert(Options::ENABLE_TASKLISTS);
     let parser = Parser::new_ext(source, options);
     let mut raw = String::with_capacity(source.len() * 2);
-    html::push_html(&mut raw, parser);
+    html::push_html(&mut raw, linkify_text(parser));
     sanitize_html(&raw)
+}
+
+/// Bare `http(s)://` URLs in text become links; text inside links, images and code stays as is.
+fn linkify_text<'a>(events: impl Iterator<Item = Event<'a>>) -> impl Iterator<Item = Event<'a>> {
+    let mut finder = linkify::LinkFinder::new();
+    finder.kinds(&[linkify::LinkKind::Url]);
+    let mut inside = 0usize;
+    events.flat_map(move |event| {
+        match &event {
+            Event::Start(Tag::Link { .. } | Tag::Image { .. } | Tag::CodeBlock(_)) => inside += 1,
+            Event::End(TagEnd::Link | TagEnd::Image | TagEnd::CodeBlock) => {
+                inside = inside.saturating_sub(1);
+            }
+            _ => {}
+        }
+        let text = match &event {
+            Event::Text(t) if inside == 0 => t.clone(),
+            _ => return vec![event],
+        };
+        let spans: Vec<_> = finder.spans(&text).collect();
+        if spans.iter().all(|s| s.kind().is_none()) {
+            return vec![event];
+        }
+        spans
+            .into_iter()
+            .map(|span| match span.kind() {
+                Some(_) if span.as_str().starts_with("http") => {
+                    let url = html_escape::encode_double_quoted_attribute(span.as_str());
+                    let shown = html_escape::encode_text(span.as_str());
+                    Event::Html(format!(r#"<a href="{url}">{shown}</a>"#).into())
+                }
+                _ => Event::Text(span.as_str().to_string().into()),
+            })
+            .collect()
+    })
 }
 
 /// Sanitises HTML that arrived from another hub (the same rules as our own Markdown output).
 pub fn sanitize_html(html: &str) -> String {
     ammonia::Builder::default()
-        .link_rel(Some("nofollow noopener noreferrer"))
+        .link_rel(Some(LINK_REL))
         .url_schemes(["http", "https", "mailto"].into_iter().collect())
         .clean(html)
         .to_string()
+        // A link whose URL was removed (`javascript:`) keeps ammonia's rel, and `rel` without
+        // `href` is invalid HTML: such a link becomes a plain `<a>` (the Nu Html Checker).
+        .replace(&format!("<a rel=\"{LINK_REL}\">"), "<a>")
 }
+
+/// The `rel` of every link in user text.
+const LINK_REL: &str = "nofollow noopener noreferrer";
 
 /// Whether sanitised HTML would show nothing: no image and no visible character once tags are
 /// removed (whitespace, `&nbsp;`, zero-width and bidi characters do not count).
@@ -103,6 +144,40 @@ pub fn renders_to_nothing(safe_html: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_link_without_its_url_keeps_no_rel() {
+        let html =
+            markdown_to_safe_html("[a link](javascript:alert(3)) and [ok](https://example.org/)");
+        assert!(html.contains("<a>a link</a>"), "{html}");
+        assert!(
+            html.contains(
+                r#"<a href="https://example.org/" rel="nofollow noopener noreferrer">ok</a>"#
+            ),
+            "{html}"
+        );
+    }
+
+    #[test]
+    fn bare_urls_become_links_but_not_in_code_or_links() {
+        let html = markdown_to_safe_html("see https://example.org/a?b=1&c=2 now");
+        assert!(
+            html.contains(r#"<a href="https://example.org/a?b=1&amp;c=2" rel="nofollow noopener noreferrer">https://example.org/a?b=1&amp;c=2</a>"#),
+            "{html}"
+        );
+        let code = markdown_to_safe_html("`https://example.org/x`\n\n    https://example.org/y");
+        assert!(!code.contains("<a "), "{code}");
+        let link = markdown_to_safe_html("[https://example.org/z](https://example.org/z)");
+        assert_eq!(link.matches("<a ").count(), 1, "{link}");
+        let js = markdown_to_safe_html("javascript:alert(1) and ftp://x.example/");
+        assert!(!js.contains("<a "), "{js}");
+        let hostile = markdown_to_safe_html("https://example.org/\"onmouseover=\"alert(1)");
+        assert!(!hostile.contains(" onmouseover"), "{hostile}");
+        assert!(
+            hostile.contains("</a>&quot;onmouseover") || hostile.contains("</a>\"onmouseover"),
+            "{hostile}"
+        );
+    }
 
     #[test]
     fn posts_that_render_to_nothing_are_recognised() {

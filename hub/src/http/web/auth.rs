@@ -230,7 +230,8 @@ async fn get_login(
         &query.next,
         None,
         StatusCode::OK,
-    ).await)
+    )
+    .await)
 }
 
 /// POST /login
@@ -250,6 +251,12 @@ async fn post_login(
                 .and_then(|v| v.to_str().ok())
                 .unwrap_or_default();
             log_in(&ctx, &session, account.account_id, agent).await?;
+            // The account's language follows it to this browser.
+            if let Ok(prefs) = service::preferences::prefs(&ctx, account.account_id).await
+                && !prefs.language.is_empty()
+            {
+                crate::http::session::set_language(&session, &prefs.language);
+            }
             Ok(see_other(safe_next(&form.next).unwrap_or("/channels")))
         }
         Err(e)
@@ -264,7 +271,8 @@ async fn post_login(
                 &form.next,
                 Some(e.kind.safe_message()),
                 status,
-            ).await;
+            )
+            .await;
             if e.kind == ErrorKind::RateLimited {
                 resp.headers_mut().insert(
                     actix_web::http::header::RETRY_AFTER,
@@ -285,6 +293,10 @@ async fn post_logout(
 ) -> Result<HttpResponse> {
     check_csrf(&session, &form.csrf)?;
     log_out(&ctx, &session).await?;
+    crate::http::session::flash(
+        &session,
+        crate::http::session::page_text(&ctx, &session, "logged-out"),
+    );
     Ok(see_other("/"))
 }
 

@@ -11,7 +11,7 @@ use crate::ctx::Ctx;
 use crate::error::{Error, ErrorKind, Result};
 use crate::http::errors::render;
 use crate::http::routes::resource;
-use crate::http::session::{Who, check_csrf, page_ctx, require_viewer, who};
+use crate::http::session::{Who, check_csrf, flash, page_ctx, page_text, require_viewer, who};
 use crate::http::templates::{
     ChannelPage, ChannelView, ChannelsPage, NewChannelPage, PostView, ProfileEditPage,
 };
@@ -56,6 +56,7 @@ pub fn post_view(item: &Item, avatars: &service::photo::Avatars) -> PostView {
         html: item.html.clone(),
         created: item.created.format("%Y-%m-%d %H:%M UTC").to_string(),
         created_iso: item.created.and_utc().to_rfc3339(),
+        edited: item.edited > item.created + chrono::Duration::seconds(1),
     }
 }
 
@@ -130,7 +131,8 @@ async fn get_new_channel(ctx: web::Data<Ctx>, session: Session) -> Result<HttpRe
         &NewChannelForm::default(),
         None,
         StatusCode::OK,
-    ).await)
+    )
+    .await)
 }
 
 /// POST /channels/new
@@ -155,7 +157,8 @@ async fn post_new_channel(
             &form,
             Some(e.kind.safe_message()),
             form_status(&e),
-        ).await),
+        )
+        .await),
         Err(e) => Err(e),
     }
 }
@@ -171,6 +174,8 @@ struct ChannelPageInput {
     audience: Option<String>,
     error: Option<String>,
     page_no: i64,
+    /// The draft rendered, when the composer asked for a preview.
+    preview: Option<String>,
 }
 
 async fn channel_page(
@@ -242,6 +247,7 @@ async fn channel_page(
         attachable,
         hidden: posts.hidden,
         draft: input.draft,
+        preview: input.preview,
         error: input.error,
         page_no: posts.page,
         has_more: posts.has_more,
@@ -281,6 +287,7 @@ async fn get_channel(
     let who = who(&ctx, &session).await?;
     let input = ChannelPageInput {
         draft: String::new(),
+        preview: None,
         audience: None,
         error: None,
         page_no: query.page.unwrap_or(1),
@@ -304,6 +311,9 @@ pub struct PostForm {
     /// Files of the channel to attach (public ids).
     #[serde(skip)]
     attach: Vec<String>,
+    /// The preview button was pressed.
+    #[serde(skip)]
+    preview: bool,
 }
 
 impl PostForm {
@@ -316,6 +326,7 @@ impl PostForm {
                 "body" => f.body = v.into_owned(),
                 "audience" => f.audience = v.into_owned(),
                 "to" => f.to = v.into_owned(),
+                "preview" => f.preview = true,
                 "attach" if !v.is_empty() && f.attach.len() < 64 => f.attach.push(v.into_owned()),
                 _ => {}
             }
@@ -350,6 +361,21 @@ async fn post_channel_post(
     let form = PostForm::read(&body);
     check_csrf(&session, &form.csrf)?;
     let (account, channel) = owned_channel(&ctx, &session, &nick).await?;
+    if form.preview {
+        // Shown as it will be, nothing stored; the text and audience stay in the form.
+        let input = ChannelPageInput {
+            preview: Some(service::text::markdown_to_safe_html(&form.body)),
+            draft: form.body.clone(),
+            audience: Some(form.audience.clone()),
+            error: None,
+            page_no: 1,
+        };
+        let who = Who {
+            account: Some(account),
+            visitor: None,
+        };
+        return channel_page(&ctx, &session, &channel, &who, input, StatusCode::OK).await;
+    }
     // `public`, `connections`, `group:NAME`, or `to:nick@host` (one channel alone).
     let audience = match form.audience.as_str() {
         "" => Ok(Audience::default_for(&channel)),
@@ -364,13 +390,17 @@ async fn post_channel_post(
         Err(e) => Err(e),
     };
     match result {
-        Ok(_) => Ok(see_other(&format!("/channel/{}", channel.channel_address))),
+        Ok(_) => {
+            flash(&session, page_text(&ctx, &session, "flash-posted"));
+            Ok(see_other(&format!("/channel/{}", channel.channel_address)))
+        }
         Err(e) if e.kind.field().is_some() || e.kind == ErrorKind::RateLimited => {
             let input = ChannelPageInput {
                 draft: form.body.clone(),
                 audience: Some(form.audience.clone()),
                 error: Some(e.kind.safe_message()),
                 page_no: 1,
+                preview: None,
             };
             let who = Who {
                 account: Some(account),

@@ -109,7 +109,8 @@ async fn page(
             session,
             &format!("Files of {}", f.channel.channel_name),
             w.account.as_ref(),
-        ).await,
+        )
+        .await,
         nick: nick.to_string(),
         channel_name: f.channel.channel_name.clone(),
         folder: folder.unwrap_or("").to_string(),

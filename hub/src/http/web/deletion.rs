@@ -199,7 +199,16 @@ async fn get_settings(
     nick: web::Path<String>,
 ) -> Result<HttpResponse> {
     let (account, channel) = owned_channel(&ctx, &session, &nick).await?;
-    settings_page(&ctx, &session, &account, &channel, None, None, StatusCode::OK).await
+    settings_page(
+        &ctx,
+        &session,
+        &account,
+        &channel,
+        None,
+        None,
+        StatusCode::OK,
+    )
+    .await
 }
 
 /// The settings form.

@@ -93,7 +93,8 @@ async fn get_import(ctx: web::Data<Ctx>, session: Session) -> Result<HttpRespons
         &OnlineForm::default(),
         None,
         StatusCode::OK,
-    ).await)
+    )
+    .await)
 }
 
 /// The file import form.
@@ -141,7 +142,8 @@ async fn post_file(
             &OnlineForm::default(),
             Some(e.kind.safe_message()),
             form_status(&e),
-        ).await),
+        )
+        .await),
         Err(e) => Err(e),
     }
 }
@@ -194,14 +196,7 @@ async fn post_online(
                 }
                 _ => e.kind.safe_message(),
             };
-            Ok(import_page(
-                &ctx,
-                &session,
-                &account,
-                &form,
-                Some(message),
-                status,
-            ).await)
+            Ok(import_page(&ctx, &session, &account, &form, Some(message), status).await)
         }
     }
 }

@@ -60,13 +60,20 @@ async fn item_page(
     authors.push(link.item.author_xchan.clone());
     authors.push(link.channel.channel_hash.clone());
     let avatars = service::photo::avatars(ctx, authors).await?;
+    let holder = who
+        .account
+        .as_ref()
+        .is_some_and(|a| a.account_id == link.channel.channel_account_id);
+    let own = holder && link.item.author_xchan == link.channel.channel_hash;
+    let channel_hash = link.channel.channel_hash.clone();
     let page = ItemPage {
         page: page_ctx(
             ctx,
             session,
             &link.channel.channel_name,
             who.account.as_ref(),
-        ).await,
+        )
+        .await,
         channel: channel_view(&link.channel, ctx, &avatars),
         post: post_view(&link.item, &avatars),
         comments: link
@@ -77,11 +84,15 @@ async fn item_page(
                 author_link: ctx.uris.with_zid(&a.2, me.as_deref()),
                 author_name: a.0,
                 author_addr: a.1,
+                own: holder && c.author_xchan == channel_hash,
+                uuid: c.uuid,
                 html: c.html,
             })
             .collect(),
         likes: link.likes,
+        likes_i64: i64::try_from(link.likes).unwrap_or(i64::MAX),
         may_respond: link.may_respond,
+        own,
         draft,
         error,
     };

@@ -11,10 +11,12 @@ pub mod frame;
 pub mod home;
 pub mod import;
 pub mod item;
+pub mod item_edit;
 pub mod locations;
 pub mod network;
 pub mod permissions;
 pub mod photo;
+pub mod preferences;
 pub mod settings;
 pub mod visit;
 
@@ -37,10 +39,12 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     feed::configure(cfg);
     frame::configure(cfg);
     item::configure(cfg);
+    item_edit::configure(cfg);
     import::configure(cfg);
     locations::configure(cfg);
     network::configure(cfg);
     permissions::configure(cfg);
+    preferences::configure(cfg);
     photo::configure(cfg);
     settings::configure(cfg);
     admin::configure(cfg);

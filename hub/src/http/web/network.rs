@@ -26,6 +26,7 @@ use crate::service::{account::Account, channel::Channel};
 /// Registers the routes of this module.
 pub fn configure(cfg: &mut web::ServiceConfig) {
     resource!(cfg, "/channel/{nick}/stream", get => get_stream);
+    resource!(cfg, "/channel/{nick}/stream/new", get => get_stream_new);
     resource!(cfg, "/channel/{nick}/item/{uuid}/comment", post => post_comment);
     resource!(cfg, "/channel/{nick}/item/{uuid}/like", post => post_like);
     resource!(cfg, "/channel/{nick}/item/{uuid}/status", get => get_status);
@@ -78,6 +79,7 @@ async fn stream_page(
                 author_addr: t.author.1,
                 html: t.top.html.clone(),
                 created: t.top.created.format("%Y-%m-%d %H:%M UTC").to_string(),
+                created_iso: t.top.created.and_utc().to_rfc3339(),
                 restricted: t.top.is_restricted(),
                 seen_by: t.top.seen_by.clone(),
                 own: t.top.item_origin && t.top.author_xchan == channel.channel_hash,
@@ -90,6 +92,8 @@ async fn stream_page(
                         author_link: link(&a.2),
                         author_name: a.0,
                         author_addr: a.1,
+                        own: c.author_xchan == channel.channel_hash,
+                        uuid: c.uuid,
                         html: c.html,
                     })
                     .collect(),
@@ -120,6 +124,36 @@ async fn get_stream(
         StatusCode::OK,
     )
     .await
+}
+
+/// `?since=RFC3339`
+#[derive(Debug, Deserialize)]
+pub struct SinceQuery {
+    #[serde(default)]
+    since: String,
+}
+
+/// GET /channel/{nick}/stream/new: how many conversations on the first page started after
+/// `since` (the page's newest), for the "n new posts" button of static/js/caravan.js.
+async fn get_stream_new(
+    ctx: web::Data<Ctx>,
+    session: Session,
+    nick: web::Path<String>,
+    query: web::Query<SinceQuery>,
+) -> Result<HttpResponse> {
+    let (_, channel) = owned(&ctx, &session, &nick).await?;
+    let since = chrono::DateTime::parse_from_rfc3339(&query.since)
+        .map(|t| t.naive_utc())
+        .unwrap_or_default();
+    let (threads, _) = service::item::threads(&ctx, &channel, 1).await?;
+    let count = threads.iter().filter(|t| t.top.created > since).count();
+    let label = crate::http::session::page_text_with(
+        &ctx,
+        &session,
+        "stream-new-posts",
+        &[("count", count.into())],
+    );
+    Ok(HttpResponse::Ok().json(serde_json::json!({ "count": count, "label": label })))
 }
 
 /// A comment form.
@@ -593,6 +627,8 @@ async fn get_notifications(
     let items = service::item::notifications(&ctx, &channel).await?;
     let avatars =
         service::photo::avatars(&ctx, items.iter().map(|n| n.5.clone()).collect()).await?;
+    // Opening the list is reading it: the header's count drops to zero.
+    service::preferences::mark_notifications_seen(&ctx, channel.channel_id).await?;
     let page = NotificationsPage {
         page: page_ctx(&ctx, &session, "Notifications", Some(&account)).await,
         nick: channel.channel_address.clone(),

@@ -225,7 +225,9 @@ async fn get_email_confirm(
 ) -> Result<HttpResponse> {
     let email = service::lifecycle::confirm_email_change(&ctx, &token).await?;
     flash(&session, format!("Your email address is now {email}."));
-    let logged_in = crate::http::session::viewer(&ctx, &session).await?.is_some();
+    let logged_in = crate::http::session::viewer(&ctx, &session)
+        .await?
+        .is_some();
     Ok(see_other(if logged_in { "/settings" } else { "/login" }))
 }
 

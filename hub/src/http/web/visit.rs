@@ -139,7 +139,8 @@ async fn post_rmagic(
                 &form.dest,
                 Some(e.kind.safe_message()),
                 StatusCode::UNPROCESSABLE_ENTITY,
-            ).await)
+            )
+            .await)
         }
     }
 }
