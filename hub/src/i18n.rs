@@ -71,10 +71,7 @@ impl Catalogue {
     /// The shipped tag for `lang` (`de-AT` → `de`), if any.
     pub fn supported(&self, lang: &str) -> Option<&'static str> {
         let primary = lang.split(['-', '_']).next()?.trim().to_ascii_lowercase();
-        SOURCES
-            .iter()
-            .map(|(t, _, _)| *t)
-            .find(|t| *t == primary)
+        SOURCES.iter().map(|(t, _, _)| *t).find(|t| *t == primary)
     }
 
     /// The best shipped language for an `Accept-Language` header (by q-value, then order).
