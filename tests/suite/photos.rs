@@ -346,6 +346,13 @@ async fn uploaded_photos_become_squares_and_hostile_files_change_nothing() {
     );
     let img = served(hub, url).await;
     assert_eq!((img.width(), img.height()), (300, 300));
+
+    // Apps see the same photo and the cover.
+    let account = hub::service::client_api::accounts::lookup(hub.ctx(), "alice")
+        .await
+        .unwrap();
+    assert_eq!(account.avatar, hub.ctx().uris.photo(&hash, "l"));
+    assert_eq!(account.header, hub.ctx().uris.photo(&hash, "cover"));
     net.stop().await;
 }
 

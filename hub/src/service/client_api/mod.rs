@@ -195,6 +195,11 @@ pub(crate) fn account_of(conn: &mut AnyConnection, ctx: &Ctx, hash: &str) -> Res
         ),
     };
     let username = nick_of(&addr).to_string();
+    let header = if store::photo::find(conn, hash, crate::service::photo::COVER)?.is_some() {
+        ctx.uris.photo(hash, crate::service::photo::COVER)
+    } else {
+        ctx.uris.page("/static/img/header.svg")
+    };
     let mut account = Account {
         id: hash.to_string(),
         acct: addr.clone(),
@@ -203,10 +208,11 @@ pub(crate) fn account_of(conn: &mut AnyConnection, ctx: &Ctx, hash: &str) -> Res
         url,
         display_name: name,
         note: String::new(),
-        avatar: ctx.uris.page("/static/img/avatar.svg"),
-        avatar_static: ctx.uris.page("/static/img/avatar.svg"),
-        header: ctx.uris.page("/static/img/header.svg"),
-        header_static: ctx.uris.page("/static/img/header.svg"),
+        // The 300px photo (or the generated avatar), served for local and remote alike.
+        avatar: ctx.uris.photo(hash, "l"),
+        avatar_static: ctx.uris.photo(hash, "l"),
+        header: header.clone(),
+        header_static: header,
         locked: false,
         fields: Vec::new(),
         emojis: Vec::new(),
