@@ -61,6 +61,14 @@ async fn posts_are_previewed_edited_with_history_and_deleted_everywhere() {
         !a.browser().get("/channel/alice").await.has("Big news"),
         "a preview stores nothing"
     );
+    // A form whose token expired keeps its text (and stores nothing).
+    let expired = web
+        .post("/channel/alice/post", &[("body", "Long draft kept 77"), ("audience", "public"), ("csrf", "stale")])
+        .await;
+    assert_eq!(expired.status, 403);
+    assert!(expired.has(">Long draft kept 77</textarea>"), "{}", expired.body);
+    assert!(expired.has("id=\"form-error\""));
+    assert!(!a.browser().get("/channel/alice").await.has("Long draft kept 77"));
     // Publish: a flash message on the page after the redirect, shown once.
     let page = web
         .submit_and_follow(

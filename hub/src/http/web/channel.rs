@@ -359,8 +359,24 @@ async fn post_channel_post(
     body: web::Bytes,
 ) -> Result<HttpResponse> {
     let form = PostForm::read(&body);
-    check_csrf(&session, &form.csrf)?;
+    let expired = check_csrf(&session, &form.csrf).err();
     let (account, channel) = owned_channel(&ctx, &session, &nick).await?;
+    if let Some(e) = expired {
+        // An expired form (a long draft, a restarted browser) keeps its text: the page comes
+        // back with a fresh token and the draft in the composer, nothing stored.
+        let input = ChannelPageInput {
+            draft: form.body.clone(),
+            audience: Some(form.audience.clone()),
+            error: Some(e.kind.safe_message()),
+            page_no: 1,
+            preview: None,
+        };
+        let who = Who {
+            account: Some(account),
+            visitor: None,
+        };
+        return channel_page(&ctx, &session, &channel, &who, input, StatusCode::FORBIDDEN).await;
+    }
     if form.preview {
         // Shown as it will be, nothing stored; the text and audience stay in the form.
         let input = ChannelPageInput {

@@ -108,9 +108,23 @@ async fn post_edit(
     uuid: web::Path<String>,
     form: web::Form<EditForm>,
 ) -> Result<HttpResponse> {
-    check_csrf(&session, &form.csrf)?;
+    let expired = check_csrf(&session, &form.csrf).err();
     let account = require_viewer(&ctx, &session).await?;
     let (channel, item) = service::item::own_item(&ctx, account.account_id, &uuid).await?;
+    if let Some(e) = expired {
+        // The text typed is not lost with an expired form.
+        return Ok(edit_page(
+            &ctx,
+            &session,
+            &account,
+            &item,
+            form.body.clone(),
+            None,
+            Some(e.kind.safe_message()),
+            StatusCode::FORBIDDEN,
+        )
+        .await);
+    }
     if form.preview.is_some() {
         let html = service::text::markdown_to_safe_html(&form.body);
         return Ok(edit_page(
