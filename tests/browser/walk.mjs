@@ -466,6 +466,9 @@ async function walkPass(w, who) {
     async () => {
       alice = await w.person(nick);
       await w.goto(alice, `${A}/`);
+      // The JavaScript-off pass really has no script: evaluating any must fail.
+      const ran = await alice.evaluate(() => true).catch(() => false);
+      if (ran !== w.js) fail(`script in the page ${ran ? 'runs' : 'does not run'} in the ${w.pass} pass`);
       await expectVisible(alice, 'a[href="/register"]', 'home page', w.timeout);
       await expectVisible(alice, 'a[href="/login"]', 'home page', w.timeout);
       await w.snap(alice, 'home');
