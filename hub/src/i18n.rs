@@ -206,6 +206,18 @@ mod tests {
     }
 
     #[test]
+    fn german_covers_at_least_ninety_percent_of_english() {
+        let c = Catalogue::new();
+        let en = c.ids("en");
+        let de = c.ids("de");
+        let covered = en.iter().filter(|id| de.contains(id)).count();
+        let percent = covered * 100 / en.len();
+        println!("German covers {covered} of {} English ids ({percent} %)", en.len());
+        let missing: Vec<_> = en.iter().filter(|id| !de.contains(id)).collect();
+        assert!(percent >= 90, "German covers {percent} %; missing: {missing:?}");
+    }
+
+    #[test]
     fn german_translates_and_falls_back_to_english() {
         let c = Catalogue::new();
         assert_eq!(c.text("de", "nav-settings"), "Einstellungen");

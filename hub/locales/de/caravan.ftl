@@ -30,6 +30,8 @@ flash-dismiss = Schließen
 home-welcome = Willkommen bei { $site }
 home-intro = Dieser Hub beherbergt Kanäle: Seiten, Beiträge und Gespräche von Menschen und Gruppen, verbunden über das Zot-Netzwerk. Dein Kanal gehört dir: Er lässt sich auf einen anderen Hub klonen und zieht mit Verbindungen und Inhalten um.
 home-go-channels = Zu meinen Kanälen
+home-title = Startseite
+
 
 ## Log in, register, reset
 login-title = Anmelden
@@ -42,15 +44,226 @@ register-title = Konto anlegen
 register-submit = Registrieren
 logged-out = Du bist abgemeldet. Bis bald.
 logged-out-everywhere = Du bist auf allen Geräten abgemeldet.
+register-closed = Die Registrierung auf diesem Hub ist geschlossen.
+register-approval = Neue Konten auf diesem Hub werden von der Verwaltung freigeschaltet.
+register-already = Schon registriert?
+password-hint = Mindestens { $min } Zeichen, Buchstaben gemischt mit Ziffern oder Sonderzeichen.
+reset-title = Neues Passwort wählen
+reset-new-password = Neues Passwort
+reset-logs-out = Damit werden alle Sitzungen deines Kontos abgemeldet.
+reset-submit = Passwort setzen
+reset-request-title = Passwort zurücksetzen
+reset-request-email = E-Mail-Adresse deines Kontos
+reset-request-submit = Schick mir einen Link
+rmagic-intro = Du hast einen Kanal auf einem anderen Zot-Hub (Caravan oder Hubzilla)? Gib seine Adresse an: Dein Hub meldet dich hier an, ohne Passwort, und du siehst, was dieser Kanal sehen darf.
+rmagic-address = Adresse deines Kanals
+rmagic-address-example = nick@hub.example
+rmagic-submit = Weiter
+rmagic-local = Du hast ein Konto auf diesem Hub? Dann geht es hier zum
+rmagic-local-instead = (mit Passwort).
+reset-request-page-title = Passwort zurücksetzen
+reset-link-broken = Dieser Link funktioniert nicht
+
 
 ## Channels
 channels-title = Meine Kanäle
 channels-none = Du hast noch keinen Kanal. Ein Kanal ist deine Identität im Netzwerk: deine Seite, deine Beiträge, deine Verbindungen.
 channels-create = Kanal anlegen
+channels-or = oder
+channels-import-link = einen von einem anderen Hub importieren
+channels-import-after = (hierher umziehen oder klonen).
+channel-new-name = Name
+channel-new-nick = Spitzname
+channel-new-nick-hint = Kleinbuchstaben, Ziffern und _. Deine Adresse lautet dann
+channel-new-nick-placeholder = spitzname
+channel-new-role = Art des Kanals
+channel-new-submit = Kanal anlegen
+
+## Import
+import-title = Kanal importieren
+import-intro = Ein Kanal sind seine Schlüssel, nicht sein Server. Hol ihn von einem anderen Hub (Caravan oder Hubzilla) hierher: Er behält sein Adressbuch, seine Berechtigungen und seine Identität, und alle, mit denen er verbunden ist, erfahren von seinem neuen Zuhause.
+import-clone-before = Standardmäßig wird er ein
+import-clone-word = Klon
+import-clone-after = : Er lebt auf beiden Hubs, und sie bleiben synchron.
+import-primary-before = Mach ihn hier zum
+import-primary-word = Hauptort
+import-primary-after = und zieh ihn damit um.
+import-online-heading = Von seinem alten Hub
+import-online-address = Die Adresse des Kanals dort
+import-online-address-example = name@hub.example.org
+import-online-login = Deine Anmeldung dort (E-Mail oder Spitzname)
+import-online-password = Dein Passwort dort
+import-online-password-hint = Wird nur an diesen Hub geschickt, um den Kanal zu holen; hier nicht gespeichert.
+import-online-posts = Auch die Beiträge des Kanals mitnehmen
+import-make-primary = Diesen Hub zum Hauptort machen (den Kanal hierher umziehen)
+import-online-submit = Vom alten Hub importieren
+import-file-heading = Aus einer Exportdatei
+import-file-label = Exportdatei (JSON, gepackt oder nicht, bis { $mib } MiB)
+import-file-submit = Datei importieren
+
+## Locations
+locations-title = { $name }: Orte
+locations-intro = Dein Kanal sind seine Schlüssel, nicht sein Server: Er kann auf mehreren Hubs zugleich leben (Klone). Jede Änderung an einem erreicht die anderen. Am Hauptort finden andere dich zuerst.
+locations-only-here = Dieser Kanal lebt nur auf diesem Hub. Importiere seinen Export auf einem anderen Hub, um ihn zu klonen.
+locations-in-sync = Alle Orte sind synchron ({ $counts }).
+locations-out-of-sync = Nicht alle Orte sind synchron: siehe unten.
+locations-location = Ort
+locations-state = Zustand
+locations-primary = Hauptort
+locations-export-link = Export dieses Kanals herunterladen
+locations-export-after = (Identität mit Schlüsseln, Profil, Verbindungen, Berechtigungen, Beiträge): Bewahre ihn sicher auf, er enthält den privaten Schlüssel des Kanals. Um den Kanal auf einen anderen Hub zu klonen, importiere ihn dort, aus dieser Datei oder mit deiner Anmeldung direkt von diesem Hub.
+locations-make-primary-hint = Mach diesen Hub zum Hauptort, zum Beispiel wenn der alte Hauptort für immer weg ist. Deine Verbindungen werden benachrichtigt.
+locations-make-primary = Diesen Hub zum Hauptort machen
+locations-leave-heading = Den Kanal auf diesem Hub löschen
+locations-leave-hint = Der Kanal lebt an seinen anderen Orten weiter, mit allem, was dazugehört; sie werden benachrichtigt, ebenso deine Verbindungen. Du kannst ihn später wieder hier importieren.
+locations-leave-confirm = Ja, auf diesem Hub löschen
+locations-leave-submit = Hier löschen
+
+## Permissions
+permissions-title = Kanalberechtigungen
+permissions-intro = Jede Zeile sagt, was eine Berechtigung erlaubt und wer sie haben darf. Verbindungen kann man in ihren eigenen Einstellungen weniger geben, nie mehr. Beiträge, die du schon mit einer Gruppe oder ausgewählten Kanälen geteilt hast, bleiben bei ihnen, egal was du hier änderst.
+permissions-what = Was sie erlaubt
+permissions-who = Wer darf
+permissions-who-for = Wer darf: { $what }
+
 
 ## Notifications
 notifications-title = { $name }: Benachrichtigungen
 notifications-none = Keine Benachrichtigungen.
+notify-request = möchte sich mit dir verbinden:
+notify-review = ansehen
+notify-comment = hat deinen Beitrag kommentiert:
+notify-like = gefällt dein Beitrag:
+notify-mention = hat dich erwähnt:
+notify-open = öffnen
+
+
+## Connections
+connections-title = { $name }: Verbindungen
+connections-connect = Verbinden
+connections-address = Adresse (name@hub.example) oder URL des Kanals
+connections-role = Was sie dürfen
+connections-requests = Anfragen
+connections-wants = möchte sich verbinden.
+connections-role-for = Rolle für { $address }
+connections-approve = Annehmen
+connections-refuse = Ablehnen und blockieren
+connections-connected = Verbunden
+connections-none = Noch keine Verbindungen.
+connections-blocked = blockiert
+connections-ignored = ignoriert
+connections-archived = archiviert
+connections-visit = besuchen
+connections-they-grant = Sie erlauben dir: { $perms }
+connections-may-do = Was { $name } darf
+connections-save-perms = Berechtigungen speichern
+groups-title = Privatsphäre-Gruppen
+groups-hint = Schreib an eine Gruppe, und nur ihre Mitglieder erhalten den Beitrag.
+groups-new = Neue Gruppe
+groups-create = Gruppe anlegen
+groups-remove = Entfernen
+groups-add-to = Verbindung, die zu { $group } hinzukommt
+groups-add = Hinzufügen
+
+## Profile
+profile-about = Über mich (Markdown)
+profile-homepage = Homepage
+profile-locality = Wohnort
+profile-back = Zurück zum Kanal
+
+## Channel page
+page-profile-hidden = Dieser Kanal zeigt sein Profil nur bestimmten Menschen.
+page-delete-banner = Dieser Kanal wird gelöscht
+page-delete-scheduled = Er wird am { $when } gelöscht: Dann sind seine Beiträge, Dateien und Verbindungen für immer weg. Bis dahin kannst du es dir anders überlegen.
+page-delete-cancel = Löschen abbrechen
+page-posts = Beiträge
+page-posts-hidden = Dieser Kanal teilt seine Beiträge nur mit bestimmten Menschen.
+page-posts-elsewhere = Du hast anderswo einen Kanal?
+page-no-posts = Noch keine Beiträge.
+page-no-posts-visible = Noch keine Beiträge, die du sehen kannst.
+page-no-connections = Keine Verbindungen zum Anzeigen.
+pager-label = Seiten
+pager-newer = Neuere Beiträge
+pager-older = Ältere Beiträge
+
+## Files
+cloud-title = Dateien von { $name }
+cloud-folder = Ordner
+cloud-folder-audience = Wer diesen Ordner sehen kann: { $audience }
+cloud-usage = { $used } von { $quota } belegt.
+cloud-empty = Hier ist noch nichts.
+cloud-name = Name
+cloud-size = Größe
+cloud-changed = Geändert
+cloud-audience = Wer es sehen kann
+cloud-change = Ändern
+cloud-restricted = Eingeschränkt:
+cloud-audience-of = Wer { $name } sehen kann
+cloud-audience-choose = Wer es sehen kann …
+cloud-set = Setzen
+cloud-rename-label = Neuer Name für { $name }
+cloud-rename = Umbenennen
+cloud-move-label = { $name } verschieben nach
+cloud-move-choose = Verschieben nach …
+cloud-move-top = Oberste Ebene (Dateien)
+cloud-move = Verschieben
+cloud-add = Hinzufügen
+cloud-upload-label = Datei hochladen
+cloud-upload-hint = Neue Dateien sieht, wer die Dateien deines Kanals sehen darf; schränke sie nach dem Hochladen ein.
+cloud-upload = Hochladen
+cloud-mkdir-label = Neuer Ordner
+cloud-mkdir = Ordner anlegen
+
+## Apps
+apps-title = Berechtigte Apps
+apps-intro = Apps und Bots, die über die Client-API als einer deiner Kanäle handeln. Widerrufst du eine, ist sie sofort abgemeldet.
+apps-none = Keine App ist berechtigt.
+apps-app = App
+apps-channel = Kanal
+apps-may = Darf
+apps-since = Seit
+apps-last-used = Zuletzt benutzt
+apps-actions = Aktionen
+apps-token = (Token)
+apps-revoke = Widerrufen
+apps-bots = Bots und Skripte:
+apps-bots-after = gibt einmalig ein Token aus; es wird hier aufgeführt.
+apps-passwords = App-Passwörter
+apps-passwords-intro = Für WebDAV und Datei-Sync-Programme (rclone, davfs, ein Dateimanager): Melde dich mit deiner E-Mail-Adresse oder dem Spitznamen eines Kanals und einem App-Passwort statt deines Kontopassworts an. Widerrufst du eines, gilt es sofort nicht mehr.
+apps-new-password = Dein neues App-Passwort
+apps-new-password-after = steht unten. Kopier es jetzt: Es wird nicht noch einmal angezeigt.
+apps-dav = Deine Dateien über WebDAV:
+apps-dav-user = Benutzer
+apps-passwords-none = Noch kein App-Passwort.
+apps-made = Angelegt
+apps-password-example = Laptop-Sync
+apps-password-make = App-Passwort anlegen
+
+## OAuth
+oauth-title = { $app } berechtigen
+oauth-page-title = Eine App berechtigen
+oauth-asks = möchte einen deiner Kanäle nutzen.
+oauth-able = Sie wird Folgendes können:
+oauth-no-channel = Du hast noch keinen Kanal.
+oauth-create-channel = Leg zuerst einen an
+oauth-create-channel-first = und komm dann zurück.
+oauth-act-as = Handeln als
+oauth-revoke-hint = Du kannst das jederzeit widerrufen unter
+oauth-approve = Berechtigen
+oauth-deny = Ablehnen
+oauth-code-title = Autorisierungscode
+oauth-code-copy = Kopier diesen Code und füge ihn ein in
+oauth-code-hint = Er funktioniert einmal, in den nächsten zehn Minuten.
+
+## Delivery
+status-title = Zustellung deines Beitrags
+status-page-title = Zustellung
+status-post = Der Beitrag
+status-back = Zurück zum Netzwerk
+status-none = Dieser Beitrag ging an keinen anderen Hub (noch ist sonst niemand in seinem Publikum).
+status-hub = Hub
+status-details = Details
+
 
 ## Channel navigation
 subnav-channel = Kanalseite
@@ -61,6 +274,9 @@ subnav-permissions = Berechtigungen
 subnav-locations = Orte
 subnav-files = Dateien
 subnav-profile = Profil bearbeiten
+subnav-label = Kanal
+subnav-settings = Einstellungen
+
 
 ## Posts
 post-restricted = Eingeschränkt
@@ -73,6 +289,8 @@ post-likes = { $count ->
 }
 post-like = Gefällt mir
 post-comment = Kommentieren
+post-history = Verlauf
+
 
 ## Errors
 error-not-found = Nicht gefunden
@@ -81,6 +299,12 @@ error-forbidden = Nicht erlaubt
 error-next = Was du jetzt tun kannst
 error-go-home = Zur Startseite
 error-log-in = Anmelden, wenn du hier ein Konto hast
+error-forbidden-help = Das darfst du hier nicht.
+error-other = Etwas ist schiefgegangen
+error-sign-in-hub = Melde dich mit deinem Hub an, wenn dein Kanal anderswo lebt
+error-go-back = Geh zurück zur Seite, von der du kamst
+error-my-channels = Zu deinen Kanälen
+
 
 ## Settings
 settings-title = Einstellungen
@@ -89,6 +313,9 @@ settings-language-label = Sprache der Seiten
 settings-timezone-label = Zeitzone
 settings-save = Speichern
 settings-saved = Deine Einstellungen sind gespeichert.
+settings-timezone-hint = Zeiten auf den Seiten erscheinen in dieser Zone, zum Beispiel Europe/Berlin oder America/New_York.
+settings-password-changed = Dein Passwort ist geändert. Alle anderen Sitzungen wurden abgemeldet.
+
 
 ## Composer and editing
 flash-posted = Dein Beitrag ist veröffentlicht.
@@ -107,3 +334,58 @@ stream-new-posts = { $count ->
     [one] Ein neuer Beitrag: anzeigen
    *[other] { $count } neue Beiträge: anzeigen
 }
+compose-heading = Neuer Beitrag
+compose-attach = Dateien anhängen aus
+compose-attach-files = deinen Dateien
+compose-attach-hint = (Bilder erscheinen im Beitrag; angehängte Dateien bekommen das Publikum des Beitrags)
+compose-attach-none = Um Dateien oder Bilder anzuhängen,
+compose-attach-upload = lade sie in deine Dateien hoch
+compose-attach-first = – zuerst.
+compose-audience = Wer es lesen kann
+compose-audience-to = Nur diese Kanäle
+compose-audience-to-hint = Nur du und die Kanäle, die du nennst, können es sehen.
+compose-audience-to-label = Kanaladressen, durch Kommas getrennt
+compose-audience-to-example = nick@hub.example, …
+compose-audience-keeps = Ein Beitrag behält das Publikum, für das er geschrieben wurde, egal was du später änderst.
+compose-post = Veröffentlichen
+flash-comment-deleted = Der Kommentar ist gelöscht.
+compose-help-intro = Beiträge werden in Markdown geschrieben:
+help-bold = **fett**
+help-italic = *kursiv*
+help-link = [ein Link](https://example.org)
+help-heading = # Überschrift
+help-quote = > ein Zitat
+help-code = `Code` oder ein Block, um vier Leerzeichen eingerückt
+help-list = - ein Listenpunkt
+help-table = | a | b |, dann |---|---|, dann Zeilen
+help-urls = Adressen, die mit https:// beginnen, werden von selbst zu Links.
+edit-comment-title = Kommentar bearbeiten
+edit-text = Text (Markdown)
+edit-note = Alle, die ihn erhalten haben, bekommen die neue Fassung; die alte bleibt in seinem Verlauf.
+history-title = Verlauf eines Beitrags
+history-current = Aktuelle Fassung
+history-written = Geschrieben { $when }
+history-none = Dieser Beitrag wurde nie geändert.
+delete-comment-title = Diesen Kommentar löschen?
+delete-explain = Er verschwindet von diesem Hub, und jeder Hub, der ihn erhalten hat, wird gebeten, ihn zu entfernen. Das lässt sich nicht rückgängig machen.
+
+## Admin look
+admin-look = Name, Logo und Farbe der Seite
+admin-site-name = Name der Seite
+admin-logo = Adresse des Logos (ein Bild auf diesem Hub, zum Beispiel /static/img/caravan.svg; leer für keines)
+admin-accent = Akzentfarbe (#rrggbb)
+admin-look-saved = Das Aussehen der Seite ist gespeichert.
+
+## Photos
+photo-heading = Profilfoto
+photo-current = Dein aktuelles Profilfoto
+photo-file = Bilddatei (PNG, JPEG, GIF oder WebP, bis { $mib } MiB)
+photo-crop = Quadrat, das bleiben soll, in Pixeln des Bildes (optional: leer behält die Mitte)
+photo-crop-x = Vom linken Rand
+photo-crop-y = Vom oberen Rand
+photo-crop-size = Seitenlänge des Quadrats
+photo-save = Foto hochladen
+cover-heading = Titelbild
+cover-current = Dein aktuelles Titelbild
+cover-file = Bilddatei (zugeschnitten auf ein 3:1-Band von höchstens 1500 × 500 Pixeln; bis { $mib } MiB)
+cover-save = Titelbild hochladen

@@ -31,6 +31,8 @@ flash-dismiss = Dismiss
 home-welcome = Welcome to { $site }
 home-intro = This hub hosts channels: pages, posts and conversations of people and groups, connected across the Zot network. Your channel is yours: it can be cloned to another hub and move with its connections and content intact.
 home-go-channels = Go to my channels
+home-title = Home
+
 
 ## Log in, register, reset
 login-title = Log in
@@ -43,12 +45,88 @@ register-title = Create an account
 register-submit = Register
 logged-out = You are logged out. See you soon.
 logged-out-everywhere = You are logged out on every device.
+register-closed = Registration on this hub is closed.
+register-approval = New accounts on this hub are approved by its admin.
+register-already = Already registered?
+password-hint = At least { $min } characters, letters mixed with digits or symbols.
+reset-title = Choose a new password
+reset-new-password = New password
+reset-logs-out = Setting it logs out every session of your account.
+reset-submit = Set password
+reset-request-title = Reset your password
+reset-request-email = Email address of your account
+reset-request-submit = Send me a link
+rmagic-intro = Have a channel on another Zot hub (Caravan or Hubzilla)? Give its address: your hub signs you in here, without a password, and you see what that channel is allowed to see.
+rmagic-address = Your channel address
+rmagic-address-example = nick@hub.example
+rmagic-submit = Continue
+rmagic-local = Have an account on this hub?
+rmagic-local-instead = instead.
+reset-request-page-title = Reset password
+reset-link-broken = This link does not work
+
 
 ## Channels
 channels-title = My channels
 channels-none = You have no channel yet. A channel is your identity on the network: your page, your posts, your connections.
 channels-create = Create a channel
-channels-or-import = or <a href="/import">import one from another hub</a> (move or clone it here).
+channels-or = or
+channels-import-link = import one from another hub
+channels-import-after = (move or clone it here).
+channel-new-name = Name
+channel-new-nick = Nickname
+channel-new-nick-hint = Lowercase letters, digits and _. Your address will be
+channel-new-nick-placeholder = nickname
+channel-new-role = Kind of channel
+channel-new-submit = Create channel
+
+## Import
+import-title = Import a channel
+import-intro = A channel is its keys, not its server. Bring one here from another hub (Caravan or Hubzilla): it keeps its address book, its permissions and its identity, and everyone it is connected with learns of its new home.
+import-clone-before = By default it becomes a
+import-clone-word = clone
+import-clone-after = : it lives on both hubs and they stay in sync.
+import-primary-before = Make it the
+import-primary-word = primary
+import-primary-after = here to move it.
+import-online-heading = From its old hub
+import-online-address = The channel's address there
+import-online-address-example = name@hub.example.org
+import-online-login = Your login there (email or nickname)
+import-online-password = Your password there
+import-online-password-hint = Sent to that hub only, to fetch the channel; not kept here.
+import-online-posts = Bring the channel's posts too
+import-make-primary = Make this hub the primary (move the channel here)
+import-online-submit = Import from the old hub
+import-file-heading = From an export file
+import-file-label = Export file (JSON, gzipped or not, up to { $mib } MiB)
+import-file-submit = Import the file
+
+## Locations
+locations-title = { $name }: locations
+locations-intro = Your channel is its keys, not its server: it can live on several hubs at once (clones). Every change made at one of them reaches the others. The primary is where others find you first.
+locations-only-here = This channel lives on this hub only. Import its export on another hub to clone it.
+locations-in-sync = All locations are in sync ({ $counts }).
+locations-out-of-sync = Not all locations are in sync: see below.
+locations-location = Location
+locations-state = State
+locations-primary = primary
+locations-export-link = Download this channel's export
+locations-export-after = (identity with keys, profile, connections, permissions, posts): keep it safe, it holds the channel's private key. To clone the channel to another hub, import it there, from this file or from this hub with your login.
+locations-make-primary-hint = Make this hub the primary, for example when the old primary is gone for good. Your connections are told.
+locations-make-primary = Make this hub the primary
+locations-leave-heading = Delete the channel at this hub
+locations-leave-hint = The channel lives on at its other locations, with everything in it; they are told, and so are your connections. You can import it here again later.
+locations-leave-confirm = Yes, delete it at this hub
+locations-leave-submit = Delete here
+
+## Permissions
+permissions-title = Channel permissions
+permissions-intro = Each line says what a permission allows and who may have it. Connections can be given less in their own settings, never more. Posts you already shared with a group or with chosen channels stay with them, whatever you change here.
+permissions-what = What it allows
+permissions-who = Who may
+permissions-who-for = Who may: { $what }
+
 
 ## Notifications
 notifications-title = { $name }: notifications
@@ -60,6 +138,133 @@ notify-like = liked your post:
 notify-mention = mentioned you:
 notify-open = open
 
+## Connections
+connections-title = { $name }: connections
+connections-connect = Connect
+connections-address = Address (name@hub.example) or channel URL
+connections-role = What they may do
+connections-requests = Requests
+connections-wants = wants to connect.
+connections-role-for = Role for { $address }
+connections-approve = Approve
+connections-refuse = Refuse and block
+connections-connected = Connected
+connections-none = No connections yet.
+connections-blocked = blocked
+connections-ignored = ignored
+connections-archived = archived
+connections-visit = visit
+connections-they-grant = They grant you: { $perms }
+connections-may-do = What { $name } may do
+connections-save-perms = Save permissions
+groups-title = Privacy groups
+groups-hint = Post to a group and only its members receive the post.
+groups-new = New group
+groups-create = Create group
+groups-remove = Remove
+groups-add-to = Connection to add to { $group }
+groups-add = Add
+
+## Profile
+profile-about = About (Markdown)
+profile-homepage = Home page
+profile-locality = Location
+profile-back = Back to the channel
+
+## Channel page
+page-profile-hidden = This channel shows its profile to some people only.
+page-delete-banner = This channel will be deleted
+page-delete-scheduled = It is scheduled for deletion on { $when }: then its posts, files and connections are removed for good. Until then you can change your mind.
+page-delete-cancel = Cancel the deletion
+page-posts = Posts
+page-posts-hidden = This channel shares its posts with some people only.
+page-posts-elsewhere = Have a channel elsewhere?
+page-no-posts = No posts yet.
+page-no-posts-visible = No posts yet that you can see.
+page-no-connections = No connections to show.
+pager-label = Pages
+pager-newer = Newer posts
+pager-older = Older posts
+
+## Files
+cloud-title = Files of { $name }
+cloud-folder = Folder
+cloud-folder-audience = Who can see this folder: { $audience }
+cloud-usage = Using { $used } of { $quota }.
+cloud-empty = Nothing here yet.
+cloud-name = Name
+cloud-size = Size
+cloud-changed = Changed
+cloud-audience = Who can see it
+cloud-change = Change
+cloud-restricted = Restricted:
+cloud-audience-of = Who can see { $name }
+cloud-audience-choose = Who can see it…
+cloud-set = Set
+cloud-rename-label = New name for { $name }
+cloud-rename = Rename
+cloud-move-label = Move { $name } into
+cloud-move-choose = Move into…
+cloud-move-top = Top (Files)
+cloud-move = Move
+cloud-add = Add
+cloud-upload-label = Upload a file
+cloud-upload-hint = New files can be seen by whoever may see your channel's files; restrict them after uploading.
+cloud-upload = Upload
+cloud-mkdir-label = New folder
+cloud-mkdir = Make folder
+
+## Apps
+apps-title = Authorised apps
+apps-intro = Apps and bots that act as one of your channels through the client API. Revoking one signs it out at once.
+apps-none = No app is authorised.
+apps-app = App
+apps-channel = Channel
+apps-may = May
+apps-since = Since
+apps-last-used = Last used
+apps-actions = Actions
+apps-token = (token)
+apps-revoke = Revoke
+apps-bots = Bots and scripts:
+apps-bots-after = prints a token once; it is listed here.
+apps-passwords = App passwords
+apps-passwords-intro = For WebDAV and file sync clients (rclone, davfs, a file manager): sign in with your email address or a channel's nickname and an app password instead of your account password. Revoking one ends it at once.
+apps-new-password = Your new app password
+apps-new-password-after = is below. Copy it now: it is not shown again.
+apps-dav = Your files over WebDAV:
+apps-dav-user = user
+apps-passwords-none = No app password yet.
+apps-made = Made
+apps-password-example = laptop sync
+apps-password-make = Make an app password
+
+## OAuth
+oauth-title = Authorise { $app }
+oauth-page-title = Authorise an app
+oauth-asks = asks to use one of your channels.
+oauth-able = It will be able to:
+oauth-no-channel = You have no channel yet.
+oauth-create-channel = Create one
+oauth-create-channel-first = first.
+oauth-act-as = Act as
+oauth-revoke-hint = You can revoke this at any time on
+oauth-approve = Authorise
+oauth-deny = Deny
+oauth-code-title = Authorisation code
+oauth-code-copy = Copy this code and paste it into
+oauth-code-hint = It works once, for the next ten minutes.
+
+## Delivery
+status-title = Delivery of your post
+status-page-title = Delivery
+status-post = The post
+status-back = Back to the network
+status-none = This post went to no other hub (nobody else is in its audience yet).
+status-hub = Hub
+status-details = Details
+
+
 ## Channel navigation
 subnav-channel = Channel page
 subnav-network = Network
@@ -69,6 +274,9 @@ subnav-permissions = Permissions
 subnav-locations = Locations
 subnav-files = Files
 subnav-profile = Edit profile
+subnav-label = Channel
+subnav-settings = Settings
+
 
 ## Posts
 post-restricted = Restricted
@@ -164,3 +372,17 @@ stream-new-posts = { $count ->
     [one] One new post: show it
    *[other] { $count } new posts: show them
 }
+compose-heading = New post
+compose-attach = Attach files from
+compose-attach-files = your files
+compose-attach-hint = (images show in the post; attached files take the post's audience)
+compose-attach-none = To attach files or images,
+compose-attach-upload = upload them to your files
+compose-attach-first = first.
+compose-audience = Who can read it
+compose-audience-to = Only these channels
+compose-audience-to-hint = Only you and the channels you name can see it.
+compose-audience-to-label = Channel addresses, comma separated
+compose-audience-to-example = nick@hub.example, …
+compose-audience-keeps = A post keeps the audience it was written for, whatever you change later.
+compose-post = Post

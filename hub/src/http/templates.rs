@@ -73,6 +73,21 @@ impl PageCtx {
         self.i18n.text_with(self.lang, id, &[(name, value.into())])
     }
 
+    /// A message with two named text arguments.
+    pub fn ta2(&self, id: &str, name: &str, value: &str, name2: &str, value2: &str) -> String {
+        self.i18n.text_with(
+            self.lang,
+            id,
+            &[(name, value.into()), (name2, value2.into())],
+        )
+    }
+
+    /// This layout with its title set from catalogue message `id` (in the page's language).
+    pub fn titled(mut self, id: &str) -> Self {
+        self.title = self.t(id);
+        self
+    }
+
     /// A message with a count (`$count`, which picks the plural form).
     pub fn tn(&self, id: &str, count: &i64) -> String {
         self.i18n

@@ -143,7 +143,9 @@ async fn get_authorize(
         .map(|c| (c.channel_address, c.channel_name))
         .collect();
     let page = AuthorizePage {
-        page: page_ctx(&ctx, &session, "Authorise an app", Some(&account)).await,
+        page: page_ctx(&ctx, &session, "", Some(&account))
+            .await
+            .titled("oauth-page-title"),
         app_name: prompt.app_name,
         website: prompt.website,
         scopes: prompt
@@ -204,7 +206,9 @@ async fn post_authorize(
         Granted::ShowCode(code) => Ok(render(
             StatusCode::OK,
             &CodePage {
-                page: page_ctx(&ctx, &session, "Authorisation code", Some(&account)).await,
+                page: page_ctx(&ctx, &session, "", Some(&account))
+                    .await
+                    .titled("oauth-code-title"),
                 app_name: prompt.app_name,
                 code,
             },
@@ -360,7 +364,9 @@ pub(crate) async fn apps_page(
         })
         .collect();
     let page = AppsPage {
-        page: page_ctx(ctx, session, "Authorised apps", Some(account)).await,
+        page: page_ctx(ctx, session, "", Some(account))
+            .await
+            .titled("apps-title"),
         apps,
         passwords,
         new_password,

@@ -111,7 +111,9 @@ async fn register_page(
     let possible = service::site::web_registration_possible(ctx).await?;
     let viewer = viewer(ctx, session).await?;
     let page = RegisterPage {
-        page: page_ctx(ctx, session, "Register", viewer.as_ref()).await,
+        page: page_ctx(ctx, session, "", viewer.as_ref())
+            .await
+            .titled("nav-register"),
         email,
         error,
         closed: !possible,
@@ -199,7 +201,7 @@ async fn login_page(
     status: StatusCode,
 ) -> HttpResponse {
     let page = LoginPage {
-        page: page_ctx(ctx, session, "Log in", None).await,
+        page: page_ctx(ctx, session, "", None).await.titled("login-title"),
         email,
         next: safe_next(next).unwrap_or_default().to_string(),
         error,
@@ -305,7 +307,9 @@ async fn get_reset_request(ctx: web::Data<Ctx>, session: Session) -> HttpRespons
     render(
         StatusCode::OK,
         &ResetRequestPage {
-            page: page_ctx(&ctx, &session, "Reset password", None).await,
+            page: page_ctx(&ctx, &session, "", None)
+                .await
+                .titled("reset-request-page-title"),
             error: None,
         },
     )
@@ -325,7 +329,9 @@ async fn post_reset_request(
         Err(e) if e.kind.field().is_some() => Ok(render(
             form_status(&e),
             &ResetRequestPage {
-                page: page_ctx(&ctx, &session, "Reset password", None).await,
+                page: page_ctx(&ctx, &session, "", None)
+                    .await
+                    .titled("reset-request-page-title"),
                 error: Some(e.kind.safe_message()),
             },
         )),
@@ -337,7 +343,9 @@ async fn bad_link_page(ctx: &Ctx, session: &Session, e: &Error) -> HttpResponse 
     render(
         form_status(e),
         &NoticePage {
-            page: page_ctx(ctx, session, "This link does not work", None).await,
+            page: page_ctx(ctx, session, "", None)
+                .await
+                .titled("reset-link-broken"),
             heading: "This link does not work".into(),
             message: e.kind.safe_message(),
             link: Some(("/reset".into(), "Ask for a new link".into())),
@@ -355,7 +363,9 @@ async fn get_reset(
         Ok(()) => Ok(render(
             StatusCode::OK,
             &ResetPage {
-                page: page_ctx(&ctx, &session, "Choose a new password", None).await,
+                page: page_ctx(&ctx, &session, "", None)
+                    .await
+                    .titled("reset-title"),
                 token: token.into_inner(),
                 error: None,
             },
@@ -385,7 +395,9 @@ async fn post_reset(
         Err(e) if e.kind.field().is_some() => Ok(render(
             form_status(&e),
             &ResetPage {
-                page: page_ctx(&ctx, &session, "Choose a new password", None).await,
+                page: page_ctx(&ctx, &session, "", None)
+                    .await
+                    .titled("reset-title"),
                 token: token.into_inner(),
                 error: Some(e.kind.safe_message()),
             },

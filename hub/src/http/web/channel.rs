@@ -65,7 +65,9 @@ async fn get_channels(ctx: web::Data<Ctx>, session: Session) -> Result<HttpRespo
     let account = require_viewer(&ctx, &session).await?;
     let channels = service::channel::of_account(&ctx, account.account_id).await?;
     let page = ChannelsPage {
-        page: page_ctx(&ctx, &session, "My channels", Some(&account)).await,
+        page: page_ctx(&ctx, &session, "", Some(&account))
+            .await
+            .titled("channels-title"),
         channels: {
             let avatars = service::photo::avatars(
                 &ctx,
@@ -90,7 +92,9 @@ async fn new_channel_page(
     status: StatusCode,
 ) -> HttpResponse {
     let page = NewChannelPage {
-        page: page_ctx(ctx, session, "Create a channel", Some(account)).await,
+        page: page_ctx(ctx, session, "", Some(account))
+            .await
+            .titled("channels-create"),
         nick: form.nick.clone(),
         name: form.name.clone(),
         role: if form.role.is_empty() {
@@ -454,7 +458,9 @@ async fn get_profile_edit(
         .await?
         .profile;
     let page = ProfileEditPage {
-        page: page_ctx(&ctx, &session, "Edit profile", Some(&account)).await,
+        page: page_ctx(&ctx, &session, "", Some(&account))
+            .await
+            .titled("subnav-profile"),
         nick: channel.channel_address.clone(),
         name: channel.channel_name.clone(),
         about: profile.about,
@@ -486,7 +492,9 @@ async fn post_profile_edit(
         Ok(()) => Ok(see_other(&format!("/channel/{}", channel.channel_address))),
         Err(e) if e.kind.field().is_some() => {
             let page = ProfileEditPage {
-                page: page_ctx(&ctx, &session, "Edit profile", Some(&account)).await,
+                page: page_ctx(&ctx, &session, "", Some(&account))
+                    .await
+                    .titled("subnav-profile"),
                 nick: channel.channel_address.clone(),
                 name: form.name,
                 about: form.about,

@@ -104,13 +104,11 @@ async fn page(
     };
     let thumbs = f.thumbs;
     let p = CloudPage {
-        page: page_ctx(
-            ctx,
-            session,
-            &format!("Files of {}", f.channel.channel_name),
-            w.account.as_ref(),
-        )
-        .await,
+        page: {
+            let mut page = page_ctx(ctx, session, "", w.account.as_ref()).await;
+            page.title = page.ta("cloud-title", "name", &f.channel.channel_name);
+            page
+        },
         nick: nick.to_string(),
         channel_name: f.channel.channel_name.clone(),
         folder: folder.unwrap_or("").to_string(),

@@ -25,7 +25,9 @@ async fn get_home(ctx: web::Data<Ctx>, req: HttpRequest, session: Session) -> Re
     let viewer = viewer(&ctx, &session).await?;
     let registration_open = service::site::web_registration_possible(&ctx).await?;
     let page = HomePage {
-        page: page_ctx(&ctx, &session, "Home", viewer.as_ref()).await,
+        page: page_ctx(&ctx, &session, "", viewer.as_ref())
+            .await
+            .titled("home-title"),
         registration_open,
     };
     Ok(render(StatusCode::OK, &page))

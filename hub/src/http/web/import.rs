@@ -73,7 +73,9 @@ async fn import_page(
     status: StatusCode,
 ) -> HttpResponse {
     let page = ImportPage {
-        page: page_ctx(ctx, session, "Import a channel", Some(account)).await,
+        page: page_ctx(ctx, session, "", Some(account))
+            .await
+            .titled("import-title"),
         address: form.address.clone(),
         login: form.login.clone(),
         posts: form.posts.is_some() || form.address.is_empty(),

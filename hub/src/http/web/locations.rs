@@ -52,7 +52,9 @@ async fn get_locations(
         })
         .collect();
     let page = LocationsPage {
-        page: page_ctx(&ctx, &session, "Locations", Some(&account)).await,
+        page: page_ctx(&ctx, &session, "", Some(&account))
+            .await
+            .titled("subnav-locations"),
         nick: channel.channel_address.clone(),
         name: channel.channel_name.clone(),
         in_sync: report.in_sync(),

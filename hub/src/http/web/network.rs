@@ -226,7 +226,9 @@ async fn get_status(
     let (item, rows) = service::item::deliveries(&ctx, &channel, &uuid).await?;
     let fmt = |t: chrono::NaiveDateTime| t.format("%Y-%m-%d %H:%M:%S UTC").to_string();
     let page = DeliveryPage {
-        page: page_ctx(&ctx, &session, "Delivery", Some(&account)).await,
+        page: page_ctx(&ctx, &session, "", Some(&account))
+            .await
+            .titled("status-page-title"),
         nick,
         uuid: item.uuid,
         rows: rows
@@ -351,7 +353,9 @@ async fn connections_page(
         .map(|c| (c.xchan.xchan_hash.clone(), c.xchan.xchan_addr.clone()))
         .collect();
     let page = ConnectionsPage {
-        page: page_ctx(ctx, session, "Connections", Some(account)).await,
+        page: page_ctx(ctx, session, "", Some(account))
+            .await
+            .titled("subnav-connections"),
         groups,
         members_choice,
         nick: channel.channel_address.clone(),

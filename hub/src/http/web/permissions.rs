@@ -41,7 +41,9 @@ async fn page(
         })
         .collect();
     let page = PermissionsPage {
-        page: page_ctx(ctx, session, "Channel permissions", Some(&account)).await,
+        page: page_ctx(ctx, session, "", Some(&account))
+            .await
+            .titled("permissions-title"),
         nick: channel.channel_address.clone(),
         rows,
         choices: perms::LIMIT_CHOICES

@@ -292,7 +292,9 @@ async fn refused(
         .await?
         .profile;
     let page = ProfileEditPage {
-        page: page_ctx(ctx, session, "Edit profile", Some(account)).await,
+        page: page_ctx(ctx, session, "", Some(account))
+            .await
+            .titled("subnav-profile"),
         nick: channel.channel_address.clone(),
         name: channel.channel_name.clone(),
         about: profile.about,

@@ -96,7 +96,9 @@ async fn rmagic_page(
     status: StatusCode,
 ) -> HttpResponse {
     let page = RmagicPage {
-        page: page_ctx(ctx, session, "Sign in with your hub", None).await,
+        page: page_ctx(ctx, session, "", None)
+            .await
+            .titled("nav-sign-in-hub"),
         address: address.to_string(),
         dest: dest.to_string(),
         error,
