@@ -212,9 +212,15 @@ mod tests {
         let de = c.ids("de");
         let covered = en.iter().filter(|id| de.contains(id)).count();
         let percent = covered * 100 / en.len();
-        println!("German covers {covered} of {} English ids ({percent} %)", en.len());
+        println!(
+            "German covers {covered} of {} English ids ({percent} %)",
+            en.len()
+        );
         let missing: Vec<_> = en.iter().filter(|id| !de.contains(id)).collect();
-        assert!(percent >= 90, "German covers {percent} %; missing: {missing:?}");
+        assert!(
+            percent >= 90,
+            "German covers {percent} %; missing: {missing:?}"
+        );
     }
 
     #[test]

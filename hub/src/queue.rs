@@ -337,6 +337,7 @@ fn classify(ctx: &Ctx, status: u16, body: &[u8], encrypted: bool) -> Outcome {
 pub fn spawn(ctx: Ctx) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let mut last_prune = ctx.clock.now();
+        let mut last_lifecycle = ctx.clock.now();
         loop {
             let n = match run_due(&ctx).await {
                 Ok(n) => n,
@@ -345,6 +346,13 @@ pub fn spawn(ctx: Ctx) -> tokio::task::JoinHandle<()> {
                     0
                 }
             };
+            // Deletions whose grace period is over (service::lifecycle), once a minute.
+            if ctx.clock.now() - last_lifecycle > Duration::minutes(1) {
+                last_lifecycle = ctx.clock.now();
+                if let Err(e) = crate::service::lifecycle::run_due(&ctx).await {
+                    tracing::error!(error = %e, "account lifecycle job");
+                }
+            }
             if ctx.clock.now() - last_prune > Duration::hours(1) {
                 last_prune = ctx.clock.now();
                 if let Err(e) = prune(&ctx).await {

@@ -29,7 +29,7 @@ async fn static_files_never_leave_their_directory() {
     let root = tmp.path().join("static");
     std::fs::create_dir_all(root.join("css")).unwrap();
     std::fs::write(root.join("css/theme.css"), "body { color: teal }").unwrap();
-    std::fs::write(root.join(".hidden"), "hidden").unwrap();
+    std::fs::write(root.join(".hidden"), "hidden-file-9f3").unwrap();
     std::fs::write(tmp.path().join("secret.txt"), "TOP SECRET").unwrap();
     #[cfg(unix)]
     std::os::unix::fs::symlink(tmp.path(), root.join("outside")).unwrap();
@@ -45,7 +45,7 @@ async fn static_files_never_leave_their_directory() {
         for path in ESCAPES {
             let (status, answer) = raw_get(hub.addr, path).await;
             assert_eq!(status, 404, "{}{path}: {answer}", hub.name);
-            for leak in ["root:", "TOP SECRET", "hidden", "PATH=", "teal"] {
+            for leak in ["root:", "TOP SECRET", "hidden-file-9f3", "PATH=", "teal"] {
                 assert!(!answer.contains(leak), "{}{path} leaked {leak:?}", hub.name);
             }
         }

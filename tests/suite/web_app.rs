@@ -63,12 +63,28 @@ async fn posts_are_previewed_edited_with_history_and_deleted_everywhere() {
     );
     // A form whose token expired keeps its text (and stores nothing).
     let expired = web
-        .post("/channel/alice/post", &[("body", "Long draft kept 77"), ("audience", "public"), ("csrf", "stale")])
+        .post(
+            "/channel/alice/post",
+            &[
+                ("body", "Long draft kept 77"),
+                ("audience", "public"),
+                ("csrf", "stale"),
+            ],
+        )
         .await;
     assert_eq!(expired.status, 403);
-    assert!(expired.has(">Long draft kept 77</textarea>"), "{}", expired.body);
+    assert!(
+        expired.has(">Long draft kept 77</textarea>"),
+        "{}",
+        expired.body
+    );
     assert!(expired.has("id=\"form-error\""));
-    assert!(!a.browser().get("/channel/alice").await.has("Long draft kept 77"));
+    assert!(
+        !a.browser()
+            .get("/channel/alice")
+            .await
+            .has("Long draft kept 77")
+    );
     // Publish: a flash message on the page after the redirect, shown once.
     let page = web
         .submit_and_follow(
@@ -294,6 +310,17 @@ async fn the_frame_speaks_the_persons_language_time_and_says_what_happened() {
     assert_eq!(bad.status, 400);
     web.submit("/", "/language", &[("lang", "en")]).await;
 
+    // A German browser gets German pages from its first request; an English one no cookie.
+    let german = a.browser();
+    let r = german
+        .request(
+            reqwest::Method::GET,
+            "/login",
+            &[("accept-language", "de-CH, de;q=0.9, en;q=0.5")],
+            Vec::new(),
+        )
+        .await;
+    assert!(r.has("<html lang=\"de\">"), "{}", r.body);
     // Logged in: switcher for two channels, time zone applied to times.
     web.login("alice@example.org", PW).await;
     let page = web.get("/channel/alice").await;

@@ -284,7 +284,7 @@ post-edited = edited
 post-edit = Edit
 post-delete = Delete
 post-likes = { $count ->
-    [one] one like
+    [one] { $count } like
    *[other] { $count } likes
 }
 post-like = Like

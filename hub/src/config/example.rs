@@ -176,6 +176,12 @@ const KEY_DOCS: &[KeyDoc] = &[
         example: "",
     },
     KeyDoc {
+        section: "accounts",
+        key: "delete_grace_days",
+        doc: "Days between asking to delete a channel or an account and its removal (the owner may cancel until then); 0 removes it at the lifecycle job's next run.",
+        example: "",
+    },
+    KeyDoc {
         section: "limits",
         key: "login_per_minute",
         doc: "Login attempts per client address per minute.",

@@ -245,6 +245,9 @@ pub struct RawAccounts {
     pub session_idle_hours: u32,
     /// A login session ends this many days after the login, used or not.
     pub session_max_days: u32,
+    /// Days between asking to delete a channel or an account and its removal (the owner may
+    /// cancel until then); 0 removes it at the lifecycle job's next run.
+    pub delete_grace_days: u32,
 }
 
 impl Default for RawAccounts {
@@ -256,6 +259,7 @@ impl Default for RawAccounts {
             max_channels: 10,
             session_idle_hours: 168,
             session_max_days: 30,
+            delete_grace_days: 7,
         }
     }
 }

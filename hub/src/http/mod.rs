@@ -94,6 +94,7 @@ pub fn app(
         .app_data(aweb::QueryConfig::default().error_handler(errors::query_error))
         .app_data(aweb::PathConfig::default().error_handler(errors::path_error))
         .wrap(from_fn(web::visit::visitor_links))
+        .wrap(from_fn(web::frame::negotiate_language))
         .wrap(from_fn(errors::error_pages))
         .wrap(sessions)
         .wrap(headers)

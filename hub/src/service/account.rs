@@ -37,6 +37,8 @@ pub struct Account {
     pub account_created: NaiveDateTime,
     /// Suspended by an admin.
     pub account_suspended: bool,
+    /// Scheduled for deletion after this time (`service::lifecycle`).
+    pub account_delete_after: Option<NaiveDateTime>,
 }
 
 impl From<AccountRow> for Account {
@@ -49,6 +51,7 @@ impl From<AccountRow> for Account {
             account_admin: a.account_admin,
             account_created: a.account_created,
             account_suspended: a.account_suspended,
+            account_delete_after: a.account_delete_after,
         }
     }
 }

@@ -32,6 +32,10 @@ pub struct Channel {
     pub channel_pubkey: String,
     /// Creation time.
     pub channel_created: chrono::NaiveDateTime,
+    /// Scheduled for deletion after this time (`service::lifecycle`).
+    pub channel_delete_after: Option<chrono::NaiveDateTime>,
+    /// The owner's default audience for new posts (`Audience::parse` form; empty: the role's).
+    pub channel_default_audience: String,
 }
 
 impl From<ChannelRow> for Channel {
@@ -47,6 +51,8 @@ impl From<ChannelRow> for Channel {
             channel_hash: c.channel_hash,
             channel_pubkey: c.channel_pubkey,
             channel_created: c.channel_created,
+            channel_delete_after: c.channel_delete_after,
+            channel_default_audience: c.channel_default_audience,
         }
     }
 }

@@ -313,6 +313,12 @@ pub async fn on_refresh(
     sender: &Remote,
     from_site: Option<&str>,
 ) -> Result<&'static str> {
+    if sender.xchan.xchan_deleted {
+        // The channel was deleted (zot6.md §6.7; it was re-read while checking the message's
+        // signature): the connection goes.
+        on_purge(ctx, recipient, &sender.xchan.xchan_hash).await?;
+        return Ok("deleted");
+    }
     let url = from_site
         .and_then(|s| sender.locations.iter().find(|h| h.hubloc_site_id == s))
         .or(sender.primary())
@@ -333,7 +339,12 @@ pub async fn on_refresh(
         .unwrap_or_default();
     // A channel of this hub is described by our own tables; only remote ones are imported.
     if ctx.uris.nick_of_channel_url(&url).is_none() {
-        discovery::import_info(ctx, info, &url).await?;
+        let now = discovery::import_info(ctx, info, &url).await?;
+        if now.xchan.xchan_deleted {
+            // The channel was deleted: the connection goes (zot6.md §6.7).
+            on_purge(ctx, recipient, &now.xchan.xchan_hash).await?;
+            return Ok("deleted");
+        }
     }
     let ch = recipient.clone();
     let hash = sender.xchan.xchan_hash.clone();

@@ -56,10 +56,13 @@ impl Audience {
         }
     }
 
-    /// The audience a channel's posts get unless its owner chooses otherwise: personal and
-    /// custom channels post to their connections (zot6.md §5.3), public and group channels to
-    /// everyone.
+    /// The audience a channel's posts get unless its owner chooses otherwise: the owner's
+    /// default (`/channel/{nick}/settings`) if set, else by role: personal and custom channels
+    /// post to their connections (zot6.md §5.3), public and group channels to everyone.
     pub fn default_for(channel: &Channel) -> Self {
+        if let Some(chosen) = Self::parse(&channel.channel_default_audience) {
+            return chosen;
+        }
         match channel.channel_role.as_str() {
             "public" | "group" => Self::Public,
             _ => Self::Connections,

@@ -92,8 +92,12 @@ pub async fn channel_info(
     let (channel, locations, access, requester_site) = ctx
         .db
         .run(move |conn| {
-            let channel = store::channel::find_by_address(conn, &nick)?
-                .ok_or_else(|| Error::new(ErrorKind::NotFound))?;
+            // A deleted channel still answers (saying so) until the lifecycle job purges it.
+            let channel = match store::channel::find_by_address(conn, &nick)? {
+                Some(c) => c,
+                None => store::lifecycle::find_deleted_by_address(conn, &nick)?
+                    .ok_or_else(|| Error::new(ErrorKind::NotFound))?,
+            };
             let locations = store::hubloc::find_by_hash(conn, &channel.channel_hash)?;
             let view = crate::service::channel::Channel::from(&channel);
             let (observer, site) = match &who {
@@ -203,10 +207,6 @@ async fn build_info(
             .to_string()
             .into(),
     );
-    extra.insert("channel_role".into(), channel.channel_role.clone().into());
-    extra.insert(
-        "channel_type".into(),
-        if channel.channel_role == "group" {
     let (uris, hash, created) = (
         ctx.uris.clone(),
         channel.channel_hash.clone(),
@@ -217,6 +217,10 @@ async fn build_info(
         .run(move |conn| crate::service::photo::advertised(conn, &uris, &hash, created))
         .await?;
     extra.insert("photo".into(), photo);
+    extra.insert("channel_role".into(), channel.channel_role.clone().into());
+    extra.insert(
+        "channel_type".into(),
+        if channel.channel_role == "group" {
             "group"
         } else {
             "normal"
@@ -232,7 +236,10 @@ async fn build_info(
     );
     extra.insert("comments".into(), scope(Permission::PostComments).into());
     extra.insert("mail".into(), scope(Permission::PostMail).into());
-    extra.insert("deleted".into(), false.into());
+    // Hubzilla: Libzot::zotinfo() — a removed channel says so (zot6.md §6.7); we only delete
+    // channels that live nowhere else, so the identity is gone everywhere.
+    extra.insert("deleted".into(), channel.channel_removed.into());
+    extra.insert("deleted_locally".into(), channel.channel_removed.into());
     extra.insert("follow_url".into(), ctx.uris.follow_template().into());
     extra.insert("permissions".into(), permissions.into());
     extra.insert(

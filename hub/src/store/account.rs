@@ -33,6 +33,8 @@ pub struct Account {
     pub account_login_failures: i32,
     /// Logins refused until this time (per-account backoff).
     pub account_login_blocked_until: Option<NaiveDateTime>,
+    /// Scheduled for deletion: removed by the lifecycle job after this time.
+    pub account_delete_after: Option<NaiveDateTime>,
 }
 
 /// A new account.

@@ -39,6 +39,10 @@ pub struct Channel {
     pub channel_created: NaiveDateTime,
     /// Removed by its owner.
     pub channel_removed: bool,
+    /// Scheduled for deletion: removed by the lifecycle job after this time.
+    pub channel_delete_after: Option<NaiveDateTime>,
+    /// Default audience of new posts (`public`, `connections`, `group:NAME`; empty: the role's).
+    pub channel_default_audience: String,
 }
 
 impl std::fmt::Debug for Channel {

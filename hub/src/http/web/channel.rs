@@ -364,7 +364,12 @@ async fn post_channel_post(
 ) -> Result<HttpResponse> {
     let form = PostForm::read(&body);
     let expired = check_csrf(&session, &form.csrf).err();
-    let (account, channel) = owned_channel(&ctx, &session, &nick).await?;
+    let owned = owned_channel(&ctx, &session, &nick).await;
+    let (account, channel) = match owned {
+        Ok(o) => o,
+        // Not the owner here: the token error comes first (a forged or foreign form).
+        Err(e) => return Err(expired.unwrap_or(e)),
+    };
     if let Some(e) = expired {
         // An expired form (a long draft, a restarted browser) keeps its text: the page comes
         // back with a fresh token and the draft in the composer, nothing stored.

@@ -48,11 +48,11 @@ async fn get_look_css(ctx: web::Data<Ctx>) -> Result<HttpResponse> {
     let c = rgb(&look.accent);
     let css = format!(
         ":root{{--accent:{a};--accent-soft:{soft}}}\n\
-         @media (prefers-color-scheme: dark){{:root{{--accent:{dark};--accent-soft:{dsoft};--on-accent:#17130f}}}}\n",
+         @media (prefers-color-scheme: dark){{:root{{--accent:{dark};--accent-soft:{dsoft}33;--on-accent:#17130f}}}}\n",
         a = look.accent,
         soft = lighten(c, 0.88),
         dark = lighten(c, 0.55),
-        dsoft = format!("{}33", lighten(c, 0.3)),
+        dsoft = lighten(c, 0.3),
     );
     Ok(HttpResponse::Ok()
         .content_type("text/css; charset=utf-8")
@@ -127,6 +127,37 @@ async fn post_switch(
         .ok_or_else(|| Error::new(ErrorKind::NotFound))?;
     choose_channel(&session, &channel.channel_address);
     Ok(see_other(&format!("/channel/{}", channel.channel_address)))
+}
+
+/// Middleware: a browser's first page in a language it prefers (`Accept-Language`), when the
+/// hub ships it and the session has none yet. English needs nothing stored, so English
+/// browsers get no cookie from this.
+pub async fn negotiate_language(
+    req: actix_web::dev::ServiceRequest,
+    next: actix_web::middleware::Next<impl actix_web::body::MessageBody>,
+) -> std::result::Result<
+    actix_web::dev::ServiceResponse<impl actix_web::body::MessageBody>,
+    actix_web::Error,
+> {
+    use actix_session::SessionExt;
+    let page_request = req.method() == actix_web::http::Method::GET
+        && !req.path().starts_with("/api/")
+        && !req.path().starts_with("/static/")
+        && !req.path().starts_with("/dav/");
+    if page_request
+        && let Some(header) = req
+            .headers()
+            .get(header::ACCEPT_LANGUAGE)
+            .and_then(|v| v.to_str().ok())
+        && let Some(ctx) = req.app_data::<web::Data<Ctx>>()
+    {
+        let lang = ctx.i18n.negotiate(header);
+        let session = req.get_session();
+        if lang != crate::i18n::DEFAULT_LANG && !crate::http::session::has_language(&session) {
+            set_language(&session, lang);
+        }
+    }
+    next.call(req).await
 }
 
 #[cfg(test)]
