@@ -204,6 +204,12 @@ pub async fn error_pages(
                     }
                 });
             let page = match request.app_data::<web::Data<Ctx>>() {
+                // A broken body gets the plain frame, built without the database: actix reads a
+                // bogus chunk size as a dropped connection, so only an answer that is ready at
+                // once still goes out.
+                Some(ctx) if error.kind == ErrorKind::BadRequest(BODY_UNREADABLE) => {
+                    PageCtx::bare(&ctx.config.site_name, title_of(&error.kind))
+                }
                 Some(ctx) if error.kind != ErrorKind::NotLoggedIn => {
                     use actix_session::SessionExt;
                     let session = request.get_session();
@@ -238,13 +244,16 @@ fn with_cause(kind: ErrorKind, cause: impl std::fmt::Display) -> actix_web::Erro
     e.into()
 }
 
+/// Why a request whose body broke off or was garbled is refused.
+const BODY_UNREADABLE: &str = "The request body could not be read.";
+
 /// The kind for a body that could not be read: too large (413), too slow (408), or broken
 /// (400: a bogus `Content-Encoding`, chunk size or connection).
 fn payload_kind(err: &PayloadError) -> ErrorKind {
     match err {
         PayloadError::Overflow => ErrorKind::TooLarge,
         PayloadError::Io(io) if io.kind() == std::io::ErrorKind::TimedOut => ErrorKind::Timeout,
-        _ => ErrorKind::BadRequest("The request body could not be read."),
+        _ => ErrorKind::BadRequest(BODY_UNREADABLE),
     }
 }
 
