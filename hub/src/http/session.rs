@@ -288,13 +288,17 @@ pub fn set_language(session: &Session, lang: &str) {
 
 /// A catalogue message in this session's language (for flash messages, set before a redirect).
 pub fn page_text(ctx: &Ctx, session: &Session, id: &str) -> String {
-    let lang = session
+    ctx.i18n.text(session_language(ctx, session), id)
+}
+
+/// The language this session chose (or was negotiated), if the catalogue has it; else English.
+fn session_language(ctx: &Ctx, session: &Session) -> &'static str {
+    session
         .get::<String>(LANG_KEY)
         .ok()
         .flatten()
         .and_then(|l| ctx.i18n.supported(&l))
-        .unwrap_or(crate::i18n::DEFAULT_LANG);
-    ctx.i18n.text(lang, id)
+        .unwrap_or(crate::i18n::DEFAULT_LANG)
 }
 
 /// A catalogue message with arguments in this session's language.
@@ -304,13 +308,7 @@ pub fn page_text_with(
     id: &str,
     args: &[(&str, crate::i18n::Arg)],
 ) -> String {
-    let lang = session
-        .get::<String>(LANG_KEY)
-        .ok()
-        .flatten()
-        .and_then(|l| ctx.i18n.supported(&l))
-        .unwrap_or(crate::i18n::DEFAULT_LANG);
-    ctx.i18n.text_with(lang, id, args)
+    ctx.i18n.text_with(session_language(ctx, session), id, args)
 }
 
 /// Whether the session already holds a language.

@@ -486,17 +486,24 @@ pub(crate) enum Fetched {
     Retry(String),
 }
 
+impl Fetched {
+    /// A fetch's result as its outcome: a remote failure is tried again, any other is final.
+    pub(crate) fn from_result(result: Result<Fetched>) -> Self {
+        match result {
+            Ok(f) => f,
+            Err(e) => match e.kind {
+                ErrorKind::Remote(_) => Fetched::Retry(format!("{e}")),
+                _ => Fetched::Dropped(format!("{e}")),
+            },
+        }
+    }
+}
+
 /// Runs one queued fetch: signs the request with the channel key now, streams the answer into
 /// the blob store and keeps it only if its SHA-256 is the announced one. Never inside a
 /// transaction.
 pub(crate) async fn fetch(ctx: &Ctx, row: &Outq) -> Fetched {
-    match try_fetch(ctx, row).await {
-        Ok(f) => f,
-        Err(e) => match e.kind {
-            ErrorKind::Remote(_) => Fetched::Retry(format!("{e}")),
-            _ => Fetched::Dropped(format!("{e}")),
-        },
-    }
+    Fetched::from_result(try_fetch(ctx, row).await)
 }
 
 async fn try_fetch(ctx: &Ctx, row: &Outq) -> Result<Fetched> {

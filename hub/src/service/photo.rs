@@ -561,13 +561,7 @@ pub(crate) fn is_fetch(row: &Outq) -> bool {
 /// 4 MiB), the three squares made on the blocking pool and stored as the identity's. Never
 /// inside a transaction.
 pub(crate) async fn fetch(ctx: &Ctx, row: &Outq) -> Fetched {
-    match try_fetch(ctx, row).await {
-        Ok(f) => f,
-        Err(e) => match e.kind {
-            ErrorKind::Remote(_) => Fetched::Retry(format!("{e}")),
-            _ => Fetched::Dropped(format!("{e}")),
-        },
-    }
+    Fetched::from_result(try_fetch(ctx, row).await)
 }
 
 async fn try_fetch(ctx: &Ctx, row: &Outq) -> Result<Fetched> {
