@@ -17,7 +17,13 @@ pub struct TestDb {
 impl TestDb {
     /// Creates a database named after the hub (plus a random suffix).
     pub fn create(label: &str) -> Self {
-        let Ok(admin) = std::env::var(PG_ENV) else {
+        Self::create_on(label, std::env::var(PG_ENV).ok().as_deref())
+    }
+
+    /// Like [`TestDb::create`], on this PostgreSQL admin URL, or SQLite for `None` (the
+    /// benchmarks run both backends in one process).
+    pub fn create_on(label: &str, pg_admin: Option<&str>) -> Self {
+        let Some(admin) = pg_admin.map(str::to_string) else {
             return Self {
                 url: None,
                 pg: None,

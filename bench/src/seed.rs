@@ -1,0 +1,11 @@
+//! Scenario: seed (being written).
+
+use anyhow::{Result, bail};
+
+use crate::Opts;
+use crate::report::Figure;
+
+/// Runs the scenario.
+pub async fn run(_opts: &Opts) -> Result<Vec<Figure>> {
+    bail!("not written yet")
+}

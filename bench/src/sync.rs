@@ -1,0 +1,11 @@
+//! Scenario: sync (being written).
+
+use anyhow::{Result, bail};
+
+use crate::Opts;
+use crate::report::Figure;
+
+/// Runs the scenario.
+pub async fn run(_opts: &Opts) -> Result<Vec<Figure>> {
+    bail!("the sync scenario is not written yet")
+}
