@@ -315,6 +315,41 @@ settings-save = Speichern
 settings-saved = Deine Einstellungen sind gespeichert.
 settings-timezone-hint = Zeiten auf den Seiten erscheinen in dieser Zone, zum Beispiel Europe/Berlin oder America/New_York.
 settings-password-changed = Dein Passwort ist geändert. Alle anderen Sitzungen wurden abgemeldet.
+settings-logged-in-as = Angemeldet als { $email }
+settings-password = Passwort
+settings-current-password = Aktuelles Passwort
+settings-new-password = Neues Passwort
+settings-password-hint = Mindestens { $min } Zeichen, Buchstaben gemischt mit Ziffern oder Symbolen. Eine Änderung meldet alle anderen Sitzungen ab.
+settings-change-password = Passwort ändern
+settings-email = E-Mail-Adresse
+settings-email-is = Deine Adresse ist
+settings-email-pending = Eine Änderung auf
+settings-email-pending-after = wartet darauf, dass du den dorthin gemailten Link öffnest.
+settings-new-email = Neue E-Mail-Adresse
+settings-email-hint = Wir mailen einen Link an die neue Adresse; die Änderung gilt, sobald du ihn öffnest. Deine bisherige Adresse wird benachrichtigt.
+settings-change-email = E-Mail-Adresse ändern
+settings-email-mailed = Wir haben einen Link an die neue Adresse gemailt: Deine Adresse ändert sich, wenn du ihn öffnest.
+settings-email-changed = Deine E-Mail-Adresse ist jetzt { $email }.
+settings-apps = Apps
+settings-apps-intro = Apps und Bots, die als deine Kanäle handeln:
+settings-sessions = Wo du angemeldet bist
+settings-session-times = seit { $created }, zuletzt gesehen { $seen }
+settings-session-current = dieser Browser
+settings-unknown-browser = Unbekannter Browser
+settings-logout-everywhere = Überall abmelden
+settings-delete-account = Dein Konto löschen
+settings-delete-scheduled = Dein Konto und alle seine Kanäle werden am { $when } gelöscht.
+settings-delete-explain = Löscht alle Kanäle dieses Kontos (ihre Beiträge, Dateien und Verbindungen) { $count ->
+    [one] { $count } Tag
+   *[other] { $count } Tage
+} nach deiner Bestätigung, danach das Konto selbst. Bis dahin kannst du hier abbrechen. Lade vorher den Export jedes Kanals auf seiner Löschseite herunter, wenn du ihn behalten willst.
+settings-your-password = Dein Passwort
+settings-delete-submit = { $count ->
+    [one] Mein Konto in { $count } Tag löschen
+   *[other] Mein Konto in { $count } Tagen löschen
+}
+settings-delete-flash = Dein Konto und alle seine Kanäle werden am { $when } gelöscht. Bis dahin kannst du abbrechen.
+settings-delete-cancelled = Das Löschen ist abgebrochen: Dein Konto bleibt.
 
 
 ## Composer and editing
@@ -369,6 +404,113 @@ history-none = Dieser Beitrag wurde nie geändert.
 delete-comment-title = Diesen Kommentar löschen?
 delete-explain = Er verschwindet von diesem Hub, und jeder Hub, der ihn erhalten hat, wird gebeten, ihn zu entfernen. Das lässt sich nicht rückgängig machen.
 
+## Channel deletion and settings
+channel-delete-title = Diesen Kanal löschen
+channel-delete-heading = Den Kanal { $name } löschen
+channel-delete-already = Dieser Kanal wird bereits am { $when } gelöscht. Abbrechen kannst du das auf der
+channel-delete-page-link = Kanalseite
+channel-delete-what = Was passiert
+channel-delete-what-channel = Der Kanal
+channel-delete-what-when = { $count ->
+    [one] wird { $count } Tag nach deiner Bestätigung gelöscht.
+   *[other] wird { $count } Tage nach deiner Bestätigung gelöscht.
+} Bis dahin funktioniert er wie bisher, und du kannst das Löschen auf der Kanalseite abbrechen.
+channel-delete-what-then = Danach werden seine Beiträge, Kommentare, Dateien, Verbindungen und Privatsphäre-Gruppen für immer von diesem Hub entfernt, und die Hubs deiner Verbindungen erfahren, dass der Kanal fort ist.
+channel-delete-what-clones = Ein Kanal, der auch auf anderen Hubs lebt (Klone), kann hier nicht gelöscht werden: Verlasse diesen Ort stattdessen auf der Seite
+channel-delete-what-clones-after = des Kanals.
+channel-delete-keep-copy = Zuerst eine Kopie behalten
+channel-delete-export-hint = Der Export enthält die Identität mit ihren Schlüsseln, das Profil, die Verbindungen und die Beiträge: Du kannst ihn später auf einem anderen Hub importieren. Bewahre ihn sicher auf, er enthält den privaten Schlüssel des Kanals.
+channel-delete-confirm = Bestätigen
+channel-delete-submit = { $count ->
+    [one] Diesen Kanal in { $count } Tag löschen
+   *[other] Diesen Kanal in { $count } Tagen löschen
+}
+channel-delete-flash = Der Kanal { $name } wird am { $when } gelöscht. Bis dahin kannst du abbrechen.
+channel-delete-cancelled = Das Löschen ist abgebrochen: Der Kanal bleibt.
+channel-settings-title = Kanaleinstellungen
+channel-settings-privacy = Privatsphäre neuer Beiträge
+channel-settings-legend = Wer einen neuen Beitrag lesen kann, wenn du nichts anderes wählst
+channel-settings-hint = Das Eingabefeld auf der Kanalseite beginnt mit dieser Wahl, ebenso Apps, die posten, ohne zu sagen, wer lesen darf. Beiträge behalten das Publikum, für das sie geschrieben wurden.
+channel-settings-saved = Gespeichert: Neue Beiträge beginnen mit diesem Publikum.
+
+## Network stream
+stream-conversations = Unterhaltungen
+stream-empty = Hier ist noch nichts. Verbinde dich mit Kanälen, um ihre Beiträge zu sehen.
+stream-delivery = Zustellung
+stream-newer = Neuere
+stream-older = Ältere
+
+## Visiting other hubs
+visit-not-signed-in = Nicht angemeldet
+visit-refused-heading = Du wurdest dort nicht angemeldet
+visit-continue-to = Ohne Anmeldung weiter zu { $dest }
+visit-expired-heading = Du wurdest nicht angemeldet
+visit-expired = Dieser Anmeldelink ist abgelaufen oder wurde schon benutzt. Öffne den Link erneut von deinem eigenen Hub aus oder mach als Gast weiter.
+visit-guest = Als Gast weiter
+
+## Admin
+admin-title = Verwaltung
+admin-heading = Hub-Verwaltung
+admin-overview = Übersicht
+admin-accounts = Konten
+admin-channels = Kanäle
+admin-queue = Warteschlange
+admin-registrations = Registrierungen
+admin-registration = Registrierung
+admin-who-may-register = Wer sich registrieren darf
+admin-policy-open = Alle (offen)
+admin-policy-approve = Alle, nach meiner Freigabe
+admin-policy-closed = Niemand (geschlossen)
+admin-policy-saved = Registrierungsregel gespeichert.
+admin-pending = Konten, die auf Freigabe warten
+admin-none = Keine.
+admin-registered = registriert { $when }
+admin-is-admin = Admin
+admin-waiting = wartet auf Freigabe
+admin-is-suspended = gesperrt
+admin-lookalike = Prüfe diese Adresse: { $why }
+admin-approve = Freigeben
+admin-approved = Konto freigegeben.
+admin-suspend = Sperren
+admin-suspended = Konto gesperrt; seine Sitzungen wurden abgemeldet.
+admin-reinstate = Entsperren
+admin-reinstated = Konto entsperrt.
+admin-refuse = Ablehnen
+admin-refused = Registrierung abgelehnt: Das Konto ist gelöscht.
+admin-search-label = E-Mail-Adresse enthält
+admin-search = Suchen
+admin-no-match = Kein Konto passt.
+admin-no-channel = Noch kein Kanal.
+admin-col-channel = Kanal
+admin-col-owner = Besitzer
+admin-col-items = Einträge
+admin-col-created = Erstellt
+admin-to-be-deleted = wird gelöscht am { $when }
+admin-queue-title = Zustellwarteschlange
+admin-queue-total = { $count ->
+    [one] { $count } Nachricht wartet.
+   *[other] { $count } Nachrichten warten.
+}
+admin-queue-none = Noch nie wurde einem Hub etwas geschickt.
+admin-col-hub = Hub
+admin-col-waiting = Wartend
+admin-col-oldest = Älteste
+admin-col-failures = Fehlschläge
+admin-col-last-error = Letzter Fehler
+admin-col-next = Nächster Versuch
+admin-col-action = Aktion
+admin-given-up = aufgegeben
+admin-retry = Jetzt erneut versuchen
+admin-retry-for = Jetzt erneut versuchen: { $hub }
+admin-retried = Die Zustellung an diesen Hub wird jetzt erneut versucht.
+admin-policy-is = Wer sich registrieren darf:
+admin-policy-anyone = alle
+admin-policy-anyone-approval = alle, nach Freigabe
+admin-policy-nobody = niemand
+admin-policy-change = (ändern in der
+admin-policy-overview = Übersicht
+admin-waiting-heading = Warten auf Freigabe
+
 ## Admin look
 admin-look = Name, Logo und Farbe der Seite
 admin-site-name = Name der Seite
@@ -389,3 +531,5 @@ cover-heading = Titelbild
 cover-current = Dein aktuelles Titelbild
 cover-file = Bilddatei (zugeschnitten auf ein 3:1-Band von höchstens 1500 × 500 Pixeln; bis { $mib } MiB)
 cover-save = Titelbild hochladen
+photo-saved = Dein Foto wurde gespeichert.
+cover-saved = Dein Titelbild wurde gespeichert.

@@ -313,6 +313,148 @@ settings-timezone-hint = Times on the pages are shown in this zone, for example 
 settings-save = Save
 settings-saved = Your settings are saved.
 settings-password-changed = Your password is changed. Every other session was logged out.
+settings-logged-in-as = Logged in as { $email }
+settings-password = Password
+settings-current-password = Current password
+settings-new-password = New password
+settings-password-hint = At least { $min } characters, letters mixed with digits or symbols. Changing it logs out every other session.
+settings-change-password = Change password
+settings-email = Email address
+settings-email-is = Your address is
+settings-email-pending = A change to
+settings-email-pending-after = waits for you to open the link mailed there.
+settings-new-email = New email address
+settings-email-hint = We mail a link to the new address; the change takes effect when you open it. Your current address is told.
+settings-change-email = Change email address
+settings-email-mailed = We mailed a link to the new address: your address changes when you open it.
+settings-email-changed = Your email address is now { $email }.
+settings-apps = Apps
+settings-apps-intro = Apps and bots that act as your channels:
+settings-sessions = Where you are logged in
+settings-session-times = since { $created }, last seen { $seen }
+settings-session-current = this browser
+settings-unknown-browser = Unknown browser
+settings-logout-everywhere = Log out everywhere
+settings-delete-account = Delete your account
+settings-delete-scheduled = Your account and all its channels will be deleted on { $when }.
+settings-delete-explain = Deletes every channel of this account (their posts, files and connections) { $count ->
+    [one] { $count } day
+   *[other] { $count } days
+} after you confirm, then the account itself. Until then you can cancel here. Download each channel's export first from its delete page if you want to keep it.
+settings-your-password = Your password
+settings-delete-submit = { $count ->
+    [one] Delete my account in { $count } day
+   *[other] Delete my account in { $count } days
+}
+settings-delete-flash = Your account and all its channels will be deleted on { $when }. You can cancel until then.
+settings-delete-cancelled = The deletion is cancelled: your account stays.
+
+## Channel deletion and settings
+channel-delete-title = Delete this channel
+channel-delete-heading = Delete the channel { $name }
+channel-delete-already = This channel is already scheduled for deletion on { $when }. You can cancel it on the
+channel-delete-page-link = channel page
+channel-delete-what = What happens
+channel-delete-what-channel = The channel
+channel-delete-what-when = { $count ->
+    [one] is deleted { $count } day after you confirm.
+   *[other] is deleted { $count } days after you confirm.
+} Until then it works as before, and you can cancel the deletion from the channel page.
+channel-delete-what-then = Then its posts, comments, files, connections and privacy groups are removed from this hub for good, and the hubs of your connections are told that the channel is gone.
+channel-delete-what-clones = A channel that also lives on other hubs (clones) cannot be deleted here: leave this location on the
+channel-delete-what-clones-after = page instead.
+channel-delete-keep-copy = Keep a copy first
+channel-delete-export-hint = The export holds the identity with its keys, profile, connections and posts: you can import it on another hub later. Keep it safe, it contains the channel's private key.
+channel-delete-confirm = Confirm
+channel-delete-submit = { $count ->
+    [one] Delete this channel in { $count } day
+   *[other] Delete this channel in { $count } days
+}
+channel-delete-flash = The channel { $name } will be deleted on { $when }. You can cancel until then.
+channel-delete-cancelled = The deletion is cancelled: the channel stays.
+channel-settings-title = Channel settings
+channel-settings-privacy = Privacy of new posts
+channel-settings-legend = Who can read a new post unless you choose otherwise
+channel-settings-hint = The composer on the channel page starts with this choice, and so do apps that post without saying who may read. Posts keep the audience they were written for.
+channel-settings-saved = Saved: new posts start with this audience.
+
+## Network stream
+stream-conversations = Conversations
+stream-empty = Nothing here yet. Connect with channels to see their posts.
+stream-delivery = delivery
+stream-newer = Newer
+stream-older = Older
+
+## Visiting other hubs
+visit-not-signed-in = Not signed in
+visit-refused-heading = You were not signed in there
+visit-continue-to = Continue to { $dest } without signing in
+visit-expired-heading = You were not signed in
+visit-expired = This sign-in link has expired or was already used. Open the link again from your own hub, or continue as a guest.
+visit-guest = Continue as a guest
+
+## Admin
+admin-title = Administration
+admin-heading = Hub administration
+admin-overview = Overview
+admin-accounts = Accounts
+admin-channels = Channels
+admin-queue = Queue
+admin-registrations = Registrations
+admin-registration = Registration
+admin-who-may-register = Who may register
+admin-policy-open = Anyone (open)
+admin-policy-approve = Anyone, after my approval
+admin-policy-closed = Nobody (closed)
+admin-policy-saved = Registration policy saved.
+admin-pending = Accounts waiting for approval
+admin-none = None.
+admin-registered = registered { $when }
+admin-is-admin = admin
+admin-waiting = waiting for approval
+admin-is-suspended = suspended
+admin-lookalike = Check this address: { $why }
+admin-approve = Approve
+admin-approved = Account approved.
+admin-suspend = Suspend
+admin-suspended = Account suspended; its sessions were logged out.
+admin-reinstate = Reinstate
+admin-reinstated = Account reinstated.
+admin-refuse = Refuse
+admin-refused = Registration refused: the account is deleted.
+admin-search-label = Email address contains
+admin-search = Search
+admin-no-match = No account matches.
+admin-no-channel = No channel yet.
+admin-col-channel = Channel
+admin-col-owner = Owner
+admin-col-items = Items
+admin-col-created = Created
+admin-to-be-deleted = to be deleted { $when }
+admin-queue-title = Delivery queue
+admin-queue-total = { $count ->
+    [one] { $count } message waiting.
+   *[other] { $count } messages waiting.
+}
+admin-queue-none = No hub was ever sent anything.
+admin-col-hub = Hub
+admin-col-waiting = Waiting
+admin-col-oldest = Oldest
+admin-col-failures = Failures
+admin-col-last-error = Last error
+admin-col-next = Next attempt
+admin-col-action = Action
+admin-given-up = given up
+admin-retry = Retry now
+admin-retry-for = Retry now: { $hub }
+admin-retried = Delivery to this hub is tried again now.
+admin-policy-is = Who may register:
+admin-policy-anyone = anyone
+admin-policy-anyone-approval = anyone, after approval
+admin-policy-nobody = nobody
+admin-policy-change = (change it on the
+admin-policy-overview = overview
+admin-waiting-heading = Waiting for approval
 
 ## Admin look
 admin-look = Site name, logo and colour
@@ -334,6 +476,8 @@ cover-heading = Cover image
 cover-current = Your current cover image
 cover-file = Image file (cut to a 3:1 band of at most 1500 × 500 pixels; up to { $mib } MiB)
 cover-save = Upload the cover image
+photo-saved = Your photo was saved.
+cover-saved = Your cover image was saved.
 
 ## Composer and editing
 flash-posted = Your post is published.

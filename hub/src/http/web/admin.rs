@@ -17,7 +17,7 @@ use crate::ctx::Ctx;
 use crate::error::{Error, ErrorKind, Result};
 use crate::http::errors::render;
 use crate::http::routes::resource;
-use crate::http::session::{check_csrf, flash, page_ctx, require_viewer};
+use crate::http::session::{check_csrf, flash, page_ctx, page_text, require_viewer};
 use crate::http::templates::{AdminAccountView, AdminPage, PageCtx};
 use crate::service;
 use crate::service::account::{Account, AccountSummary};
@@ -93,21 +93,23 @@ async fn get_admin(
 ) -> Result<HttpResponse> {
     let account = require_admin(&ctx, &session).await?;
     let message = match query.done.as_str() {
-        "policy" => Some("Registration policy saved."),
-        "approved" => Some("Account approved."),
-        "suspended" => Some("Account suspended; its sessions were logged out."),
-        "reinstated" => Some("Account reinstated."),
+        "policy" => Some("admin-policy-saved"),
+        "approved" => Some("admin-approved"),
+        "suspended" => Some("admin-suspended"),
+        "reinstated" => Some("admin-reinstated"),
         _ => None,
     };
     let policy = service::site::current_register_policy(&ctx).await?;
     let pending = service::account::pending(&ctx).await?;
     let accounts = service::account::all(&ctx, LIST_LIMIT).await?;
     let page = AdminPage {
-        page: page_ctx(&ctx, &session, "Administration", Some(&account)).await,
+        page: page_ctx(&ctx, &session, "", Some(&account))
+            .await
+            .titled("admin-title"),
         policy: policy.as_str().into(),
         pending: pending.into_iter().map(view).collect(),
         accounts: accounts.into_iter().map(view).collect(),
-        message: message.map(String::from),
+        message: message.map(|id| page_text(&ctx, &session, id)),
         section: "overview",
     };
     Ok(render(StatusCode::OK, &page))
@@ -158,7 +160,7 @@ async fn post_approve(
     if form.back.is_empty() {
         return Ok(see_other("/admin?done=approved"));
     }
-    flash(&session, "Account approved.");
+    flash(&session, page_text(&ctx, &session, "admin-approved"));
     Ok(see_other(back_to(&form.back)))
 }
 
@@ -172,7 +174,7 @@ async fn post_deny(
     check_csrf(&session, &form.csrf)?;
     require_admin(&ctx, &session).await?;
     service::lifecycle::deny_registration(&ctx, account_id(&id)?).await?;
-    flash(&session, "Registration refused: the account is deleted.");
+    flash(&session, page_text(&ctx, &session, "admin-refused"));
     Ok(see_other(back_to(&form.back)))
 }
 
@@ -207,11 +209,15 @@ async fn post_suspend(
     if !form.back.is_empty() {
         flash(
             &session,
-            if suspend {
-                "Account suspended; its sessions were logged out."
-            } else {
-                "Account reinstated."
-            },
+            page_text(
+                &ctx,
+                &session,
+                if suspend {
+                    "admin-suspended"
+                } else {
+                    "admin-reinstated"
+                },
+            ),
         );
         return Ok(see_other(back_to(&form.back)));
     }
@@ -259,7 +265,9 @@ async fn get_accounts(
         .map(view)
         .collect();
     let page = AdminAccountsPage {
-        page: page_ctx(&ctx, &session, "Accounts", Some(&account)).await,
+        page: page_ctx(&ctx, &session, "", Some(&account))
+            .await
+            .titled("admin-accounts"),
         section: "accounts",
         q,
         accounts,
@@ -313,7 +321,9 @@ async fn get_channels(ctx: web::Data<Ctx>, session: Session) -> Result<HttpRespo
         })
         .collect();
     let page = AdminChannelsPage {
-        page: page_ctx(&ctx, &session, "Channels", Some(&account)).await,
+        page: page_ctx(&ctx, &session, "", Some(&account))
+            .await
+            .titled("admin-channels"),
         section: "channels",
         channels,
     };
@@ -382,7 +392,9 @@ async fn get_queue(ctx: web::Data<Ctx>, session: Session) -> Result<HttpResponse
         })
         .collect();
     let page = AdminQueuePage {
-        page: page_ctx(&ctx, &session, "Delivery queue", Some(&account)).await,
+        page: page_ctx(&ctx, &session, "", Some(&account))
+            .await
+            .titled("admin-queue-title"),
         section: "queue",
         total: dests.iter().map(|d| d.depth).sum(),
         dests,
@@ -408,7 +420,7 @@ async fn post_retry(
     check_csrf(&session, &form.csrf)?;
     require_admin(&ctx, &session).await?;
     service::lifecycle::retry_now(&ctx, &form.dest).await?;
-    flash(&session, "Delivery to this hub is tried again now.");
+    flash(&session, page_text(&ctx, &session, "admin-retried"));
     Ok(see_other("/admin/queue"))
 }
 
@@ -432,7 +444,9 @@ async fn get_registrations(ctx: web::Data<Ctx>, session: Session) -> Result<Http
     let policy = service::site::current_register_policy(&ctx).await?;
     let pending = service::account::pending(&ctx).await?;
     let page = AdminRegistrationsPage {
-        page: page_ctx(&ctx, &session, "Registrations", Some(&account)).await,
+        page: page_ctx(&ctx, &session, "", Some(&account))
+            .await
+            .titled("admin-registrations"),
         section: "registrations",
         policy: policy.as_str().into(),
         pending: pending.into_iter().map(view).collect(),

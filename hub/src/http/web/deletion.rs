@@ -15,7 +15,7 @@ use crate::ctx::Ctx;
 use crate::error::Result;
 use crate::http::errors::render;
 use crate::http::routes::resource;
-use crate::http::session::{CsrfOnly, check_csrf, flash, page_ctx};
+use crate::http::session::{CsrfOnly, check_csrf, flash, page_ctx, page_text, page_text_with};
 use crate::http::templates::PageCtx;
 use crate::service;
 use crate::service::account::Account;
@@ -62,7 +62,9 @@ async fn delete_page(
     status: StatusCode,
 ) -> Result<HttpResponse> {
     let page = ChannelDeletePage {
-        page: page_ctx(ctx, session, "Delete this channel", Some(account)).await,
+        page: page_ctx(ctx, session, "", Some(account))
+            .await
+            .titled("channel-delete-title"),
         nick: channel.channel_address.clone(),
         name: channel.channel_name.clone(),
         address: ctx.uris.address(&channel.channel_address),
@@ -107,10 +109,14 @@ async fn post_delete(
         Ok(at) => {
             flash(
                 &session,
-                format!(
-                    "The channel {} will be deleted on {}. You can cancel until then.",
-                    channel.channel_name,
-                    when(at)
+                page_text_with(
+                    &ctx,
+                    &session,
+                    "channel-delete-flash",
+                    &[
+                        ("name", channel.channel_name.clone().into()),
+                        ("when", when(at).into()),
+                    ],
                 ),
             );
             Ok(see_other(&format!("/channel/{}", channel.channel_address)))
@@ -141,7 +147,10 @@ async fn post_cancel(
     check_csrf(&session, &form.csrf)?;
     let (_, channel) = owned_channel(&ctx, &session, &nick).await?;
     service::lifecycle::cancel_channel_deletion(&ctx, &channel).await?;
-    flash(&session, "The deletion is cancelled: the channel stays.");
+    flash(
+        &session,
+        page_text(&ctx, &session, "channel-delete-cancelled"),
+    );
     Ok(see_other(&format!("/channel/{}", channel.channel_address)))
 }
 
@@ -183,7 +192,9 @@ async fn settings_page(
         options.push((a.form_value(), label, words));
     }
     let page = ChannelSettingsPage {
-        page: page_ctx(ctx, session, "Channel settings", Some(account)).await,
+        page: page_ctx(ctx, session, "", Some(account))
+            .await
+            .titled("channel-settings-title"),
         nick: channel.channel_address.clone(),
         audience: chosen.unwrap_or_else(|| Audience::default_for(channel).form_value()),
         options,
@@ -231,7 +242,10 @@ async fn post_settings(
     let (account, channel) = owned_channel(&ctx, &session, &nick).await?;
     match service::lifecycle::set_default_audience(&ctx, &channel, &form.audience).await {
         Ok(()) => {
-            flash(&session, "Saved: new posts start with this audience.");
+            flash(
+                &session,
+                page_text(&ctx, &session, "channel-settings-saved"),
+            );
             Ok(see_other(&format!(
                 "/channel/{}/settings",
                 channel.channel_address

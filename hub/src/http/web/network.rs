@@ -66,7 +66,9 @@ async fn stream_page(
     let me = ctx.uris.address(&channel.channel_address);
     let link = |url: &str| ctx.uris.with_zid(url, Some(&me));
     let page = StreamPage {
-        page: page_ctx(ctx, session, "Network", Some(account)).await,
+        page: page_ctx(ctx, session, "", Some(account))
+            .await
+            .titled("subnav-network"),
         nick: channel.channel_address.clone(),
         name: channel.channel_name.clone(),
         threads: threads
@@ -634,7 +636,9 @@ async fn get_notifications(
     // Opening the list is reading it: the header's count drops to zero.
     service::preferences::mark_notifications_seen(&ctx, channel.channel_id).await?;
     let page = NotificationsPage {
-        page: page_ctx(&ctx, &session, "Notifications", Some(&account)).await,
+        page: page_ctx(&ctx, &session, "", Some(&account))
+            .await
+            .titled("subnav-notifications"),
         nick: channel.channel_address.clone(),
         name: channel.channel_name.clone(),
         items: items

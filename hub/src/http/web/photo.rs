@@ -17,7 +17,7 @@ use crate::ctx::Ctx;
 use crate::error::{Error, ErrorKind, Result};
 use crate::http::errors::render;
 use crate::http::routes::resource;
-use crate::http::session::{check_csrf, flash, page_ctx};
+use crate::http::session::{check_csrf, flash, page_ctx, page_text};
 use crate::http::templates::{PhotoForms, ProfileEditPage};
 use crate::service;
 use crate::service::account::Account;
@@ -229,7 +229,7 @@ async fn post_photo(
     };
     match result {
         Ok(()) => {
-            flash(&session, "Your photo was saved.");
+            flash(&session, page_text(&ctx, &session, "photo-saved"));
             Ok(see_other(&format!(
                 "/channel/{}/profile",
                 channel.channel_address
@@ -261,7 +261,7 @@ async fn post_cover(
     };
     match result {
         Ok(()) => {
-            flash(&session, "Your cover image was saved.");
+            flash(&session, page_text(&ctx, &session, "cover-saved"));
             Ok(see_other(&format!(
                 "/channel/{}/profile",
                 channel.channel_address

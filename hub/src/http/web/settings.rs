@@ -14,7 +14,8 @@ use crate::error::{ErrorKind, Result};
 use crate::http::errors::render;
 use crate::http::routes::resource;
 use crate::http::session::{
-    CsrfOnly, check_csrf, flash, log_in, page_ctx, require_viewer, session_token,
+    CsrfOnly, check_csrf, flash, log_in, page_ctx, page_text, page_text_with, require_viewer,
+    session_token,
 };
 use crate::http::templates::{SessionView, SettingsPage};
 use crate::service;
@@ -60,7 +61,9 @@ async fn settings_page(
     let token = session_token(session).unwrap_or_default();
     let sessions = service::session::list(ctx, account.account_id, &token).await?;
     let page = SettingsPage {
-        page: page_ctx(ctx, session, "Settings", Some(account)).await,
+        page: page_ctx(ctx, session, "", Some(account))
+            .await
+            .titled("settings-title"),
         email: account.account_email.clone(),
         sessions: sessions
             .into_iter()
@@ -68,7 +71,7 @@ async fn settings_page(
                 created: s.created.format("%Y-%m-%d %H:%M UTC").to_string(),
                 seen: s.seen.format("%Y-%m-%d %H:%M UTC").to_string(),
                 agent: if s.agent.is_empty() {
-                    "Unknown browser".into()
+                    page_text(ctx, session, "settings-unknown-browser")
                 } else {
                     s.agent
                 },
@@ -97,7 +100,7 @@ async fn get_settings(
 ) -> Result<HttpResponse> {
     let account = require_viewer(&ctx, &session).await?;
     let message = match query.done.as_str() {
-        "password" => Some("Your password is changed. Every other session was logged out.".into()),
+        "password" => Some(page_text(&ctx, &session, "settings-password-changed")),
         _ => None,
     };
     let forms = Forms {
@@ -198,10 +201,7 @@ async fn post_email(
     .await
     {
         Ok(()) => {
-            flash(
-                &session,
-                "We mailed a link to the new address: your address changes when you open it.",
-            );
+            flash(&session, page_text(&ctx, &session, "settings-email-mailed"));
             Ok(see_other("/settings"))
         }
         Err(e) if e.kind.field().is_some() || e.kind == ErrorKind::RateLimited => {
@@ -224,7 +224,15 @@ async fn get_email_confirm(
     token: web::Path<String>,
 ) -> Result<HttpResponse> {
     let email = service::lifecycle::confirm_email_change(&ctx, &token).await?;
-    flash(&session, format!("Your email address is now {email}."));
+    flash(
+        &session,
+        page_text_with(
+            &ctx,
+            &session,
+            "settings-email-changed",
+            &[("email", email.into())],
+        ),
+    );
     let logged_in = crate::http::session::viewer(&ctx, &session)
         .await?
         .is_some();
@@ -252,9 +260,11 @@ async fn post_delete_account(
         Ok(at) => {
             flash(
                 &session,
-                format!(
-                    "Your account and all its channels will be deleted on {}. You can cancel until then.",
-                    at.format("%Y-%m-%d %H:%M UTC")
+                page_text_with(
+                    &ctx,
+                    &session,
+                    "settings-delete-flash",
+                    &[("when", at.format("%Y-%m-%d %H:%M UTC").to_string().into())],
                 ),
             );
             Ok(see_other("/settings"))
@@ -280,6 +290,9 @@ async fn post_cancel_delete_account(
     check_csrf(&session, &form.csrf)?;
     let account = require_viewer(&ctx, &session).await?;
     service::lifecycle::cancel_account_deletion(&ctx, &account).await?;
-    flash(&session, "The deletion is cancelled: your account stays.");
+    flash(
+        &session,
+        page_text(&ctx, &session, "settings-delete-cancelled"),
+    );
     Ok(see_other("/settings"))
 }

@@ -16,7 +16,9 @@ use crate::ctx::Ctx;
 use crate::error::{Error, Result};
 use crate::http::errors::render;
 use crate::http::routes::resource;
-use crate::http::session::{check_csrf, end_visit, page_ctx, start_visit, viewer, who};
+use crate::http::session::{
+    check_csrf, end_visit, page_ctx, page_text, page_text_with, start_visit, viewer, who,
+};
 use crate::http::templates::{NoticePage, RmagicPage};
 use crate::service;
 use crate::service::owa::Magic;
@@ -52,10 +54,20 @@ async fn get_magic(
             .finish()),
         Magic::Refused { reason, dest } => {
             let page = NoticePage {
-                page: page_ctx(&ctx, &session, "Not signed in", account.as_ref()).await,
-                heading: "You were not signed in there".into(),
+                page: page_ctx(&ctx, &session, "", account.as_ref())
+                    .await
+                    .titled("visit-not-signed-in"),
+                heading: page_text(&ctx, &session, "visit-refused-heading"),
                 message: reason.into(),
-                link: dest.map(|d| (d.clone(), format!("Continue to {d} without signing in"))),
+                link: dest.map(|d| {
+                    let text = page_text_with(
+                        &ctx,
+                        &session,
+                        "visit-continue-to",
+                        &[("dest", d.clone().into())],
+                    );
+                    (d, text)
+                }),
             };
             Ok(render(StatusCode::FORBIDDEN, &page))
         }
@@ -211,12 +223,12 @@ pub async fn visitor_links(
             // offer the page as a guest or another try.
             _ => {
                 let page = NoticePage {
-                    page: page_ctx(&ctx, &session, "Not signed in", None).await,
-                    heading: "You were not signed in".into(),
-                    message: "This sign-in link has expired or was already used. Open the \
-                              link again from your own hub, or continue as a guest."
-                        .into(),
-                    link: Some((to, "Continue as a guest".into())),
+                    page: page_ctx(&ctx, &session, "", None)
+                        .await
+                        .titled("visit-not-signed-in"),
+                    heading: page_text(&ctx, &session, "visit-expired-heading"),
+                    message: page_text(&ctx, &session, "visit-expired"),
+                    link: Some((to, page_text(&ctx, &session, "visit-guest"))),
                 };
                 render(StatusCode::FORBIDDEN, &page)
             }
