@@ -10,6 +10,7 @@ mod hubs;
 mod inbound;
 mod load;
 mod pages;
+mod receiver;
 mod report;
 mod seed;
 mod size;
