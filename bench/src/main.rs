@@ -4,6 +4,7 @@
 //! See docs/performance.md for the figures and how to read them.
 
 mod client;
+mod client_ws;
 mod fanout;
 mod fixed;
 mod hubs;
@@ -42,6 +43,10 @@ struct Cli {
     /// channel-info, webfinger, static). Repeatable.
     #[arg(long = "peer", global = true, value_parser = parse_peer)]
     peers: Vec<(String, String)>,
+    /// Profile the hub with `perf record` while each page is under load; the flat profiles
+    /// (`perf report`, by symbol) go to this folder, one file per page.
+    #[arg(long, global = true)]
+    profile: Option<PathBuf>,
     /// Seconds of load per URL in the page scenario (default 10; 1 with --smoke).
     #[arg(long, global = true)]
     seconds: Option<u64>,
@@ -89,6 +94,8 @@ pub struct Opts {
     pub smoke: bool,
     pub seconds: u64,
     pub peers: Vec<(String, String)>,
+    /// Where page profiles go, when asked for.
+    pub profile: Option<PathBuf>,
     /// SQLite, then PostgreSQL when configured.
     pub backends: Vec<Backend>,
 }
@@ -111,6 +118,7 @@ fn main() -> Result<()> {
         smoke: cli.smoke,
         seconds: cli.seconds.unwrap_or(if cli.smoke { 1 } else { 10 }),
         peers: cli.peers.clone(),
+        profile: cli.profile.clone(),
         backends,
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()

@@ -132,7 +132,14 @@ async fn run_on(opts: &Opts, backend: &Backend) -> Result<Vec<Figure>> {
     let mut measured: Vec<(&Target, Load)> = Vec::new();
     for t in &targets {
         let headers: Vec<(&str, &str)> = t.headers.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let profiler = match &opts.profile {
+            Some(dir) => Some(Profiler::start(dir, &format!("{}-{}", t.key, backend.name()), hub.pid(), time)?),
+            None => None,
+        };
         let load = wrk(&format!("{base}{}", t.path), CONNECTIONS, time, &headers)?;
+        if let Some(p) = profiler {
+            p.finish()?;
+        }
         if load.errors > 0 {
             bail!("{}: {} errors under load", t.label, load.errors);
         }
@@ -251,5 +258,44 @@ impl Drop for FixedServer {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
+    }
+}
+
+/// `perf record` on the hub while one page is under load, then its flat profile by symbol.
+struct Profiler {
+    child: std::process::Child,
+    data: std::path::PathBuf,
+    report: std::path::PathBuf,
+}
+
+impl Profiler {
+    fn start(dir: &std::path::Path, name: &str, pid: u32, time: Duration) -> Result<Self> {
+        std::fs::create_dir_all(dir)?;
+        let data = dir.join(format!("{name}.perf.data"));
+        let child = std::process::Command::new("perf")
+            .args(["record", "-F", "999", "-g", "-o"])
+            .arg(&data)
+            .args(["-p", &pid.to_string(), "--", "sleep", &time.as_secs().max(1).to_string()])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .context("run perf record")?;
+        Ok(Self {
+            child,
+            report: dir.join(format!("{name}.txt")),
+            data,
+        })
+    }
+
+    fn finish(mut self) -> Result<()> {
+        self.child.wait()?;
+        let out = std::process::Command::new("perf")
+            .args(["report", "--stdio", "--no-children", "--sort", "dso,symbol", "--percent-limit", "0.8", "-g", "none", "-i"])
+            .arg(&self.data)
+            .output()
+            .context("run perf report")?;
+        std::fs::write(&self.report, &out.stdout)?;
+        eprintln!("bench: profile written to {}", self.report.display());
+        Ok(())
     }
 }
