@@ -196,7 +196,12 @@ pub fn free_port() -> Result<u16> {
 
 /// A configuration file for a release hub on `127.0.0.1:port` with its data in `dir`: high
 /// rate limits (a benchmark is not an attack), loopback allowed, mail to files.
-pub fn write_config(dir: &Path, port: u16, db_url: Option<&str>, workers: usize) -> Result<PathBuf> {
+pub fn write_config(
+    dir: &Path,
+    port: u16,
+    db_url: Option<&str>,
+    workers: usize,
+) -> Result<PathBuf> {
     let db = match db_url {
         Some(u) => format!("url = \"{u}\"\n"),
         None => String::new(),
@@ -244,7 +249,8 @@ queue_worker = true
 /// The hub's configuration as the binary will read it (for seeding its database in-process
 /// before it starts).
 pub fn load_config(path: &Path) -> Result<Config> {
-    Config::load(Some(path), &hub::config::CliOverrides::default()).map_err(|e| anyhow::anyhow!("{e}"))
+    Config::load(Some(path), &hub::config::CliOverrides::default())
+        .map_err(|e| anyhow::anyhow!("{e}"))
 }
 
 /// A release hub running as a child process.
@@ -277,13 +283,19 @@ impl HubProcess {
         };
         let client = reqwest::Client::new();
         loop {
-            if let Ok(r) = client.get(format!("{base_url}/static/css/caravan.css")).send().await
+            if let Ok(r) = client
+                .get(format!("{base_url}/static/css/caravan.css"))
+                .send()
+                .await
                 && r.status().is_success()
             {
                 break;
             }
             if let Some(status) = p.child.try_wait()? {
-                bail!("the hub exited ({status}); see {}", config.with_file_name("hub.log").display());
+                bail!(
+                    "the hub exited ({status}); see {}",
+                    config.with_file_name("hub.log").display()
+                );
             }
             if started.elapsed() > Duration::from_secs(60) {
                 bail!("the hub did not answer within 60 s");

@@ -18,7 +18,12 @@ pub struct Load {
 
 /// Runs wrk (2 threads, `connections` connections) against `url` for `time`, with extra
 /// request headers.
-pub fn wrk(url: &str, connections: usize, time: Duration, headers: &[(&str, &str)]) -> Result<Load> {
+pub fn wrk(
+    url: &str,
+    connections: usize,
+    time: Duration,
+    headers: &[(&str, &str)],
+) -> Result<Load> {
     let mut cmd = std::process::Command::new("wrk");
     cmd.arg("-t2")
         .arg(format!("-c{connections}"))
@@ -35,7 +40,11 @@ pub fn wrk(url: &str, connections: usize, time: Duration, headers: &[(&str, &str
         .context("run wrk (apt-get install wrk; scripts/bench.sh installs it)")?;
     let text = String::from_utf8_lossy(&out.stdout).into_owned();
     if !out.status.success() {
-        bail!("wrk failed: {}{}", text, String::from_utf8_lossy(&out.stderr));
+        bail!(
+            "wrk failed: {}{}",
+            text,
+            String::from_utf8_lossy(&out.stderr)
+        );
     }
     parse(&text).with_context(|| format!("reading wrk's report:\n{text}"))
 }
@@ -59,7 +68,12 @@ pub fn parse(text: &str) -> Result<Load> {
             Some("50%") => load.p50_ms = millis(words.next().context("p50")?)?,
             Some("99%") => load.p99_ms = millis(words.next().context("p99")?)?,
             Some("Non-2xx") => {
-                load.errors += l.rsplit(' ').next().unwrap_or("0").parse::<u64>().unwrap_or(0);
+                load.errors += l
+                    .rsplit(' ')
+                    .next()
+                    .unwrap_or("0")
+                    .parse::<u64>()
+                    .unwrap_or(0);
             }
             Some("Socket") => {
                 // "Socket errors: connect 0, read 0, write 0, timeout 0"

@@ -26,7 +26,10 @@ use crate::hubs::Backend;
 use crate::report::{Figure, Report};
 
 #[derive(Parser, Debug)]
-#[command(name = "bench", about = "Caravan benchmarks: figures beside their ceilings, one run")]
+#[command(
+    name = "bench",
+    about = "Caravan benchmarks: figures beside their ceilings, one run"
+)]
 struct Cli {
     /// Smoke size: every scenario briefly, to keep the harness working (CI).
     #[arg(long, global = true)]
@@ -130,7 +133,11 @@ fn main() -> Result<()> {
         smoke: cli.smoke,
         ..Report::default()
     };
-    eprintln!("bench: {} ({})", report.machine, if cli.smoke { "smoke size" } else { "full size" });
+    eprintln!(
+        "bench: {} ({})",
+        report.machine,
+        if cli.smoke { "smoke size" } else { "full size" }
+    );
     let all = cli.command == Command::All;
     let scenarios: Vec<(&str, bool)> = vec![
         ("pages", all || cli.command == Command::Pages),

@@ -133,7 +133,12 @@ async fn run_on(opts: &Opts, backend: &Backend) -> Result<Vec<Figure>> {
     for t in &targets {
         let headers: Vec<(&str, &str)> = t.headers.iter().map(|(k, v)| (*k, v.as_str())).collect();
         let profiler = match &opts.profile {
-            Some(dir) => Some(Profiler::start(dir, &format!("{}-{}", t.key, backend.name()), hub.pid(), time)?),
+            Some(dir) => Some(Profiler::start(
+                dir,
+                &format!("{}-{}", t.key, backend.name()),
+                hub.pid(),
+                time,
+            )?),
             None => None,
         };
         let load = wrk(&format!("{base}{}", t.path), CONNECTIONS, time, &headers)?;
@@ -185,15 +190,22 @@ async fn run_on(opts: &Opts, backend: &Backend) -> Result<Vec<Figure>> {
         figures.push(f);
     }
     figures.push(
-        Figure::new("size", &format!("resident memory after the page load ({db_name})"), hub.peak_rss_mb(), "MB")
-            .target("≤ 60 MB", hub.peak_rss_mb() <= 60.0)
-            .note("peak (VmHWM) of the hub process over the whole page scenario"),
+        Figure::new(
+            "size",
+            &format!("resident memory after the page load ({db_name})"),
+            hub.peak_rss_mb(),
+            "MB",
+        )
+        .target("≤ 60 MB", hub.peak_rss_mb() <= 60.0)
+        .note("peak (VmHWM) of the hub process over the whole page scenario"),
     );
 
     // The same requests against a peer (e.g. a live Hubzilla), in the same run.
     for (key, url) in &opts.peers {
         let Some((t, ours)) = measured.iter().find(|(t, _)| t.key == key.as_str()) else {
-            bail!("--peer {key}=…: no such page (channel, permalink, stream, channel-info, webfinger, static)");
+            bail!(
+                "--peer {key}=…: no such page (channel, permalink, stream, channel-info, webfinger, static)"
+            );
         };
         let headers: Vec<(&str, &str)> = t
             .headers
@@ -235,7 +247,13 @@ impl FixedServer {
     async fn start(bytes: usize) -> Result<Self> {
         let port = free_port()?;
         let child = std::process::Command::new(std::env::current_exe()?)
-            .args(["serve-fixed", "--port", &port.to_string(), "--bytes", &bytes.to_string()])
+            .args([
+                "serve-fixed",
+                "--port",
+                &port.to_string(),
+                "--bytes",
+                &bytes.to_string(),
+            ])
             .args(["--workers", &WORKERS.to_string()])
             .spawn()
             .context("start the fixed-page server")?;
@@ -275,7 +293,13 @@ impl Profiler {
         let child = std::process::Command::new("perf")
             .args(["record", "-F", "999", "-g", "-o"])
             .arg(&data)
-            .args(["-p", &pid.to_string(), "--", "sleep", &time.as_secs().max(1).to_string()])
+            .args([
+                "-p",
+                &pid.to_string(),
+                "--",
+                "sleep",
+                &time.as_secs().max(1).to_string(),
+            ])
             .stdout(std::process::Stdio::null())
             .stderr(std::process::Stdio::null())
             .spawn()
@@ -290,7 +314,18 @@ impl Profiler {
     fn finish(mut self) -> Result<()> {
         self.child.wait()?;
         let out = std::process::Command::new("perf")
-            .args(["report", "--stdio", "--no-children", "--sort", "dso,symbol", "--percent-limit", "0.8", "-g", "none", "-i"])
+            .args([
+                "report",
+                "--stdio",
+                "--no-children",
+                "--sort",
+                "dso,symbol",
+                "--percent-limit",
+                "0.8",
+                "-g",
+                "none",
+                "-i",
+            ])
             .arg(&self.data)
             .output()
             .context("run perf report")?;

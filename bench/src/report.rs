@@ -144,7 +144,13 @@ impl Report {
 }
 
 fn line(f: &Figure) -> String {
-    let mut s = format!("{} / {}: {} {}", f.scenario, f.name, number(f.value), f.unit);
+    let mut s = format!(
+        "{} / {}: {} {}",
+        f.scenario,
+        f.name,
+        number(f.value),
+        f.unit
+    );
     if let Some((w, v)) = &f.against {
         s.push_str(&format!(" (against {w}: {} {}", number(*v), f.unit));
         if let Some(r) = f.ratio() {

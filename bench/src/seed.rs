@@ -146,8 +146,8 @@ pub async fn count(ctx: &Ctx, table: &'static str) -> Result<i64> {
     }
     ctx.db
         .run(move |conn| {
-            let rows: Vec<N> = diesel::sql_query(format!("SELECT COUNT(*) AS n FROM {table}"))
-                .load(conn)?;
+            let rows: Vec<N> =
+                diesel::sql_query(format!("SELECT COUNT(*) AS n FROM {table}")).load(conn)?;
             Ok(rows.first().map(|r| r.n).unwrap_or(0))
         })
         .await

@@ -59,7 +59,11 @@ pub async fn run(opts: &Opts) -> Result<Vec<Figure>> {
     let seeding = seeded_at.elapsed();
     let big = HubProcess::start(&config, &base).await?;
     let big_idle = settle(&big).await;
-    let target = if opts.smoke { "< 1 s (full size: 1,000,000 items)" } else { "< 1 s" };
+    let target = if opts.smoke {
+        "< 1 s (full size: 1,000,000 items)"
+    } else {
+        "< 1 s"
+    };
     figures.push(
         Figure::new(
             "size",
@@ -94,8 +98,13 @@ pub async fn run(opts: &Opts) -> Result<Vec<Figure>> {
         .context("run strip")?;
     let bytes = std::fs::metadata(if status.success() { &stripped } else { &bin })?.len();
     figures.push(
-        Figure::new("size", "release binary, stripped", bytes as f64 / 1024.0 / 1024.0, "MB")
-            .note("target/release/hub; templates, static files and migrations included"),
+        Figure::new(
+            "size",
+            "release binary, stripped",
+            bytes as f64 / 1024.0 / 1024.0,
+            "MB",
+        )
+        .note("target/release/hub; templates, static files and migrations included"),
     );
     Ok(figures)
 }

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Caravan's benchmarks in one command: every scenario, one table, figures as JSON.
 #
-#   scripts/bench.sh                 full size (about 15-25 minutes on 2 cores)
-#   scripts/bench.sh --smoke         every scenario briefly (CI keeps the harness working)
-#   scripts/bench.sh pages --peer channel=https://hubzilla-a.test/channel/alice
+#   scripts/bench/run.sh                 full size (about 15-25 minutes on 2 cores)
+#   scripts/bench/run.sh --smoke         every scenario briefly (CI keeps the harness working)
+#   scripts/bench/run.sh pages --peer channel=https://hubzilla-a.test/channel/alice
 #                                    one scenario (pages fanout inbound sync client size), and
 #                                    any other option of target/release/bench (--help)
 #
@@ -12,7 +12,7 @@
 # both backends (BENCH_PG=0: SQLite only), and writes target/bench/figures.json and
 # target/bench/table.md. Everything listens on loopback and stops itself; nothing asserts a speed.
 set -euo pipefail
-cd "$(dirname "${BASH_SOURCE[0]}")/.."
+cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 ROOT=$(pwd -P)
 OUT="$ROOT/target/bench"
 mkdir -p "$OUT"
