@@ -32,6 +32,9 @@ use crate::hubs::{Backend, BenchNet, HubResultExt};
 use crate::receiver::{FakeHubs, cores, key_pool};
 use crate::report::{Figure, number};
 
+/// Connections made at once during setup.
+pub const SETUP_WIDTH: usize = 2;
+
 /// Runs the scenario.
 pub async fn run(opts: &Opts) -> Result<Vec<Figure>> {
     let sizes: &[usize] = if opts.smoke { &[10] } else { &[100, 1000] };
@@ -173,7 +176,8 @@ async fn fan_out(
         .hub("create channel")?;
     let receivers = FakeHubs::start("r", n, keys, &net.resolver).await?;
     // Connect to every receiver (discovery of its signed channel info, the connection, the
-    // queued refresh), eight at a time.
+    // queued refresh), two at a time: eight at once made SQLite writers wait past the hub's
+    // 10 s busy_timeout ("database is locked") around the 700th connection.
     let urls: Vec<String> = receivers
         .channels
         .iter()
@@ -184,7 +188,7 @@ async fn fan_out(
         let (ctx, alice, urls) = (ctx.clone(), alice.clone(), urls.clone());
         tokio::time::timeout(
             Duration::from_secs(600),
-            bounded(n, 8, move |i| {
+            bounded(n, SETUP_WIDTH, move |i| {
                 let (ctx, alice, url) = (ctx.clone(), alice.clone(), urls[i].clone());
                 async move {
                     hub::service::connection::connect(&ctx, &alice, &url, "public")

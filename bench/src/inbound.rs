@@ -260,7 +260,7 @@ async fn inbound(
         let (ctx, home, urls) = (ctx.clone(), home.clone(), urls.clone());
         tokio::time::timeout(
             Duration::from_secs(300),
-            bounded(s, 8, move |i| {
+            bounded(s, crate::fanout::SETUP_WIDTH, move |i| {
                 let (ctx, home, url) = (ctx.clone(), home.clone(), urls[i].clone());
                 async move {
                     hub::service::connection::connect(&ctx, &home, &url, "public")
