@@ -256,11 +256,13 @@ async fn inbound(
             .map(|c| c.channel_url.clone())
             .collect(),
     );
+    // One connection at a time: concurrent connects of one channel on PostgreSQL collide on
+    // its sync changelog's sequence number ("changelog_uid_origin_seq_key"), a hub race.
     {
         let (ctx, home, urls) = (ctx.clone(), home.clone(), urls.clone());
         tokio::time::timeout(
             Duration::from_secs(300),
-            bounded(s, crate::fanout::SETUP_WIDTH, move |i| {
+            bounded(s, 1, move |i| {
                 let (ctx, home, url) = (ctx.clone(), home.clone(), urls[i].clone());
                 async move {
                     hub::service::connection::connect(&ctx, &home, &url, "public")
@@ -288,14 +290,15 @@ async fn inbound(
         .map(|c| c.key.public_key().map_err(|e| anyhow::anyhow!("{e}")))
         .collect::<Result<_>>()?;
     let raw_time = Duration::from_millis(if smoke { 500 } else { 2000 });
-    let raw_all = raw_rate(
+    // The machine is shared and noisy: the ceiling is the mean of a measurement just before
+    // and one just after the timed part.
+    let raw_before = raw_rate(
         &messages,
         &sender_keys,
         &ctx.site.keypair,
         cores(),
         raw_time,
     )?;
-    let raw_one = raw_rate(&messages, &sender_keys, &ctx.site.keypair, 1, raw_time)?;
     let setup = setup_started.elapsed();
 
     let client = reqwest::Client::builder()
@@ -355,6 +358,15 @@ async fn inbound(
         Ok(r) => r?,
         Err(_) => bail!("the deliveries were not all answered within {deadline:?}"),
     }
+    let raw_after = raw_rate(
+        &messages,
+        &sender_keys,
+        &ctx.site.keypair,
+        cores(),
+        raw_time,
+    )?;
+    let raw_one = raw_rate(&messages, &sender_keys, &ctx.site.keypair, 1, raw_time)?;
+    let raw_all = (raw_before + raw_after) / 2.0;
 
     // Afterwards: sampled answers say "posted", and every message's item is stored.
     for (j, body) in answers.lock().unwrap().iter() {
@@ -412,9 +424,12 @@ async fn inbound(
     .note(format!(
         "{m} public posts from {s} senders, {IN_FLIGHT} in flight, in {:.2} s; {} backend, \
          {workers} HTTP workers; all answered 200 and stored; bodies and signatures built \
-         before timing; raw on 1 thread {} msg/s; senders share {} RSA-4096 keys; setup {:.1} s",
+         before timing; raw before/after {}/{} msg/s, on 1 thread {} msg/s; senders share {} \
+         RSA-4096 keys; setup {:.1} s",
         elapsed.as_secs_f64(),
         backend.name(),
+        number(raw_before),
+        number(raw_after),
         number(raw_one),
         keys.len(),
         setup.as_secs_f64(),
