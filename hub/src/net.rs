@@ -17,6 +17,9 @@ use crate::clock::Clock;
 use crate::config::Config;
 use crate::error::{Error, ErrorKind, Result, ResultExt};
 
+/// How long an idle outbound connection is kept for reuse (below peers' keep-alive).
+const IDLE_CONNECTION_SECS: u64 = 3;
+
 /// Largest response body read from a peer.
 pub const MAX_RESPONSE_BYTES: usize = 8 * 1024 * 1024;
 /// Redirects followed per request.
@@ -201,6 +204,10 @@ impl Net {
             .user_agent(USER_AGENT)
             .timeout(Duration::from_secs(fed.request_timeout_secs))
             .connect_timeout(Duration::from_secs(fed.request_timeout_secs.min(10)))
+            // Idle connections are dropped before the usual 5 s keep-alive of actix and Apache
+            // ends, so a request never goes out on a connection the peer is closing (which
+            // fails with "incomplete message" after the request was sent).
+            .pool_idle_timeout(Duration::from_secs(IDLE_CONNECTION_SECS))
             .redirect(redirect)
             .dns_resolver(guard);
         if let Some(ca) = &fed.ca_file {

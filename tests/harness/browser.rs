@@ -61,6 +61,9 @@ impl Browser {
             .cookie_provider(jar.clone())
             .redirect(reqwest::redirect::Policy::none())
             .dns_resolver(resolver.clone())
+            // Below the hub's 5 s keep-alive: a slow test never reuses a connection the hub is
+            // closing at that moment (hyper's IncompleteMessage).
+            .pool_idle_timeout(std::time::Duration::from_secs(2))
             .build()
             .expect("client");
         Self {

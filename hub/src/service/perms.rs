@@ -256,8 +256,10 @@ pub fn restore_limit(
 /// as Hubzilla stores them) on top. An unknown role: only the owner, for everything.
 pub fn limits_of(conn: &mut AnyConnection, channel: &Channel) -> Result<Limits> {
     let mut limits = role_limits(&channel.channel_role);
+    // One query for all of them: this runs for every page a channel shows.
+    let chosen = store::pconfig::category(conn, channel.channel_id, "perm_limits")?;
     for p in Permission::ALL {
-        if let Some(v) = store::pconfig::get(conn, channel.channel_id, "perm_limits", p.name())?
+        if let Some((_, v)) = chosen.iter().find(|(k, _)| k == p.name())
             && let Ok(bits) = v.parse::<u32>()
         {
             limits.0.insert(p, bits);

@@ -40,6 +40,15 @@ pub fn get(conn: &mut AnyConnection, uid: i64, cat: &str, k: &str) -> Result<Opt
         .optional()?)
 }
 
+/// Every setting of a channel in one category: (k, v), in one query.
+pub fn category(conn: &mut AnyConnection, uid: i64, cat: &str) -> Result<Vec<(String, String)>> {
+    Ok(pconfig::table
+        .filter(pconfig::uid.eq(uid))
+        .filter(pconfig::cat.eq(cat))
+        .select((pconfig::k, pconfig::v))
+        .load(conn)?)
+}
+
 /// Every setting of a channel: (cat, k, v), for the export.
 pub fn all(conn: &mut AnyConnection, uid: i64) -> Result<Vec<(String, String, String)>> {
     Ok(pconfig::table
