@@ -234,7 +234,9 @@ pub async fn raw_request(addr: std::net::SocketAddr, request: &[u8]) -> (u16, St
         let mut stream = tokio::net::TcpStream::connect(addr).await.expect("connect");
         stream.write_all(request).await.expect("write");
         let mut out = Vec::new();
-        if let Err(e) = stream.read_to_end(&mut out).await { eprintln!("raw_request read error: {e}"); }
+        if let Err(e) = stream.read_to_end(&mut out).await {
+            eprintln!("raw_request read error: {e}");
+        }
         out
     };
     let out = tokio::time::timeout(std::time::Duration::from_secs(15), work)
