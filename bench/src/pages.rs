@@ -291,7 +291,15 @@ impl Profiler {
         std::fs::create_dir_all(dir)?;
         let data = dir.join(format!("{name}.perf.data"));
         let child = std::process::Command::new("perf")
-            .args(["record", "-F", "999", "-g", "-o"])
+            .arg("record")
+            // BENCH_PERF_RECORD: other sampling options, e.g. "-F 199 --call-graph dwarf" for
+            // whole call stacks (the release build has no frame pointers).
+            .args(
+                std::env::var("BENCH_PERF_RECORD")
+                    .unwrap_or_else(|_| "-F 999 -g".into())
+                    .split_whitespace(),
+            )
+            .arg("-o")
             .arg(&data)
             .args([
                 "-p",
