@@ -561,34 +561,60 @@ pub(crate) fn export_rows(
     channel_id: i64,
     own_hash: &str,
 ) -> Result<Vec<zot::export::Abook>> {
-    let configs = store::abook::all_config(conn, channel_id)?;
+    let mut configs: std::collections::HashMap<String, Vec<zot::export::Abconfig>> =
+        std::collections::HashMap::new();
+    for (x, cat, k, v) in store::abook::all_config(conn, channel_id)? {
+        configs
+            .entry(x.clone())
+            .or_default()
+            .push(zot::export::Abconfig {
+                xchan: x,
+                cat,
+                k,
+                v,
+            });
+    }
     let mut out = vec![zot::export::Abook {
         abook_xchan: own_hash.to_string(),
         abook_self: true,
         ..Default::default()
     }];
     for ab in store::abook::find_by_channel(conn, channel_id)? {
-        out.push(zot::export::Abook {
-            abconfig: configs
-                .iter()
-                .filter(|(x, ..)| *x == ab.abook_xchan)
-                .map(|(x, cat, k, v)| zot::export::Abconfig {
-                    xchan: x.clone(),
-                    cat: cat.clone(),
-                    k: k.clone(),
-                    v: v.clone(),
-                })
-                .collect(),
-            abook_xchan: ab.abook_xchan,
-            abook_self: false,
-            abook_pending: ab.abook_pending,
-            abook_blocked: ab.abook_blocked,
-            abook_ignored: ab.abook_ignored,
-            abook_archived: ab.abook_archived,
-            abook_role: ab.abook_role,
-        });
+        let abconfig = configs.remove(&ab.abook_xchan).unwrap_or_default();
+        out.push(export_row(ab, abconfig));
     }
     Ok(out)
+}
+
+/// One connection as an export writes it.
+fn export_row(ab: store::abook::Abook, abconfig: Vec<zot::export::Abconfig>) -> zot::export::Abook {
+    zot::export::Abook {
+        abconfig,
+        abook_xchan: ab.abook_xchan,
+        abook_self: false,
+        abook_pending: ab.abook_pending,
+        abook_blocked: ab.abook_blocked,
+        abook_ignored: ab.abook_ignored,
+        abook_archived: ab.abook_archived,
+        abook_role: ab.abook_role,
+    }
+}
+
+/// One connection of a channel as an export writes it, read alone (a sync packet for one
+/// change must not read every connection: connecting would grow with the connections made).
+fn export_one(
+    conn: &mut AnyConnection,
+    channel_id: i64,
+    xchan: &str,
+) -> Result<Option<zot::export::Abook>> {
+    let Some(ab) = store::abook::find(conn, channel_id, xchan)?.filter(|a| !a.abook_self) else {
+        return Ok(None);
+    };
+    let abconfig = store::abook::config_of(conn, channel_id, xchan)?
+        .into_iter()
+        .map(|(xchan, cat, k, v)| zot::export::Abconfig { xchan, cat, k, v })
+        .collect();
+    Ok(Some(export_row(ab, abconfig)))
 }
 
 /// Writes an export's connections for a new channel (identities must be stored first; unknown
@@ -678,10 +704,7 @@ pub(crate) fn synced_body(
 
 /// Records the current state of one connection in the change log (sync to other locations).
 fn record_connection(conn: &mut AnyConnection, ctx: &Ctx, ch: &Channel, hash: &str) -> Result<()> {
-    let Some(abook) = export_rows(conn, ch.channel_id, &ch.channel_hash)?
-        .into_iter()
-        .find(|a| !a.abook_self && a.abook_xchan == hash)
-    else {
+    let Some(abook) = export_one(conn, ch.channel_id, hash)? else {
         return Ok(());
     };
     let Some(x) = store::xchan::find(conn, hash)? else {

@@ -198,6 +198,20 @@ pub fn set_config(
 }
 
 /// Every per-connection setting of a channel: (xchan, cat, k, v), for the export.
+/// The per-connection settings of one connection: (xchan, cat, k, v).
+pub fn config_of(
+    conn: &mut AnyConnection,
+    channel_id: i64,
+    xchan: &str,
+) -> Result<Vec<(String, String, String, String)>> {
+    Ok(abconfig::table
+        .filter(abconfig::chan.eq(channel_id))
+        .filter(abconfig::xchan.eq(xchan))
+        .order(abconfig::id.asc())
+        .select((abconfig::xchan, abconfig::cat, abconfig::k, abconfig::v))
+        .load(conn)?)
+}
+
 pub fn all_config(
     conn: &mut AnyConnection,
     channel_id: i64,
