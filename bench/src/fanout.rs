@@ -43,10 +43,24 @@ pub async fn run(opts: &Opts) -> Result<Vec<Figure>> {
     let keys = key_pool(if opts.smoke { 2 } else { 8 })?;
     let mut figures = Vec::new();
     for &n in sizes {
+        let before = crate::hubs::own_rss_mb();
         figures.push(
             fan_out(n, &backend, &keys, opts.smoke)
                 .await
                 .with_context(|| format!("fan-out to {n}"))?,
+        );
+        let peak = crate::hubs::proc_status_kb(std::process::id(), "VmHWM:") as f64 / 1024.0;
+        figures.push(
+            Figure::new(
+                "size",
+                &format!("resident memory during the fan-out to {n}"),
+                peak,
+                "MB",
+            )
+            .note(format!(
+                "peak (VmHWM) of the bench process: the sending hub, its queue and the {n} \
+                     fake receivers share it (so this bounds the hub's own); {before:.1} MB before"
+            )),
         );
     }
     Ok(figures)

@@ -316,6 +316,17 @@ impl HubProcess {
         proc_status_kb(self.pid(), "VmRSS:") as f64 / 1024.0
     }
 
+    /// Resident memory now split into anonymous (heap, stacks) and file-backed (the binary's
+    /// code and data pages) parts, in MB, as a note.
+    pub fn rss_split(&self) -> String {
+        let kb = |f| proc_status_kb(self.pid(), f) as f64 / 1024.0;
+        format!(
+            "{:.1} MB anonymous (heap, stacks), {:.1} MB file-backed (the binary's pages)",
+            kb("RssAnon:"),
+            kb("RssFile:")
+        )
+    }
+
     /// The most resident memory so far, in MB.
     pub fn peak_rss_mb(&self) -> f64 {
         proc_status_kb(self.pid(), "VmHWM:") as f64 / 1024.0

@@ -37,7 +37,10 @@ pub async fn run(opts: &Opts) -> Result<Vec<Figure>> {
     figures.push(
         Figure::new("size", "resident memory idle", idle, "MB")
             .target("≤ 20 MB", idle <= 20.0)
-            .note("VmRSS after start-up and one request, empty database"),
+            .note(format!(
+                "VmRSS after start-up and one request, empty database: {}",
+                empty.rss_split()
+            )),
     );
     drop(empty);
 
