@@ -81,7 +81,7 @@ fn admin_creates_an_account_and_a_channel_from_the_command_line() {
     let out = hub(&["--data", data, "migrate"], None);
     assert!(out.status.success(), "{}", text(&out));
     assert!(
-        text(&out).contains("13 migration(s) applied"),
+        text(&out).contains("14 migration(s) applied"),
         "{}",
         text(&out)
     );

@@ -62,13 +62,13 @@ const TABLES: &[&str] = &[
 fn migrations_go_up_down_and_up_again() {
     let (db, _tdb, _dir) = open();
     let applied = db.migrate().unwrap();
-    assert_eq!(applied.len(), 13);
+    assert_eq!(applied.len(), 14);
     assert_eq!(db.table_names().unwrap(), TABLES);
     assert!(
         db.migrate().unwrap().is_empty(),
         "second run applies nothing"
     );
-    assert_eq!(db.revert_all().unwrap(), 13);
+    assert_eq!(db.revert_all().unwrap(), 14);
     assert!(
         db.table_names().unwrap().is_empty(),
         "down.sql leaves tables behind"

@@ -68,6 +68,8 @@ pub(crate) fn record(
     body: serde_json::Value,
 ) -> Result<()> {
     let origin = ctx.site.site_id.clone();
+    // Two transactions recording for one channel at once would take the same number.
+    store::channel::lock(conn, channel_id)?;
     let seq = store::changelog::last_seq(conn, channel_id, &origin)? + 1;
     let now = ctx.clock.now();
     let hlc = now

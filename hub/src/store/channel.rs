@@ -103,6 +103,18 @@ pub fn find_by_address(conn: &mut AnyConnection, nick: &str) -> Result<Option<Ch
         .optional()?)
 }
 
+/// Holds the channel's row until the transaction ends, so that changes to one channel are
+/// numbered one after another (PostgreSQL: `SELECT … FOR UPDATE`; SQLite's transactions
+/// already hold the database's write lock).
+pub fn lock(conn: &mut AnyConnection, id: i64) -> Result<()> {
+    if let AnyConnection::Postgresql(pg) = conn {
+        diesel::sql_query("SELECT channel_id FROM channel WHERE channel_id = $1 FOR UPDATE")
+            .bind::<diesel::sql_types::BigInt, _>(id)
+            .execute(pg)?;
+    }
+    Ok(())
+}
+
 /// Finds a channel by id.
 pub fn find(conn: &mut AnyConnection, id: i64) -> Result<Option<Channel>> {
     Ok(channel::table.find(id).first::<Channel>(conn).optional()?)

@@ -1,0 +1,1 @@
+DROP INDEX changelog_uid_hlc_idx;
